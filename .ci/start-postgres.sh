@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Start a throwaway PostgreSQL server on loopback for the test suite and print its URL.
+# Usage: .ci/start-postgres.sh [DATADIR] [PORT]   (needs root or the postgres user)
+set -euo pipefail
+datadir=${1:-/tmp/st2desk-pg}
+port=${2:-54329}
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$bindir" ]; then
+  echo "PostgreSQL is not installed (apt-get install postgresql)" >&2
+  exit 1
+fi
+run() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+if [ ! -f "$datadir/PG_VERSION" ]; then
+  mkdir -p "$datadir"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$datadir"
+  run "$bindir/initdb -D $datadir -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8" >/dev/null
+fi
+if ! run "$bindir/pg_ctl -D $datadir status" >/dev/null 2>&1; then
+  run "$bindir/pg_ctl -D $datadir -l $datadir/server.log -w -o \"-p $port -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off -c max_connections=200\" start" >/dev/null
+fi
+echo "postgresql+psycopg://postgres@127.0.0.1:$port/postgres"

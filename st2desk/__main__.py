@@ -1,0 +1,3 @@
+from st2desk.cli import main
+
+raise SystemExit(main())

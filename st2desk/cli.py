@@ -1,0 +1,221 @@
+"""Command line of st2desk (DESIGN §4.1). Every command exits non-zero with one line on bad input."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+
+from st2desk import __version__
+from st2desk.db import Database
+from st2desk.errors import St2Error
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    """A one-line message for the user; the command exits with `code`."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, Spanish prefix, exit 2
+        raise CliError(f"uso incorrecto: {message} (vea «st2desk --help»)")
+
+
+def _database(args: argparse.Namespace) -> Database:
+    return Database(args.database)
+
+
+def _require_schema(db: Database) -> None:
+    from sqlalchemy import inspect
+
+    if not inspect(db.engine).has_table("alembic_version"):
+        raise CliError("la base de datos no está inicializada: ejecute «st2desk init» primero")
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from st2desk.catalogs import load_reference_data
+
+    db = _database(args)
+    db.upgrade()
+    with db.transaction() as session:
+        report = load_reference_data(session)
+    print(f"Base de datos lista ({_safe_url(db)}): {report.added} registros de catálogo nuevos, "
+          f"{report.updated} actualizados.")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from st2desk.catalogs import load_reference_data
+    from st2desk.demo import DEMO_PASSWORD, generate
+
+    if args.requests < 0 or args.requests > 200_000:
+        raise CliError("--requests debe estar entre 0 y 200000")
+    db = _database(args)
+    db.upgrade()
+    with db.transaction() as session:
+        load_reference_data(session)
+    summary = generate(db, requests=args.requests, seed=args.seed,
+                       progress=None if args.quiet else _progress)
+    print(f"\nDatos de demostración: {summary}. Contraseña de todos los usuarios demo: "
+          f"«{DEMO_PASSWORD}».")
+    return EXIT_OK
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\r{done}/{total} solicitudes", end="", file=sys.stderr, flush=True)
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from st2desk.services.users import add_user
+
+    password = _read_password()
+    db = _database(args)
+    _require_schema(db)
+    with db.transaction() as session:
+        user = add_user(session, None, username=args.username, full_name=args.name,
+                        password=password, unit_code=args.unit, roles=args.role,
+                        specialty_code=args.specialty, professional_license=args.license)
+        roles = ", ".join(sorted(r.value for r in user.roles))
+    print(f"Usuario «{user.username}» creado ({roles}).")
+    return EXIT_OK
+
+
+def _read_password() -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass("Contraseña: ")
+        if getpass.getpass("Repita la contraseña: ") != first:
+            raise CliError("las contraseñas no coinciden")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    password = line.rstrip("\r\n")
+    if not password:
+        raise CliError("escriba la contraseña en la entrada estándar (una línea)")
+    return password
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from st2desk import audit
+
+    db = _database(args)
+    _require_schema(db)
+    with db.session() as session:
+        report = audit.verify(session)
+    if report.ok:
+        print(f"Bitácora íntegra: {report.events} eventos verificados.")
+        return EXIT_OK
+    print(f"Bitácora alterada: el primer enlace roto es el evento {report.first_broken_seq} "
+          f"({report.reason}).", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def cmd_expire(args: argparse.Namespace) -> int:
+    from st2desk.services.authorizations import expire_due
+
+    db = _database(args)
+    _require_schema(db)
+    with db.transaction() as session:
+        count = expire_due(session)
+    print(f"Autorizaciones vencidas hoy: {count}.")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from st2desk.ui.app import run
+    except ImportError:
+        raise CliError(
+            "la interfaz gráfica aún no forma parte de esta versión; use los comandos de línea "
+            "(st2desk --help)", EXIT_FAILED) from None
+    return run(args.database)
+
+
+def _safe_url(db: Database) -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="st2desk", description="Autorización de servicios médicos ST2 (IMSS).")
+    parser.add_argument("--version", action="version", version=f"st2desk {__version__}")
+    parser.add_argument("--database", metavar="URL",
+                        help="URL de SQLAlchemy (por omisión: ST2DESK_DATABASE_URL o SQLite en "
+                             "la carpeta de datos del usuario)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    sub.add_parser("gui", help="abrir la aplicación").set_defaults(func=cmd_gui)
+    sub.add_parser("init", help="crear o actualizar la base y cargar catálogos").set_defaults(
+        func=cmd_init)
+
+    demo = sub.add_parser("demo", help="llenar la base con datos de demostración")
+    demo.add_argument("--requests", type=int, default=300, help="cuántas solicitudes (300)")
+    demo.add_argument("--seed", type=int, default=2026, help="semilla para datos reproducibles")
+    demo.add_argument("--quiet", action="store_true", help="sin indicador de avance")
+    demo.set_defaults(func=cmd_demo)
+
+    user = sub.add_parser("user", help="usuarios").add_subparsers(dest="user_command",
+                                                                  parser_class=_Parser)
+    add = user.add_parser("add", help="crear un usuario (contraseña por la entrada estándar)")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="nombre completo")
+    add.add_argument("--unit", required=True, help="clave de la unidad")
+    add.add_argument("--role", action="append", required=True,
+                     help="physician, specialist, appeals, reception o admin (repetible)")
+    add.add_argument("--specialty", help="clave de especialidad (dictaminadores)")
+    add.add_argument("--license", help="cédula profesional")
+    add.set_defaults(func=cmd_user_add)
+
+    audit_p = sub.add_parser("audit", help="bitácora").add_subparsers(dest="audit_command",
+                                                                      parser_class=_Parser)
+    audit_p.add_parser("verify", help="verificar la cadena de la bitácora").set_defaults(
+        func=cmd_audit_verify)
+
+    sub.add_parser("expire", help="vencer las autorizaciones cuyo plazo terminó").set_defaults(
+        func=cmd_expire)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+        if func is None:
+            if getattr(args, "command", None):
+                raise CliError(f"falta el subcomando de «{args.command}» (vea «st2desk --help»)")
+            func = cmd_gui
+        return func(args)
+    except CliError as exc:
+        print(f"st2desk: {exc}", file=sys.stderr)
+        return exc.code
+    except St2Error as exc:
+        print(f"st2desk: {exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("st2desk: interrumpido", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback, no data
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            cause = getattr(exc, "orig", None) or exc
+            first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+            print(f"st2desk: error de base de datos ({type(cause).__name__}): {first_line}",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        raise
+
+
+def gui_main() -> int:
+    return main([*sys.argv[1:], "gui"])

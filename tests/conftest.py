@@ -1,0 +1,114 @@
+"""Fresh database per test, seeded with reference data and a cast of users.
+
+SQLite by default; set ST2DESK_TEST_DATABASE_URL to a PostgreSQL server URL (any
+database on it, e.g. ``postgresql+psycopg://postgres@127.0.0.1:54329/postgres``) to run
+the same tests on PostgreSQL. The seeded database is built once per run as a template
+and copied per test (file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from st2desk.db import Database  # noqa: E402
+from tests.cast import Cast, build_cast  # noqa: E402
+
+PG_URL = os.environ.get("ST2DESK_TEST_DATABASE_URL")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"st2desk database: {'PostgreSQL' if PG_URL else 'SQLite'}"
+
+
+def _pg_admin_engine():  # type: ignore[no-untyped-def]
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url(name: str) -> str:
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ST2DESK_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("ST2DESK_DATABASE_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Cast]]:
+    """(URL of the seeded template, the cast's ids)."""
+    if PG_URL:
+        name = f"st2_template_{os.getpid()}"
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = _pg_url(name)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
+    db = Database(url)
+    cast = build_cast(db)
+    db.dispose()
+    yield url, cast
+    if PG_URL:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db_url(template: tuple[str, Cast], tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh copy of the seeded template."""
+    template_url, _ = template
+    if PG_URL:
+        name = f"st2_test_{uuid.uuid4().hex[:12]}"
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template_url).database}"'))
+        yield _pg_url(name)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        source = Path(make_url(template_url).database)
+        target = tmp_path / "st2desk.sqlite3"
+        shutil.copyfile(source, target)
+        yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def empty_db_url(tmp_path: Path) -> Iterator[str]:
+    """URL of an empty database (no schema) on the backend under test."""
+    if PG_URL:
+        name = f"st2_empty_{uuid.uuid4().hex[:12]}"
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield _pg_url(name)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+
+
+@pytest.fixture
+def cast(template: tuple[str, Cast]) -> Cast:
+    return template[1]
