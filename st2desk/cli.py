@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -56,11 +57,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.requests < 0 or args.requests > 200_000:
+        raise CliError("--requests debe estar entre 0 y 200000")
     from st2desk.catalogs import load_reference_data
     from st2desk.demo import DEMO_PASSWORD, generate
 
-    if args.requests < 0 or args.requests > 200_000:
-        raise CliError("--requests debe estar entre 0 y 200000")
     db = _database(args)
     db.upgrade()
     with db.transaction() as session:
@@ -114,7 +115,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     if report.ok:
         print(f"Bitácora íntegra: {report.events} eventos verificados.")
         return EXIT_OK
-    print(f"Bitácora alterada: el primer enlace roto es el evento {report.first_broken_seq} "
+    print(f"st2desk: bitácora alterada: el primer enlace roto es el evento {report.first_broken_seq} "
           f"({report.reason}).", file=sys.stderr)
     return EXIT_FAILED
 
@@ -214,7 +215,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"st2desk: error de base de datos ({type(cause).__name__}): {first_line}",
                   file=sys.stderr)
             return EXIT_FAILED
-        raise
+        if os.environ.get("ST2DESK_DEBUG"):
+            raise
+        print(f"st2desk: error interno ({type(exc).__name__}); repita con ST2DESK_DEBUG=1 "
+              "para ver el detalle", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def gui_main() -> int:

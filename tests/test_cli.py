@@ -1,0 +1,124 @@
+"""The command line as an operator uses it: exit codes and one-line Spanish messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import update
+
+from st2desk.db import Database
+from st2desk.models import AuditEvent
+
+
+def st2(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "st2desk", *args], input=stdin, text=True,
+                          capture_output=True, timeout=300, env={**os.environ, **(env or {})})
+
+
+def one_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("st2desk: ")
+    return lines[0]
+
+
+@pytest.fixture
+def initialized(empty_db_url: str) -> str:
+    result = st2("--database", empty_db_url, "init")
+    assert result.returncode == 0, result.stderr
+    return empty_db_url
+
+
+def test_init_is_idempotent(initialized):
+    again = st2("--database", initialized, "init")
+    assert again.returncode == 0, again.stderr
+    assert "0 registros de catálogo nuevos" in again.stdout
+
+
+def test_init_uses_environment_url(empty_db_url):
+    result = st2("init", env={"ST2DESK_DATABASE_URL": empty_db_url})
+    assert result.returncode == 0, result.stderr
+    assert "registros de catálogo nuevos" in result.stdout
+
+
+def test_default_database_is_in_the_data_folder(tmp_path):
+    result = st2("init", env={"ST2DESK_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "st2desk.sqlite3").exists()
+
+
+def test_user_add_reads_password_from_stdin_and_can_log_in(initialized):
+    result = st2("--database", initialized, "user", "add", "dra.ruiz", "--name", "Ana Ruiz",
+                 "--unit", "09umf20", "--role", "physician", stdin="una-clave-segura\n")
+    assert result.returncode == 0, result.stderr
+    assert "dra.ruiz" in result.stdout
+    from st2desk.services.users import login
+
+    db = Database(initialized)
+    try:
+        actor = login(db, "DRA.RUIZ", "una-clave-segura")
+        assert actor.username == "dra.ruiz"
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["--unit", "09UMF20", "--role", "cirujano"], "una-clave-segura\n", "Rol desconocido"),
+        (["--unit", "NOEXISTE", "--role", "physician"], "una-clave-segura\n", "No existe la unidad"),
+        (["--unit", "09UMF20", "--role", "physician"], "\n", "contraseña"),
+        (["--unit", "09UMF20", "--role", "physician"], "corta\n", "al menos 8"),
+        (["--role", "physician"], "una-clave-segura\n", "--unit"),
+    ],
+)
+def test_user_add_bad_input_is_one_line_and_changes_nothing(initialized, args, stdin, message):
+    result = st2("--database", initialized, "user", "add", "nuevo", "--name", "Nuevo", *args,
+                 stdin=stdin)
+    assert result.returncode == 2
+    assert message in one_line(result.stderr)
+    again = st2("--database", initialized, "user", "add", "nuevo", "--name", "Nuevo", "--unit",
+                "09UMF20", "--role", "physician", stdin="una-clave-segura\n")
+    assert again.returncode == 0, again.stderr  # the failed attempt left no user behind
+
+
+def test_commands_on_an_uninitialized_database_explain(empty_db_url):
+    result = st2("--database", empty_db_url, "audit", "verify")
+    assert result.returncode == 2
+    assert "st2desk init" in one_line(result.stderr)
+
+
+def test_audit_verify_reports_ok_and_names_the_broken_link(initialized):
+    st2("--database", initialized, "user", "add", "admin.x", "--name", "Admin", "--unit",
+        "09UMF20", "--role", "admin", stdin="una-clave-segura\n")
+    st2("--database", initialized, "user", "add", "admin.y", "--name", "Admin", "--unit",
+        "09UMF20", "--role", "admin", stdin="una-clave-segura\n")
+    ok = st2("--database", initialized, "audit", "verify")
+    assert ok.returncode == 0 and "2 eventos" in ok.stdout
+    db = Database(initialized)
+    with db.transaction() as s:
+        s.execute(update(AuditEvent).where(AuditEvent.seq == 1).values(action="borrado"))
+    db.dispose()
+    broken = st2("--database", initialized, "audit", "verify")
+    assert broken.returncode == 1
+    assert "evento 1" in one_line(broken.stderr)
+
+
+def test_unknown_command_and_missing_subcommand(initialized):
+    assert st2("--database", initialized, "volar").returncode == 2
+    result = st2("--database", initialized, "user")
+    assert result.returncode == 2 and "subcomando" in one_line(result.stderr)
+
+
+def test_unreachable_database_is_one_line():
+    result = st2("--database", "postgresql+psycopg://nadie@127.0.0.1:9/nada", "init")
+    assert result.returncode == 1
+    assert "error de base de datos" in one_line(result.stderr)
+
+
+def test_demo_rejects_a_negative_count(initialized):
+    result = st2("--database", initialized, "demo", "--requests", "-5")
+    assert result.returncode == 2 and "--requests" in one_line(result.stderr)
