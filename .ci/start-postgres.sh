@@ -9,6 +9,11 @@ if [ -z "$bindir" ]; then
   echo "PostgreSQL is not installed (apt-get install postgresql)" >&2
   exit 1
 fi
+url="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
+if "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+  echo "$url"   # a server from an earlier run is still up: reuse it
+  exit 0
+fi
 run() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
 if [ ! -f "$datadir/PG_VERSION" ]; then
   mkdir -p "$datadir"
@@ -18,4 +23,4 @@ fi
 if ! run "$bindir/pg_ctl -D $datadir status" >/dev/null 2>&1; then
   run "$bindir/pg_ctl -D $datadir -l $datadir/server.log -w -o \"-p $port -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off -c max_connections=200\" start" >/dev/null
 fi
-echo "postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
+echo "$url"
