@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +16,10 @@ from st2desk.errors import St2Error
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+
+
+# Each module has `register(subparsers)`; its commands use `database(args)` and `CliError`.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 class CliError(Exception):
@@ -30,11 +35,11 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"uso incorrecto: {message} (vea «st2desk --help»)")
 
 
-def _database(args: argparse.Namespace) -> Database:
+def database(args: argparse.Namespace) -> Database:
     return Database(args.database)
 
 
-def _require_schema(db: Database) -> None:
+def require_schema(db: Database) -> None:
     from sqlalchemy import inspect
 
     if not inspect(db.engine).has_table("alembic_version"):
@@ -47,7 +52,7 @@ def _require_schema(db: Database) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     from st2desk.catalogs import load_reference_data
 
-    db = _database(args)
+    db = database(args)
     db.upgrade()
     with db.transaction() as session:
         report = load_reference_data(session)
@@ -62,7 +67,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from st2desk.catalogs import load_reference_data
     from st2desk.demo import DEMO_PASSWORD, generate
 
-    db = _database(args)
+    db = database(args)
     db.upgrade()
     with db.transaction() as session:
         load_reference_data(session)
@@ -81,8 +86,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     from st2desk.services.users import add_user
 
     password = _read_password()
-    db = _database(args)
-    _require_schema(db)
+    db = database(args)
+    require_schema(db)
     with db.transaction() as session:
         user = add_user(session, None, username=args.username, full_name=args.name,
                         password=password, unit_code=args.unit, roles=args.role,
@@ -108,8 +113,8 @@ def _read_password() -> str:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from st2desk import audit
 
-    db = _database(args)
-    _require_schema(db)
+    db = database(args)
+    require_schema(db)
     with db.session() as session:
         report = audit.verify(session)
     if report.ok:
@@ -123,8 +128,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 def cmd_expire(args: argparse.Namespace) -> int:
     from st2desk.services.authorizations import expire_due
 
-    db = _database(args)
-    _require_schema(db)
+    db = database(args)
+    require_schema(db)
     with db.transaction() as session:
         count = expire_due(session)
     print(f"Autorizaciones vencidas hoy: {count}.")
@@ -185,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("expire", help="vencer las autorizaciones cuyo plazo terminó").set_defaults(
         func=cmd_expire)
+
+    # Command groups that live in their own modules add their subparsers here.
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(sub)
     return parser
 
 
