@@ -98,6 +98,9 @@ def _authenticate(session: Session, username: str, password: str) -> Actor:
             user.failed_logins = 0
             audit.record(session, user_id=user.id, username=user.username, action="login_locked",
                          entity="user", entity_id=user.uuid)
+            minutes = int(LOCKOUT.total_seconds() // 60)
+            raise AuthenticationFailed(
+                f"Demasiados intentos fallidos: la cuenta queda bloqueada {minutes} minutos.")
         raise AuthenticationFailed("Usuario o contraseña incorrectos.")
     user.failed_logins = 0
     user.locked_until = None

@@ -1,0 +1,86 @@
+"""Login dialog: user name and password, checked by the users service (argon2, lockout)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from st2desk.db import Database
+from st2desk.errors import AuthenticationFailed
+from st2desk.services.common import Actor
+from st2desk.services.users import login
+
+
+class LoginDialog(QDialog):
+    """Asks for credentials; `actor` holds the logged-in user after `accept()`."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None, *, username: str = "",
+                 locked_user: str | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor: Actor | None = None
+        self._locked_user = locked_user
+        self.setObjectName("loginDialog")
+        self.setWindowTitle(self.tr("st2desk — Sign in") if not locked_user
+                            else self.tr("st2desk — Session locked"))
+        self.setMinimumWidth(380)
+
+        heading = QLabel(self.tr("ST2 medical-service authorization") if not locked_user
+                         else self.tr("The session was locked after a period of inactivity. "
+                                      "Enter your password to continue; your open work is kept."))
+        heading.setWordWrap(True)
+        self.username_edit = QLineEdit(locked_user or username)
+        self.username_edit.setObjectName("usernameEdit")
+        self.username_edit.setReadOnly(bool(locked_user))
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("passwordEdit")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("loginError")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        form = QFormLayout()
+        form.addRow(self.tr("&User:"), self.username_edit)
+        form.addRow(self.tr("&Password:"), self.password_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            self.tr("Sign in") if not locked_user else self.tr("Unlock"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("loginButton")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            self.tr("Cancel") if not locked_user else self.tr("Quit"))
+        buttons.accepted.connect(self._try_login)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        (self.password_edit if (locked_user or username) else self.username_edit).setFocus(
+            Qt.FocusReason.OtherFocusReason)
+
+    def _try_login(self) -> None:
+        try:
+            actor = login(self.db, self.username_edit.text(), self.password_edit.text())
+        except AuthenticationFailed as exc:
+            self.error_label.setText(exc.message)
+            self.error_label.show()
+            self.password_edit.clear()
+            self.password_edit.setFocus()
+            return
+        if self._locked_user and actor.username != self._locked_user:
+            return
+        self.actor = actor
+        self.accept()

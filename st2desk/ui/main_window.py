@@ -1,0 +1,232 @@
+"""Main window: the sections the user's roles allow, idle lock, remembered geometry."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from st2desk.models import Role, Unit
+from st2desk.ui.context import UiContext
+
+IDLE_MINUTES_SETTING = "ui/idle_minutes"
+DEFAULT_IDLE_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    roles: frozenset[Role]
+    factory: str  # "module:Class", imported when first shown (keeps start-up fast)
+
+
+SECTIONS = (
+    Section("new_request", frozenset({Role.PHYSICIAN}), "st2desk.ui.request_form:RequestForm"),
+    Section("my_requests", frozenset({Role.PHYSICIAN}), "st2desk.ui.my_requests:MyRequests"),
+    Section("inbox", frozenset({Role.SPECIALIST}), "st2desk.ui.inbox:Inbox"),
+    Section("appeals", frozenset({Role.APPEALS}), "st2desk.ui.appeals:AppealsInbox"),
+    Section("authorizations", frozenset({Role.RECEPTION}),
+            "st2desk.ui.authorization_viewer:AuthorizationViewer"),
+    Section("reports", frozenset({Role.ADMIN}), "st2desk.ui.reports:ReportsView"),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: UiContext, *, on_lock: Callable[[], bool] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("st2desk — ST2 authorizations"))
+        self.setMinimumSize(1100, 700)
+        self._on_lock = on_lock
+        self._widgets: dict[str, QWidget] = {}
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("sectionList")
+        self.nav.setFixedWidth(210)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("sectionStack")
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.sections = [s for s in SECTIONS if s.roles & ctx.actor.roles]
+        titles = self._titles()
+        for index, section in enumerate(self.sections):
+            item = QListWidgetItem(titles[section.key])
+            item.setData(Qt.ItemDataRole.UserRole, section.key)
+            item.setToolTip(QKeySequence(f"Ctrl+{index + 1}").toString(QKeySequence.SequenceFormat.NativeText))
+            self.nav.addItem(item)
+            self.stack.addWidget(QWidget())  # replaced by the real view when first shown
+        self.nav.currentRowChanged.connect(self._show_section)
+        self._build_menus()
+        self._build_status_bar()
+
+        self._idle_since = time.monotonic()
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setInterval(15_000)
+        self._idle_timer.timeout.connect(self._check_idle)
+        self._idle_timer.start()
+        QApplication.instance().installEventFilter(self)
+
+        self._restore_geometry()
+        if self.sections:
+            self.nav.setCurrentRow(0)
+
+    # ------------------------------------------------------------------ sections
+
+    def _titles(self) -> dict[str, str]:
+        return {
+            "new_request": self.tr("New request"),
+            "my_requests": self.tr("My requests"),
+            "inbox": self.tr("Inbox"),
+            "appeals": self.tr("Appeals"),
+            "authorizations": self.tr("Authorizations"),
+            "reports": self.tr("Reports"),
+        }
+
+    def section_widget(self, key: str) -> QWidget:
+        """The view of a section, created on first use."""
+        if key not in self._widgets:
+            section = next(s for s in self.sections if s.key == key)
+            module_name, class_name = section.factory.split(":")
+            cls = getattr(importlib.import_module(module_name), class_name)
+            widget = cls(self.ctx, self)
+            index = self.sections.index(section)
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._widgets[key] = widget
+        return self._widgets[key]
+
+    def show_section(self, key: str) -> QWidget:
+        widget = self.section_widget(key)
+        self.nav.setCurrentRow([s.key for s in self.sections].index(key))
+        return widget
+
+    @Slot(int)
+    def _show_section(self, row: int) -> None:
+        if row < 0:
+            return
+        widget = self.section_widget(self.sections[row].key)
+        self.stack.setCurrentWidget(widget)
+
+    # ------------------------------------------------------------------ chrome
+
+    def _build_menus(self) -> None:
+        session_menu = self.menuBar().addMenu(self.tr("&Session"))
+        lock = QAction(self.tr("&Lock now"), self)
+        lock.setShortcut(QKeySequence("Ctrl+L"))
+        lock.triggered.connect(self.lock)
+        settings = QAction(self.tr("&Settings…"), self)
+        settings.setShortcut(QKeySequence("Ctrl+,"))
+        settings.triggered.connect(self._open_settings)
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        for action in (lock, settings, quit_action):
+            session_menu.addAction(action)
+        go_menu = self.menuBar().addMenu(self.tr("&Go"))
+        titles = self._titles()
+        for index, section in enumerate(self.sections[:9]):
+            action = QAction(titles[section.key], self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, row=index: self.nav.setCurrentRow(row))
+            go_menu.addAction(action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About st2desk"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        unit = self.ctx.ops.read(lambda s: s.get(Unit, self.ctx.actor.unit_id))
+        text = self.tr("%1 · %2 · %3").replace("%1", self.ctx.actor.username).replace(
+            "%2", f"{unit.code} {unit.name}" if unit else "").replace(
+            "%3", self.ctx.db.engine.dialect.name)
+        label = QLabel(text)
+        label.setObjectName("statusUser")
+        self.statusBar().addPermanentWidget(label)
+
+    def _open_settings(self) -> None:
+        from st2desk.ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(self).exec()
+
+    def _about(self) -> None:
+        from st2desk import __version__
+
+        QMessageBox.about(self, self.tr("About st2desk"), self.tr(
+            "st2desk %1\nST2 medical-service authorization for IMSS units.").replace(
+            "%1", __version__))
+
+    # ------------------------------------------------------------------ idle lock
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                            QEvent.Type.MouseMove, QEvent.Type.Wheel):
+            self._idle_since = time.monotonic()
+        return False
+
+    def idle_limit_seconds(self) -> float:
+        minutes = QSettings().value(IDLE_MINUTES_SETTING, DEFAULT_IDLE_MINUTES, type=int)
+        return max(1, int(minutes)) * 60
+
+    @Slot()
+    def _check_idle(self) -> None:
+        if time.monotonic() - self._idle_since >= self.idle_limit_seconds():
+            self.lock()
+
+    @Slot()
+    def lock(self) -> None:
+        """Hide the data and ask for the password again; open forms stay as they are."""
+        if self._on_lock is None:
+            return
+        self._idle_timer.stop()
+        self.centralWidget().setVisible(False)
+        try:
+            unlocked = self._on_lock()
+        finally:
+            self.centralWidget().setVisible(True)
+            self._idle_since = time.monotonic()
+            self._idle_timer.start()
+        if not unlocked:
+            self.close()
+
+    # ------------------------------------------------------------------ geometry
+
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("ui/main_geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        for widget in self._widgets.values():
+            can_close = getattr(widget, "can_close", None)
+            if can_close is not None and not can_close():
+                event.ignore()
+                return
+        QSettings().setValue("ui/main_geometry", self.saveGeometry())
+        QApplication.instance().removeEventFilter(self)
+        super().closeEvent(event)

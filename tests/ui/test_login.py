@@ -1,0 +1,41 @@
+"""Login dialog as a user meets it: typing, Enter, Spanish errors, lockout."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from st2desk.ui.login import LoginDialog
+from tests.cast import PASSWORD
+
+
+def test_correct_password_logs_in_with_the_keyboard(qtbot, db, cast):
+    dialog = LoginDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username_edit, "medico1")
+    qtbot.keyClick(dialog.username_edit, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.password_edit, PASSWORD)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.result() == LoginDialog.DialogCode.Accepted
+    assert dialog.actor.username == "medico1"
+
+
+def test_wrong_password_shows_spanish_message_and_locks_after_five(qtbot, db, cast):
+    dialog = LoginDialog(db, username="medico1")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for _ in range(5):
+        qtbot.keyClicks(dialog.password_edit, "equivocada")
+        qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.actor is None
+    assert "bloqueada" in dialog.error_label.text()
+    qtbot.keyClicks(dialog.password_edit, PASSWORD)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.actor is None  # locked even with the right password
+    assert dialog.password_edit.text() == ""
+
+
+def test_spanish_is_the_default_language(qtbot, db, cast):
+    dialog = LoginDialog(db)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "st2desk — Iniciar sesión"

@@ -1,0 +1,63 @@
+"""Main window: sections by role, keyboard navigation, idle lock, geometry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
+
+from st2desk.ui.main_window import MainWindow
+
+
+def titles(window: MainWindow) -> list[str]:
+    return [window.nav.item(i).text() for i in range(window.nav.count())]
+
+
+def test_sections_follow_roles(qtbot, make_ctx, cast):
+    physician = MainWindow(make_ctx(cast.physician))
+    qtbot.addWidget(physician)
+    assert [s.key for s in physician.sections] == ["new_request", "my_requests"]
+    assert titles(physician) == ["Nueva solicitud", "Mis solicitudes"]
+    chief = MainWindow(make_ctx(cast.chief))
+    qtbot.addWidget(chief)
+    assert [s.key for s in chief.sections] == ["inbox", "appeals"]
+    reception = MainWindow(make_ctx(cast.reception))
+    qtbot.addWidget(reception)
+    assert [s.key for s in reception.sections] == ["authorizations"]
+
+
+def test_idle_lock_asks_again_and_keeps_the_window(qtbot, make_ctx, cast):
+    asked: list[bool] = []
+    window = MainWindow(make_ctx(cast.physician), on_lock=lambda: asked.append(True) or True)
+    qtbot.addWidget(window)
+    window.show()
+    QSettings().setValue("ui/idle_minutes", 1)
+    window._idle_since -= 61
+    window._check_idle()
+    assert asked == [True]
+    assert window.isVisible() and window.centralWidget().isVisible()
+
+
+def test_failed_unlock_closes_the_window(qtbot, make_ctx, cast):
+    window = MainWindow(make_ctx(cast.physician), on_lock=lambda: False)
+    qtbot.addWidget(window)
+    window.show()
+    window.lock()
+    assert not window.isVisible()
+
+
+def test_geometry_is_remembered(qtbot, make_ctx, cast):
+    window = MainWindow(make_ctx(cast.admin))
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(1234, 777)
+    window.close()
+    again = MainWindow(make_ctx(cast.admin))
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (1234, 777)
+
+
+def test_status_bar_names_user_and_unit(qtbot, make_ctx, cast):
+    window = MainWindow(make_ctx(cast.reception))
+    qtbot.addWidget(window)
+    label = window.findChild(QWidget, "statusUser")
+    assert "recepcion1" in label.text() and "09HGZ24" in label.text()
