@@ -22,6 +22,7 @@ from st2desk.models import AuditEvent
 GENESIS = "0" * 64
 SYSTEM_USER = "sistema"
 _PG_LOCK_KEY = 0x5732_4155  # arbitrary constant: "ST2AU"
+NOTIFY_CHANNEL = "st2desk_changes"
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -76,6 +77,10 @@ def record(
     event.hash = compute_hash(event)
     session.add(event)
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # Delivered at commit to every workstation listening (st2desk.notify); not on rollback.
+        session.execute(text("SELECT pg_notify(:channel, :entity)"),
+                        {"channel": NOTIFY_CHANNEL, "entity": entity})
     return event
 
 

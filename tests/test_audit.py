@@ -80,3 +80,48 @@ def test_patient_data_stays_out_of_the_audit_log(db, cast):
         dumped = " ".join(str((e.details, e.entity_id)) for e in s.scalars(select(AuditEvent)))
     for secret in (patient.nss, patient.curp, patient.last_name):
         assert secret not in dumped
+
+
+def test_other_workstations_are_notified_on_commit_only(db, db_url, cast):
+    """PostgreSQL: a listener hears committed changes, never rolled-back ones."""
+    import threading
+
+    import pytest
+
+    from st2desk import notify
+
+    if not notify.supports_listen(db_url):
+        pytest.skip("LISTEN/NOTIFY exists only on PostgreSQL; SQLite workstations poll")
+    heard: list[str] = []
+    stop = threading.Event()
+    ready = threading.Event()
+
+    def on_change(entity: str) -> None:
+        heard.append(entity)
+
+    def run() -> None:
+        ready.set()
+        notify.listen(db_url, on_change, stop.is_set, poll_seconds=0.2)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    ready.wait()
+    import time
+
+    time.sleep(0.5)  # let LISTEN register
+    try:
+        with db.transaction() as s:
+            from st2desk.services import requests
+
+            requests.create_draft(s, cast.physician, flows.request_data(cast))
+        with pytest.raises(RuntimeError), db.transaction() as s:
+            requests.create_draft(s, cast.physician, flows.request_data(cast))
+            raise RuntimeError("rolled back")
+        deadline = time.monotonic() + 5
+        while not heard and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    assert heard == ["request"]

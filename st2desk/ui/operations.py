@@ -8,6 +8,7 @@ nothing; a successful write emits `sig_data_changed` so other windows refresh.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from st2desk import notify
 from st2desk.db import Database
 from st2desk.errors import St2Error
 from st2desk.models import AuditEvent
@@ -57,18 +59,37 @@ class Operations(QObject):
     sig_data_changed = Signal(str)
     """Emitted after a write here or on another workstation; the argument names what changed."""
 
+    _sig_notified = Signal(str)
+
     def __init__(self, db: Database, parent: QObject | None = None, poll_ms: int = 5000) -> None:
         super().__init__(parent)
         self.db = db
         self._pool = QThreadPool.globalInstance()
         self._jobs: set[_Signals] = set()
         self._last_seq = self._current_seq()
-        # Other workstations: the audit log's last sequence moves on every committed change.
+        self._stop_listening = threading.Event()
+        # Other workstations: PostgreSQL pushes NOTIFY at each commit; otherwise (SQLite)
+        # the audit log's last sequence, which moves on every committed change, is polled.
         self._poll = QTimer(self)
         self._poll.setInterval(poll_ms)
         self._poll.timeout.connect(self._check_external_changes)
         if poll_ms > 0:
+            if notify.supports_listen(db.url):
+                self._sig_notified.connect(self._check_external_changes)
+                threading.Thread(target=self._listen, name="st2desk-listen", daemon=True).start()
+                self._poll.setInterval(max(poll_ms, 60_000))  # safety net only
             self._poll.start()
+
+    def _listen(self) -> None:
+        try:
+            notify.listen(self.db.url, self._sig_notified.emit, self._stop_listening.is_set)
+        except Exception as exc:  # noqa: BLE001 - polling still covers us
+            log.warning("change notifications unavailable (%s); polling instead", type(exc).__name__)
+
+    def close(self) -> None:
+        """Stop listening for other workstations' changes."""
+        self._stop_listening.set()
+        self._poll.stop()
 
     # ------------------------------------------------------------------ synchronous
 
@@ -148,7 +169,8 @@ class Operations(QObject):
             return 0
 
     @Slot()
-    def _check_external_changes(self) -> None:
+    @Slot(str)
+    def _check_external_changes(self, _entity: str = "") -> None:
         seq = self._current_seq()
         if seq != self._last_seq:
             self._last_seq = seq

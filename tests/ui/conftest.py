@@ -64,3 +64,4 @@ def make_ctx(db) -> Iterator[Callable[[Actor], UiContext]]:  # type: ignore[no-u
     yield make
     for ops in made:
         ops.wait_for_jobs()
+        ops.close()
