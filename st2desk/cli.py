@@ -136,6 +136,31 @@ def cmd_expire(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from st2desk import backup
+
+    db = database(args)
+    require_schema(db)
+    pages = backup.backup(db.url, Path(args.file))
+    print(f"Respaldo escrito en {args.file} ({pages} páginas).")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from st2desk import backup
+
+    db = database(args)
+    backup.sqlite_path(db.url)  # PostgreSQL: explain pg_restore before touching anything
+    db.dispose()
+    pages = backup.restore(db.url, Path(args.file))
+    print(f"Base de datos restaurada desde {args.file} ({pages} páginas).")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     try:
         from st2desk.ui.app import run
@@ -190,6 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("expire", help="vencer las autorizaciones cuyo plazo terminó").set_defaults(
         func=cmd_expire)
+    backup_p = sub.add_parser("backup", help="respaldo consistente de la base SQLite")
+    backup_p.add_argument("file")
+    backup_p.set_defaults(func=cmd_backup)
+    restore_p = sub.add_parser("restore", help="restaurar la base SQLite desde un respaldo")
+    restore_p.add_argument("file")
+    restore_p.set_defaults(func=cmd_restore)
 
     # Command groups that live in their own modules add their subparsers here.
     for module_name in COMMAND_MODULES:
