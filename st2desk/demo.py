@@ -228,13 +228,16 @@ _TERMINAL_FREE = frozenset({S.USED, S.EXPIRED, S.REJECTED_FINAL, S.CANCELLED})
 
 # --------------------------------------------------------------------------- texts
 
-_ANTECEDENTS_ADULT = (
+_ANTECEDENTS_YOUNG = (
+    "obesidad grado {g} (IMC {imc})",
+    "tabaquismo de {py_joven} paquetes-año",
+    "hipotiroidismo en tratamiento sustitutivo",
+    "asma en control con broncodilatador",
+)
+_ANTECEDENTS_ADULT = _ANTECEDENTS_YOUNG[:3] + (
     "diabetes mellitus tipo 2 de {n} años de diagnóstico",
     "hipertensión arterial sistémica en tratamiento",
-    "obesidad grado {g} (IMC {imc})",
-    "tabaquismo de {py} paquetes-año",
     "dislipidemia en tratamiento con estatina",
-    "hipotiroidismo en tratamiento sustitutivo",
     "enfermedad renal crónica estadio {erc}",
 )
 _NO_ANTECEDENTS = ("sin antecedentes crónico-degenerativos conocidos",
@@ -258,15 +261,56 @@ _OPENINGS = (
     "{antecedentes}.",
 )
 
+# Justification sentences by clinical group (a service's group, else its specialty).
+_GROUPS = {
+    "IMG-MAM-DX": "MAMA", "IMG-US-MAM": "MAMA", "IMG-US-CAD-LAC": "CADERA_LACTANTE",
+    "IMG-US-DOP-MI": "VENOSO",
+    "IMG-US-DOP-CAR": "CAROTIDA", "IMG-DENSIT": "DENSITOMETRIA", "END-CPRE": "BILIAR",
+    "LAB-PFH-ESP": "HEPATO", "LAB-CV-VHC": "HEPATO", "IMG-GAM-TIR": "TIROIDES",
+    "ONC-I131": "TIROIDES", "PSI-INFANTIL": "PSICO_INF", "TER-ESTIM-TEMP": "DESARROLLO",
+}
+_CONTRAST = frozenset({"IMG-TAC-TOR", "IMG-TAC-ABD", "IMG-ANGIOTAC-COR"})
+_CONTRAST_SENTENCE = ("Creatinina sérica de {cr} mg/dL el {fecha}; niega alergia a medios de "
+                      "contraste.")
+
 _FINDINGS: dict[str, tuple[str, ...]] = {
     "RADIO": (
         "Cuenta con radiografía simple del {fecha} sin hallazgos concluyentes.",
         "Recibió tratamiento médico durante {n} semanas sin mejoría clínica.",
         "Los estudios de primer nivel no permiten establecer el diagnóstico de certeza.",
-        "Creatinina sérica de {cr} mg/dL el {fecha}; niega alergia a medios de contraste.",
         "Ha acudido {k} veces a consulta por el mismo motivo en los últimos {m} meses.",
         "Ultrasonido previo en la unidad con hallazgos inespecíficos que requieren "
         "complementarse.",
+    ),
+    "MAMA": (
+        "A la exploración se palpa nódulo de {mm} mm en el cuadrante {cuadrante} de la mama "
+        "{lado}.",
+        "Mastografía de tamizaje del {fecha} con clasificación BI-RADS {birads}.",
+        "Antecedente de cáncer de mama en un familiar de primer grado.",
+        "Refiere mastalgia persistente de predominio {lado}.",
+    ),
+    "CADERA_LACTANTE": (
+        "Asimetría de pliegues glúteos y limitación de la abducción de la cadera {lado}.",
+        "Maniobras de Ortolani y Barlow dudosas en la exploración.",
+        "Antecedente de presentación pélvica al nacimiento.",
+        "Antecedente familiar de displasia del desarrollo de la cadera.",
+    ),
+    "VENOSO": (
+        "Presenta edema vespertino y dolor en miembros pélvicos con várices visibles.",
+        "Cambios de coloración y prurito en el tercio distal de la pierna {lado}.",
+        "Ha usado medias de compresión durante {n} semanas sin mejoría.",
+    ),
+    "CAROTIDA": (
+        "Soplo carotídeo {lado} a la auscultación.",
+        "Refiere episodios transitorios de pérdida de fuerza o de visión en los últimos {m} "
+        "meses.",
+        "Factores de riesgo cardiovascular múltiples con control irregular.",
+    ),
+    "DENSITOMETRIA": (
+        "Antecedente de fractura por fragilidad.",
+        "Tratamiento crónico con esteroides sistémicos.",
+        "Índice de masa corporal bajo ({imc_bajo}) y antecedente familiar de fractura de cadera.",
+        "Radiografía de columna con disminución de la densidad ósea.",
     ),
     "GASTRO": (
         "Ha recibido inhibidor de bomba de protones a dosis plena durante {n} semanas sin "
@@ -274,9 +318,19 @@ _FINDINGS: dict[str, tuple[str, ...]] = {
         "Hemoglobina de {hb} g/dL el {fecha}, con sangre oculta en heces positiva.",
         "Pérdida de peso no intencionada de {kg} kg en {m} meses.",
         "Antecedente de cáncer del tubo digestivo en un familiar de primer grado.",
+        "Presenta datos de alarma: {alarma}.",
+    ),
+    "BILIAR": (
+        "Ultrasonido del {fecha} con dilatación de la vía biliar común de {vb} mm.",
+        "Bilirrubina total de {bt} mg/dL con patrón colestásico.",
+        "Fosfatasa alcalina elevada ({fa} U/L) en dos determinaciones.",
+    ),
+    "HEPATO": (
         "Pruebas de función hepática del {fecha} con ALT de {alt} U/L y AST de {ast} U/L.",
-        "Ultrasonido de hígado y vías biliares del {fecha} con hallazgos que requieren "
-        "complementarse.",
+        "Ultrasonido de hígado y vías biliares del {fecha} con aumento de la ecogenicidad del "
+        "parénquima.",
+        "Prueba de tamizaje para hepatitis C reactiva.",
+        "Antecedente de transfusión sanguínea en {anio}.",
     ),
     "CIRGEN": (
         "Ultrasonido del {fecha} que corrobora el diagnóstico.",
@@ -305,10 +359,16 @@ _FINDINGS: dict[str, tuple[str, ...]] = {
         "suficiente.",
         "Arcos de movilidad disminuidos en {pct} % respecto al lado sano.",
     ),
+    "DESARROLLO": (
+        "Retraso en los hitos del desarrollo psicomotor para la edad.",
+        "Valoración del desarrollo con puntaje bajo en el área motora gruesa.",
+        "Hipotonía generalizada a la exploración neurológica.",
+        "En seguimiento por pediatría, que recomienda intervención temprana.",
+    ),
     "OFTALMO": (
         "Agudeza visual de {av} en el ojo afectado que no mejora con corrección.",
         "La lesión progresa pese a lubricantes oculares y protección solar.",
-        "La disminución de la visión limita sus actividades cotidianas y laborales.",
+        "La disminución de la visión limita sus actividades cotidianas.",
         "Valoración oftalmológica previa que recomienda tratamiento quirúrgico.",
     ),
     "PSICO": (
@@ -318,11 +378,23 @@ _FINDINGS: dict[str, tuple[str, ...]] = {
         "Puntuación de {escala} puntos en la escala aplicada en consulta.",
         "Lleva {n} semanas de tratamiento farmacológico con respuesta parcial.",
     ),
+    "PSICO_INF": (
+        "Reporte escolar con dificultades en el aprendizaje y en la conducta.",
+        "Los padres refieren {sintoma_inf} desde hace {m} meses.",
+        "Valoración pediátrica sin causa orgánica que explique el cuadro.",
+        "Audiometría y agudeza visual normales.",
+    ),
+    "TIROIDES": (
+        "TSH de {tsh} mUI/L con T4 libre de {t4} ng/dL el {fecha}.",
+        "Ultrasonido tiroideo del {fecha} con nódulo de {mm} mm.",
+        "Tratamiento con metimazol durante {m} meses sin control adecuado.",
+        "Bocio palpable a la exploración física.",
+    ),
     "MEDNUC": (
         "Estudios de imagen previos con hallazgos no concluyentes.",
-        "TSH de {tsh} mUI/L con T4 libre de {t4} ng/dL el {fecha}.",
         "Se requiere para definir el plan terapéutico en la sesión del comité de tumores.",
         "Marcadores tumorales en ascenso en los últimos {m} meses.",
+        "Diagnóstico confirmado por histopatología el {fecha}.",
     ),
     "ONCO": (
         "Diagnóstico confirmado por histopatología el {fecha}; estadio clínico {ec}.",
@@ -349,9 +421,19 @@ _GOALS: dict[str, tuple[str, ...]] = {
     "RADIO": ("precisar el diagnóstico y definir el tratamiento", "descartar lesión estructural",
               "valorar la extensión de la lesión", "normar la conducta terapéutica",
               "definir si es candidato a tratamiento quirúrgico"),
+    "MAMA": ("descartar lesión maligna", "caracterizar el hallazgo y definir si requiere biopsia"),
+    "CADERA_LACTANTE": ("descartar displasia del desarrollo de la cadera e iniciar tratamiento "
+                        "oportuno", "tratar la displasia del desarrollo de la cadera"),
+    "VENOSO": ("descartar trombosis venosa y valorar la insuficiencia venosa",
+               "definir si es candidato a tratamiento quirúrgico"),
+    "CAROTIDA": ("valorar el grado de estenosis carotídea", "normar la conducta terapéutica"),
+    "DENSITOMETRIA": ("valorar el riesgo de fractura e iniciar tratamiento",
+                      "confirmar el diagnóstico de osteoporosis"),
     "GASTRO": ("confirmar el diagnóstico con toma de biopsia", "descartar lesión orgánica",
-               "estadificar el daño hepático y definir el tratamiento",
                "dar vigilancia conforme a la guía de práctica clínica"),
+    "BILIAR": ("resolver la obstrucción de la vía biliar", "precisar la causa de la colestasis"),
+    "HEPATO": ("estadificar el daño hepático y definir el tratamiento",
+               "confirmar el diagnóstico y valorar el inicio de tratamiento específico"),
     "CIRGEN": ("ofrecer tratamiento quirúrgico definitivo",
                "evitar complicaciones y reintegrarlo a sus actividades",
                "resolver el padecimiento de forma ambulatoria"),
@@ -359,9 +441,16 @@ _GOALS: dict[str, tuple[str, ...]] = {
              "recuperar la capacidad de marcha y la independencia"),
     "MFR": ("mejorar la funcionalidad y la independencia en las actividades de la vida diaria",
             "recuperar arcos de movilidad y fuerza muscular", "favorecer la reintegración laboral"),
+    "DESARROLLO": ("favorecer la adquisición de los hitos del desarrollo",
+                   "prevenir secuelas motoras"),
     "OFTALMO": ("recuperar la agudeza visual", "ofrecer tratamiento quirúrgico definitivo"),
-    "PSICO": ("establecer un plan terapéutico especializado", "complementar el abordaje diagnóstico",
+    "PSICO": ("establecer un plan terapéutico especializado",
+              "complementar el abordaje diagnóstico",
               "recibir evaluación y manejo especializados"),
+    "PSICO_INF": ("recibir evaluación especializada del desarrollo y la conducta",
+                  "establecer un plan terapéutico con la familia y la escuela"),
+    "TIROIDES": ("definir la función del tejido tiroideo", "completar el tratamiento indicado por "
+                 "endocrinología"),
     "MEDNUC": ("estadificar la enfermedad y definir el plan terapéutico",
                "valorar la actividad tumoral", "completar el abordaje diagnóstico"),
     "ONCO": ("continuar el esquema indicado por oncología médica",
@@ -381,7 +470,7 @@ _REQUESTS = (
 
 _CLOSINGS = (
     "No se cuenta con el servicio en la unidad solicitante.",
-    "Se explica al paciente el procedimiento y está de acuerdo.",
+    "Se explica el procedimiento y se otorga consentimiento.",
     "Se anexa resumen clínico con los estudios previos.",
     "Sin contraindicaciones conocidas para el procedimiento.",
     "Se mantiene el tratamiento médico mientras se realiza.",
@@ -421,7 +510,8 @@ _EMERGENCY_TEXTS = (
     "{antecedentes}. Ante {gravedad} se efectuó {svc}. {manejo} Se presenta para "
     "autorización retroactiva.",
 )
-_SEVERITY = ("la gravedad del cuadro", "la inestabilidad clínica", "el riesgo inminente para la vida")
+_SEVERITY = ("la gravedad del cuadro", "la inestabilidad clínica",
+             "el riesgo inminente para la vida")
 _MANAGEMENT = ("El estudio definió el ingreso a hospitalización.",
                "Con el resultado se solicitó valoración por cirugía general.",
                "Se estabilizó y continúa en observación.",
@@ -1004,7 +1094,8 @@ class _Generator:
         s1 = (words(last) or ["X"])[0]
         s2 = (words(second) or [""])[0]
         given = words(first) or ["X"]
-        name = given[1] if len(given) > 1 and given[0] in {"JOSE", "J", "MARIA", "MA", "M"} else given[0]
+        compound = len(given) > 1 and given[0] in {"JOSE", "J", "MARIA", "MA", "M"}
+        name = given[1] if compound else given[0]
         vowel = next((c for c in s1[1:] if c in "AEIOU"), "X")
         prefix = s1[0] + vowel + (s2[0] if s2 else "X") + name[0]
         inner = consonant(s1) + (consonant(s2) if s2 else "X") + consonant(name)
@@ -1039,11 +1130,13 @@ class _Generator:
     def _antecedents(self, person: _Person, day: date) -> str:
         rng = self.rng
         values = self._numbers(day)
-        if age_on(person.birth_date, day) < 18:
+        age = age_on(person.birth_date, day)
+        if age < 18:
             return _fill(rng.choice(_ANTECEDENTS_CHILD), values)
-        if rng.random() < 0.3:
+        if rng.random() < (0.5 if age < 40 else 0.25):
             return rng.choice(_NO_ANTECEDENTS)
-        chosen = rng.sample(_ANTECEDENTS_ADULT, rng.choice((1, 1, 2)))
+        pool = _ANTECEDENTS_YOUNG if age < 40 else _ANTECEDENTS_ADULT
+        chosen = rng.sample(pool, rng.choice((1, 1, 2)))
         items = [_fill(c, values) for c in chosen]
         if len(items) == 1:
             return f"con antecedente de {items[0]}"
@@ -1052,16 +1145,19 @@ class _Generator:
     def _numbers(self, day: date) -> dict[str, object]:
         r = self.rng
         return {
-            "n": r.randint(2, 16), "m": r.randint(2, 12), "k": r.randint(3, 9), "u": r.randint(1, 3),
+            "n": r.randint(2, 16), "m": r.randint(2, 12), "k": r.randint(3, 9),
+            "u": r.randint(1, 3),
             "g": r.choice(("I", "II")), "imc": f"{r.uniform(30.1, 39.8):.1f}",
             "py": r.randint(8, 40), "erc": r.choice(("2", "3a", "3b")),
             "sdg": r.randint(30, 36), "fecha": _fmt(day - timedelta(days=r.randint(5, 75))),
             "cr": f"{r.uniform(0.6, 1.3):.2f}", "hb": f"{r.uniform(8.1, 11.9):.1f}",
             "kg": r.randint(4, 12), "alt": r.randint(60, 240), "ast": r.randint(55, 210),
             "asa": r.choice(("I", "II", "II", "III")), "kl": r.choice(("III", "IV")),
-            "eva": r.randint(6, 9), "flex": r.randint(60, 100), "mts": r.choice((50, 100, 200, 300)),
+            "eva": r.randint(6, 9), "flex": r.randint(60, 100),
+            "mts": r.choice((50, 100, 200, 300)),
             "d": r.randint(21, 180), "f": r.randint(2, 4), "barthel": r.randint(35, 85),
-            "pct": r.randint(25, 60), "av": r.choice(("20/200", "20/100", "20/80", "20/400", "CD a 1 m")),
+            "pct": r.randint(25, 60),
+            "av": r.choice(("20/200", "20/100", "20/80", "20/400", "cuenta dedos a 1 m")),
             "ambito": r.choice(("laboral", "escolar", "familiar y laboral")),
             "escala": r.randint(18, 31), "tsh": f"{r.uniform(0.01, 0.09):.2f}",
             "t4": f"{r.uniform(2.1, 4.8):.1f}", "ec": r.choice(("IIA", "IIB", "IIIA", "IIIB")),
@@ -1073,6 +1169,17 @@ class _Generator:
                              "extrasístoles ventriculares aisladas",
                              "ritmo sinusal sin alteraciones agudas")),
             "nyha": r.choice(("II", "III")), "sis": r.randint(130, 170), "dia": r.randint(80, 105),
+            "py_joven": r.randint(2, 12), "mm": r.randint(8, 32),
+            "cuadrante": r.choice(("superior externo", "superior interno", "inferior externo",
+                                   "retroareolar")),
+            "lado": r.choice(("derecha", "izquierda")), "birads": r.choice(("0", "3", "4A")),
+            "alarma": r.choice(("disfagia progresiva", "vómito persistente", "anemia",
+                                "pérdida de peso")),
+            "vb": r.randint(9, 16), "bt": f"{r.uniform(2.5, 9.8):.1f}", "fa": r.randint(260, 720),
+            "anio": r.randint(1975, 1995), "imc_bajo": f"{r.uniform(16.5, 19.4):.1f}",
+            "sintoma_inf": r.choice(("inquietud motora y distracción", "retraso en el lenguaje",
+                                     "dificultad para relacionarse con otros niños",
+                                     "berrinches frecuentes y conducta desafiante")),
         }
 
     def _justification(self, plan_svc: _Svc, person: _Person, dx: str, day: date,
@@ -1080,6 +1187,7 @@ class _Generator:
         rng = self.rng
         if physician == STOCK_PHYSICIAN and rng.random() < 0.35:
             return _STOCK_JUSTIFICATION
+        group = _GROUPS.get(plan_svc.code, plan_svc.specialty)
         subject, age = self._subject(person, day)
         values = self._numbers(day)
         unit = rng.choice(("semanas", "meses", "meses", "años"))
@@ -1088,10 +1196,13 @@ class _Generator:
         values.update(Sujeto=subject, sujeto=_lower_first(subject), edad=age,
                       antecedentes=self._antecedents(person, day),
                       dx=_lower_first(self.dx[dx][0]), code=_dotted(dx), evol=f"{amount} {unit}",
-                      svc=_lower_first(plan_svc.name), goal=rng.choice(_GOALS[plan_svc.specialty]))
+                      svc=_lower_first(plan_svc.name), goal=rng.choice(_GOALS[group]))
         sentences = [_fill(rng.choice(_OPENINGS), values)]
-        findings = _FINDINGS[plan_svc.specialty]
-        sentences += [_fill(f, values) for f in rng.sample(findings, rng.choice((1, 1, 2)))]
+        findings = _FINDINGS[group]
+        picked = rng.sample(findings, rng.choice((1, 1, 2)))
+        if plan_svc.code in _CONTRAST and rng.random() < 0.6:
+            picked = [*picked[:1], _CONTRAST_SENTENCE]
+        sentences += [_fill(f, values) for f in picked]
         sentences.append(_fill(rng.choice(_REQUESTS), values))
         if len(sentences) < 4 and rng.random() < 0.5:
             sentences.append(rng.choice(_CLOSINGS))
@@ -1102,7 +1213,8 @@ class _Generator:
         rng = self.rng
         subject, age = self._subject(person, performed)
         values = {"Sujeto": subject, "sujeto": _lower_first(subject), "edad": age,
-                  "fecha": _fmt(performed), "hora": f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}",
+                  "fecha": _fmt(performed),
+                  "hora": f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}",
                   "motivo": _EMERGENCY_REASONS.get(_dotted(dx), _lower_first(self.dx[dx][0])),
                   "gravedad": rng.choice(_SEVERITY), "svc": _lower_first(svc.name),
                   "manejo": rng.choice(_MANAGEMENT),
@@ -1465,7 +1577,8 @@ class _Generator:
             if variant == "emergency":
                 used = tl.later(timedelta(minutes=15), timedelta(hours=20), office=False)
             else:
-                used = tl.later(timedelta(days=1), timedelta(days=max(2, min(svc.validity - 1, 45))))
+                last = max(2, min(svc.validity - 1, 45))
+                used = tl.later(timedelta(days=1), timedelta(days=last))
             tl.add("use", used)
             return local_date(tl.t) <= valid_until
         if target is S.EXPIRED:

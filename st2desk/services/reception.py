@@ -21,7 +21,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from st2desk import clock, numbering
-from st2desk.errors import NotFound, ValidationError
+from st2desk.errors import NotFound, St2Error, ValidationError
 from st2desk.identifiers import compact_nss
 from st2desk.models import (
     Authorization,
@@ -260,3 +260,31 @@ def card(session: Session, actor: Actor, authorization_id: int) -> Authorization
     if not cards:
         raise NotFound("La autorización no existe.")
     return cards[0]
+
+
+# --------------------------------------------------------------------------- the slip
+
+SLIP_NOT_AVAILABLE = "La impresión del comprobante aún no está disponible en esta versión."
+
+
+def _slip_producer() -> Callable[..., bytes] | None:
+    """The slip generator of st2desk.services.paper, once that module provides one."""
+    try:
+        paper = importlib.import_module("st2desk.services.paper")
+    except ImportError:
+        return None
+    fn = getattr(paper, "slip_pdf", None)
+    return fn if callable(fn) else None
+
+
+def slip_available() -> bool:
+    return _slip_producer() is not None
+
+
+def slip_pdf(session: Session, actor: Actor, authorization_id: int) -> bytes:
+    """The half-letter slip of an authorization as PDF bytes (DESIGN §1.5)."""
+    require_role(session, actor, Role.RECEPTION, "imprimir comprobantes")
+    producer = _slip_producer()
+    if producer is None:
+        raise St2Error(SLIP_NOT_AVAILABLE)
+    return producer(session, actor, authorization_id)

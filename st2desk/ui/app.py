@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from sqlalchemy import func, inspect, select
 
 from st2desk.db import Database
 from st2desk.models import User
+from st2desk.resources import resources_dir
 from st2desk.ui import i18n
 from st2desk.ui.context import UiContext
 from st2desk.ui.login import LoginDialog
@@ -21,6 +23,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("st2desk")
     app.setApplicationName("st2desk")
     app.setApplicationDisplayName("st2desk")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "st2desk.svg")))
     i18n.install(app)
     return app
 
