@@ -60,7 +60,8 @@ def test_curp_validation_and_what_it_encodes():
 
 def test_agregado_parsing():
     agregado = parse_agregado(" 2f1983or ")
-    assert (agregado.number, agregado.sex, agregado.birth_year, agregado.regime) == (2, Sex.FEMALE, 1983, "OR")
+    parts = (agregado.number, agregado.sex, agregado.birth_year, agregado.regime)
+    assert parts == (2, Sex.FEMALE, 1983, "OR")
     assert not agregado.is_titular and str(agregado) == "2F1983OR"
     with pytest.raises(ValidationError, match="1M1980OR"):
         parse_agregado("M1980")

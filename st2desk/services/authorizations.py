@@ -23,7 +23,8 @@ from st2desk.services.workflow import ensure_allowed
 SEARCH_LIMIT = 50
 
 
-def _audit(session: Session, actor: Actor | None, action: str, auth: Authorization, **details: object) -> None:
+def _audit(session: Session, actor: Actor | None, action: str, auth: Authorization,
+           **details: object) -> None:
     audit.record(session, user_id=actor.user_id if actor else None,
                  username=actor.username if actor else None, action=action,
                  entity="authorization", entity_id=auth.uuid,

@@ -23,7 +23,6 @@ from st2desk.models import (
     AuthorizationStatus,
     Diagnosis,
     Request,
-    Service,
     Severity,
     Unit,
 )

@@ -55,7 +55,8 @@ def add_user(session: Session, actor: Actor | None, *, username: str, full_name:
             Specialty.code == specialty_code.strip().upper()))
         if specialty is None:
             raise NotFound(f"No existe la especialidad «{specialty_code}».")
-    user = User(uuid=uuid.uuid4(), username=name, full_name=full_name.strip(), password_hash=passwords.hash_password(password),
+    user = User(uuid=uuid.uuid4(), username=name, full_name=full_name.strip(),
+                password_hash=passwords.hash_password(password),
                 unit_id=unit.id, specialty_id=specialty.id if specialty else None,
                 professional_license=professional_license,
                 role_rows=[UserRole(role=r) for r in sorted(role_set)])

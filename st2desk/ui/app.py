@@ -30,12 +30,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def _startup_problem(db: Database) -> str | None:
     if not inspect(db.engine).has_table("alembic_version"):
-        return QApplication.translate("App", "The database is not initialised. Run “st2desk init” (and “st2desk demo” "
-                         "for demonstration data), then start st2desk again.")
+        return QApplication.translate(
+            "App", "The database is not initialised. Run “st2desk init” (and “st2desk demo” "
+                   "for demonstration data), then start st2desk again.")
     with db.session() as session:
         if not session.scalar(select(func.count()).select_from(User)):
-            return QApplication.translate("App", "There are no users yet. Create one with “st2desk user add” or load "
-                             "demonstration data with “st2desk demo”.")
+            return QApplication.translate(
+                "App", "There are no users yet. Create one with “st2desk user add” or load "
+                       "demonstration data with “st2desk demo”.")
     return None
 
 

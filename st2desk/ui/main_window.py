@@ -73,7 +73,8 @@ class MainWindow(QMainWindow):
         for index, section in enumerate(self.sections):
             item = QListWidgetItem(titles[section.key])
             item.setData(Qt.ItemDataRole.UserRole, section.key)
-            item.setToolTip(QKeySequence(f"Ctrl+{index + 1}").toString(QKeySequence.SequenceFormat.NativeText))
+            shortcut = QKeySequence(f"Ctrl+{index + 1}")
+            item.setToolTip(shortcut.toString(QKeySequence.SequenceFormat.NativeText))
             self.nav.addItem(item)
             self.stack.addWidget(QWidget())  # replaced by the real view when first shown
         self.nav.currentRowChanged.connect(self._show_section)

@@ -1,15 +1,15 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="es_MX">
-    <context>
-        <name>App</name>
-        <message>
-            <source>The database is not initialised. Run “st2desk init” (and “st2desk demo” for demonstration data), then start st2desk again.</source>
-            <translation>La base de datos no está inicializada. Ejecute «st2desk init» (y «st2desk demo» para datos de demostración) y vuelva a abrir st2desk.</translation>
-        </message>
-        <message>
-            <source>There are no users yet. Create one with “st2desk user add” or load demonstration data with “st2desk demo”.</source>
-            <translation>Aún no hay usuarios. Cree uno con «st2desk user add» o cargue datos de demostración con «st2desk demo».</translation>
-        </message>
-    </context>
+<context>
+    <name>App</name>
+    <message>
+        <source>The database is not initialised. Run “st2desk init” (and “st2desk demo” for demonstration data), then start st2desk again.</source>
+        <translation>La base de datos no está inicializada. Ejecute «st2desk init» (y «st2desk demo» para datos de demostración) y vuelva a abrir st2desk.</translation>
+    </message>
+    <message>
+        <source>There are no users yet. Create one with “st2desk user add” or load demonstration data with “st2desk demo”.</source>
+        <translation>Aún no hay usuarios. Cree uno con «st2desk user add» o cargue datos de demostración con «st2desk demo».</translation>
+    </message>
+</context>
 </TS>
