@@ -74,11 +74,8 @@ def parse_number(text: str) -> ParsedNumber:
 def _ensure_counter(session: Session, unit_id: int, year: int, kind: SequenceKind) -> None:
     dialect = session.get_bind().dialect.name
     values = {"unit_id": unit_id, "year": year, "kind": kind.value, "last_value": 0}
-    if dialect == "postgresql":
-        stmt = postgresql.insert(NumberSequence).values(values).on_conflict_do_nothing()
-    else:
-        stmt = sqlite.insert(NumberSequence).values(values).on_conflict_do_nothing()
-    session.execute(stmt)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(NumberSequence).values(values).on_conflict_do_nothing())
 
 
 def allocate(session: Session, unit_id: int, year: int, kind: SequenceKind, count: int = 1) -> int:

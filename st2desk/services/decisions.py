@@ -77,6 +77,8 @@ def _issue_authorization(session: Session, actor: Actor, req: Request, *, valid_
         raise ValidationError(f"La vigencia debe estar entre 1 y {MAX_VALIDITY_DAYS} días.",
                               field="valid_days")
     unit_id = performing_unit_id or req.performing_unit_id
+    if unit_id is None:
+        raise ValidationError("Indique la unidad de destino.", field="performing_unit")
     get_or_404(session, Unit, unit_id, "una unidad")
     note = clean_text(F.SCHEDULING_NOTE, scheduling_note) or None
     issuing_unit = session.get(Unit, actor.unit_id)
