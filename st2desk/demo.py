@@ -521,7 +521,7 @@ _QUESTIONS = (
     "Anexe el resultado de los estudios previos realizados en primer nivel y su fecha.",
     "Indique el tratamiento recibido en primer nivel (fármaco, dosis y duración) y la respuesta.",
     "Describa los hallazgos de la exploración física que sustentan la solicitud.",
-    "Se requiere nota de valoración previa por {esp} para continuar el dictamen.",
+    "Se requiere nota de valoración previa por el servicio tratante para continuar el dictamen.",
     "Precise el tiempo de evolución y si hay datos de alarma.",
 )
 _QUESTIONS_BY_SPECIALTY = {
@@ -551,24 +551,24 @@ _PREREQUISITES = {
 }
 _REJECTIONS = {
     "R01": ("La justificación no describe hallazgos clínicos ni estudios previos que sustenten "
-            "{svc}; complemente y reenvíe.",
+            "la indicación de {svc}; complemente y reenvíe.",
             "No se documenta el tratamiento previo en primer nivel ni su respuesta; la "
             "información es insuficiente para autorizar {svc}."),
     "R04": ("El cuadro descrito no cumple los criterios de referencia vigentes para {svc}; "
             "continúe el manejo en su unidad y reenvíe si persiste.",),
-    "R05": ("Antes de {svc} se requiere {pre}; realícelo en su unidad y reenvíe con el "
-            "resultado.",),
+    "R05": ("Antes de autorizar {svc} se requiere {pre}; realícelo en su unidad y reenvíe con "
+            "el resultado.",),
     "R06": ("El paciente no tiene vigencia de derechos en la fecha de la solicitud; regularice "
             "la vigencia en la subdelegación y reenvíe.",),
     "R07": ("El diagnóstico {code} no corresponde a la indicación habitual de {svc}; verifique "
             "el diagnóstico o el servicio solicitado.",),
-    "R13": ("Se sugiere valoración presencial por {esp} en consulta externa antes de decidir "
-            "el procedimiento.",),
+    "R13": ("Se sugiere valoración presencial en la consulta externa de {esp} antes de "
+            "decidir el procedimiento.",),
 }
 _REJECTION_REASONS = (("R01", 35), ("R05", 25), ("R04", 20), ("R07", 8), ("R13", 12))
 _APPEAL_GROUNDS = (
-    "Se anexa {doc} que no se consideró en el primer dictamen; el paciente persiste con "
-    "síntomas que limitan sus actividades. Solicito reconsiderar la autorización.",
+    "Se anexa {doc}, elemento que no se consideró en el primer dictamen; el paciente persiste "
+    "con síntomas que limitan sus actividades. Solicito reconsiderar la autorización.",
     "El paciente sí cumple los criterios de referencia: {criterio}. Se solicita revisar el "
     "dictamen.",
 )
@@ -579,8 +579,8 @@ _DOCUMENTS = ("nota de evolución con la exploración física detallada",
               "valoración del servicio tratante que recomienda el procedimiento")
 _CRITERIA = ("falla al tratamiento médico de más de tres meses", "progresión documentada de los "
              "síntomas", "riesgo de complicación si se difiere")
-_APPEAL_GRANTED = ("Procede el recurso: con la información aportada se justifica {svc}. Se "
-                   "autoriza.", "Se revoca el dictamen inicial; la documentación anexa acredita "
+_APPEAL_GRANTED = ("Procede el recurso: con la información aportada se justifica la indicación "
+                   "de {svc}. Se autoriza.", "Se revoca el dictamen inicial; la documentación anexa acredita "
                    "la indicación del servicio.")
 _APPEAL_DENIED = ("Se confirma el dictamen inicial: la información aportada no modifica el "
                   "motivo del rechazo.", "No procede el recurso; persisten las razones del "
@@ -802,6 +802,7 @@ class _Generator:
         self.families: list[_Family] = []
         self.pairs: dict[tuple[int, str], list[_Plan]] = {}
         self.plans: list[_Plan] = []
+        self.rejected: list[_Plan] = []  # rejected plans a later plan may revise
         self.known_nss: set[str] = set()
         self.dx: dict[str, tuple[str, Sex | None, int | None, int | None]] = {}
         self.services: list[_Svc] = []
@@ -853,9 +854,9 @@ class _Generator:
         rng = random.Random(self.seed)
         with self.db.session() as session:
             specialty_by_service = dict(session.execute(
-                select(Service.code, Service.specialty_id)).tuples().all())
+                select(Service.code, Service.specialty_id)).all())
             specialty_code = dict(session.execute(
-                select(Specialty.id, Specialty.code)).tuples().all())
+                select(Specialty.id, Specialty.code)).all())
         wanted: list[tuple[str, str, str, list[Role], str | None]] = []
 
         def person(title: bool) -> str:
@@ -909,7 +910,7 @@ class _Generator:
         with self.db.session() as session:
             users = session.scalars(select(User).where(User.username.in_(usernames),
                                                        User.active.is_(True))).all()
-            unit_code = dict(session.execute(select(Unit.id, Unit.code)).tuples().all())
+            unit_code = dict(session.execute(select(Unit.id, Unit.code)).all())
             for user in sorted(users, key=lambda u: usernames.index(u.username)):
                 actor = Actor.from_user(user)
                 self.actors[user.username] = actor
@@ -943,7 +944,7 @@ class _Generator:
         with self.db.session() as session:
             for d in session.scalars(select(Diagnosis).where(Diagnosis.code.in_(codes))):
                 self.dx[d.code] = (d.description, d.sex, d.min_age, d.max_age)
-            self.unit_ids = dict(session.execute(select(Unit.code, Unit.id)).tuples().all())
+            self.unit_ids = dict(session.execute(select(Unit.code, Unit.id)).all())
             rows = session.scalars(select(Service).where(Service.code.in_(list(SERVICES)))
                                    .order_by(Service.code)).all()
             by_code = {s.code: s for s in rows}
@@ -1012,7 +1013,7 @@ class _Generator:
         age_now = age_on(birth, self.today)
         family: _Family | None = None
         if age_now < 18:
-            options = [f for f in self.families if f.delegation is deleg
+            options = [f for f in self._some_families() if f.delegation is deleg
                        and 18 <= birth.year - f.titular_birth <= 45 and not {3, 4} <= f.taken]
             if options and rng.random() < 0.5:
                 family = rng.choice(options)
@@ -1024,7 +1025,8 @@ class _Generator:
             else:
                 last, second = fk.last_name(), family.paternal
         elif rng.random() < 0.3:
-            options = [f for f in self.families if f.delegation is deleg and 2 not in f.taken
+            options = [f for f in self._some_families() if f.delegation is deleg
+                       and 2 not in f.taken
                        and f.titular_sex is not sex and abs(f.titular_birth - birth.year) <= 12]
             if options and rng.random() < 0.6:
                 family = rng.choice(options)
@@ -1049,6 +1051,11 @@ class _Generator:
             curp=self._curp(first, last, second, birth, sex, deleg))
         self.persons.append(person)
         return person
+
+    def _some_families(self) -> list[_Family]:
+        if len(self.families) <= 400:
+            return self.families
+        return self.rng.sample(self.families, 400)
 
     def _new_family(self, deleg: _Delegation, titular_birth: int, titular_sex: Sex | None,
                     paternal: str | None = None) -> _Family:
@@ -1185,7 +1192,7 @@ class _Generator:
     def _justification(self, plan_svc: _Svc, person: _Person, dx: str, day: date,
                        physician: str) -> str:
         rng = self.rng
-        if physician == STOCK_PHYSICIAN and rng.random() < 0.35:
+        if physician == STOCK_PHYSICIAN and rng.random() < 0.15:
             return _STOCK_JUSTIFICATION
         group = _GROUPS.get(plan_svc.code, plan_svc.specialty)
         subject, age = self._subject(person, day)
@@ -1195,7 +1202,8 @@ class _Generator:
                   "años": rng.randint(1, 8)}[unit]
         values.update(Sujeto=subject, sujeto=_lower_first(subject), edad=age,
                       antecedentes=self._antecedents(person, day),
-                      dx=_lower_first(self.dx[dx][0]), code=_dotted(dx), evol=f"{amount} {unit}",
+                      dx=_lower_first(self.dx[dx][0]), code=_dotted(dx),
+                      evol=f"{amount} {unit}" if amount > 1 else "1 año",
                       svc=_lower_first(plan_svc.name), goal=rng.choice(_GOALS[group]))
         sentences = [_fill(rng.choice(_OPENINGS), values)]
         findings = _FINDINGS[group]
@@ -1255,6 +1263,8 @@ class _Generator:
             plan = self._build(i, target)
             if plan is not None:
                 self.plans.append(plan)
+                if target in (S.REJECTED, S.REJECTED_FINAL) and plan.variant != "emergency":
+                    self.rejected.append(plan)
         for i in pending:
             plan = self._build_revision(i, targets[i]) or self._build(i, targets[i])
             if plan is not None:
@@ -1323,7 +1333,13 @@ class _Generator:
         if not want_new:
             candidates: list[tuple[_Person, list[str]]] = []
             weights: list[float] = []
-            for p in self.persons:
+            lo, hi = svc.ages
+            # A bounded random sample keeps planning linear for very large runs.
+            pool = (self.persons if len(self.persons) <= 400
+                    else rng.sample(self.persons, 400))
+            for p in pool:
+                if not lo - 5 <= age_on(p.birth_date, day) <= hi + 5:
+                    continue  # possible, but not the patient this service usually sees
                 options = self._fits(svc, p.sex, p.birth_date, day, codes)
                 if not options:
                     continue
@@ -1440,10 +1456,9 @@ class _Generator:
 
     def _build_revision(self, index: int, target: RequestStatus) -> _Plan | None:
         rng = self.rng
-        olds = [p for p in self.plans if p.target in (S.REJECTED, S.REJECTED_FINAL)
-                and not p.revised and p.variant != "emergency"]
-        rng.shuffle(olds)
-        for old in olds[:12]:
+        tried = (rng.sample(self.rejected, min(12, len(self.rejected)))
+                 if self.rejected else [])
+        for old in (p for p in tried if not p.revised):
             for _ in range(4):
                 start = self.office(old.end + timedelta(hours=rng.uniform(2, 240)))
                 tl = self._timeline(target, "revision", old.svc, old.priority is Priority.URGENT,

@@ -398,3 +398,37 @@ def test_two_specialists_approving_at_once_one_wins(db, cast):
         expected = S.AUTHORIZED if outcomes["approve"] == "ok" else S.REJECTED
         assert s.get(Request, request_id).status is expected
         assert audit.verify(s).ok
+
+
+def test_a_rejected_request_is_revised_once(db, cast):
+    old_id = flows.rejected(db, cast)
+    with db.transaction() as s:
+        first = requests.revise(s, cast.physician, old_id)
+        first_id = first.id
+    with pytest.raises(InvalidTransition, match="ya tiene una revisión"), db.transaction() as s:
+        requests.revise(s, cast.physician, old_id)
+    with db.transaction() as s:
+        requests.cancel(s, cast.physician, first_id, "Datos equivocados")
+    with db.transaction() as s:
+        assert requests.revise(s, cast.physician, old_id).revision_of_id == old_id
+
+
+def test_appeal_is_decided_at_the_performing_unit(db, cast):
+    request_id = flows.rejected(db, cast)
+    with db.transaction() as s:
+        decisions.file_appeal(s, cast.physician, request_id,
+                              "El paciente presenta papiledema documentado y deterioro neurológico.")
+    with db.transaction() as s:
+        from st2desk.models import Role
+        from st2desk.services.users import add_user
+        from tests.cast import OTHER_UNIT, PASSWORD
+
+        user = add_user(s, None, username="jefe.otro", full_name="Jefe Otro", password=PASSWORD,
+                        unit_code=OTHER_UNIT, roles=[Role.APPEALS])
+        from st2desk.services.common import Actor
+
+        other_head = Actor.from_user(user)
+    with pytest.raises(PermissionDenied, match="unidad de destino"), db.transaction() as s:
+        decisions.decide_appeal(s, other_head, request_id, grant=True,
+                                text="Procede por las razones expuestas en el recurso.")
+    assert flows.status(db, request_id) is S.IN_APPEAL

@@ -31,6 +31,8 @@ PERFORMED_ON = FieldSpec("performed_on", "Fecha en que se realizó (urgencia)", 
 REJECTION_TEXT = FieldSpec("text", "Motivo detallado del rechazo", min_length=20, max_length=2000)
 QUESTION = FieldSpec("question", "Información solicitada", min_length=10, max_length=2000)
 ANSWER = FieldSpec("answer", "Respuesta", min_length=5, max_length=4000)
+APPEAL_RESOLUTION = FieldSpec("text", "Fundamentos de la resolución del recurso", min_length=20,
+                              max_length=2000)
 APPEAL_GROUNDS = FieldSpec("grounds", "Fundamentos del recurso", min_length=30, max_length=4000)
 CANCEL_REASON = FieldSpec("reason", "Motivo de la cancelación", min_length=5, max_length=400)
 SCHEDULING_NOTE = FieldSpec("scheduling_note", "Nota de programación", required=False, max_length=400)

@@ -180,9 +180,15 @@ def decide_appeal(session: Session, actor: Actor, request_id: int, *, grant: boo
             "No puede resolver este recurso: usted emitió el primer dictamen de la solicitud.")
     if user.id == req.physician_id:
         raise PermissionDenied("No puede resolver un recurso sobre una solicitud que usted elaboró.")
+    if req.performing_unit_id != user.unit_id:
+        raise PermissionDenied(
+            f"El recurso de la solicitud {req.folio} lo resuelve el jefe de servicio de la unidad "
+            "de destino.")
     appeal = session.scalar(select(Appeal).where(Appeal.request_id == req.id,
                                                  Appeal.decided_at.is_(None)))
-    explanation = clean_text(F.REJECTION_TEXT, text)
+    if appeal is None:
+        raise InvalidTransition(f"La solicitud {req.folio} no tiene un recurso pendiente.")
+    explanation = clean_text(F.APPEAL_RESOLUTION, text)
     now = clock.now()
     if grant:
         auth = _issue_authorization(session, actor, req, valid_days=valid_days,
@@ -199,9 +205,8 @@ def decide_appeal(session: Session, actor: Actor, request_id: int, *, grant: boo
         req.decided_at = now
         details = {"reason": reason.code}
     session.add(decision)
-    if appeal is not None:
-        appeal.decided_by_id = user.id
-        appeal.decided_at = now
-        appeal.upheld = grant
+    appeal.decided_by_id = user.id
+    appeal.decided_at = now
+    appeal.upheld = grant
     _audit(session, actor, "decide_appeal", req, granted=grant, **details)
     return req

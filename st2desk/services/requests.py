@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from st2desk import audit, clock, numbering
-from st2desk.errors import NotFound, PermissionDenied, ValidationError
+from st2desk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from st2desk.forms import st2_fields as F
 from st2desk.models import (
     InformationRequest,
@@ -182,6 +182,17 @@ def submit(session: Session, actor: Actor, request_id: int, *,
     req = _own_request(session, actor, request_id, "enviarla")
     check_version(req, expected_version)
     ensure_allowed(req, "submit")
+    return run_submission(session, actor, req)
+
+
+def run_submission(session: Session, actor: Actor | None, req: Request,
+                   **details: object) -> SubmitResult:
+    """The automated review and, without blocking findings, the move to review.
+
+    Shared by `submit` (the physician) and the paper/PDF intake (`services.paper`), which
+    check who may act before calling it. `actor` None is the local administrator (CLI).
+    """
+    ensure_allowed(req, "submit")
     session.flush()
     findings = run_review(session, req)
     req.findings = [
@@ -192,13 +203,14 @@ def submit(session: Session, actor: Actor, request_id: int, *,
     result = SubmitResult(req, findings)
     if result.blocking:
         req.updated_at = clock.now()  # bump the version: the draft's findings changed
-        _audit(session, actor, "submit_blocked", req, findings=[f.code for f in result.blocking])
+        _audit(session, actor, "submit_blocked", req, findings=[f.code for f in result.blocking],
+               **details)
         return result
     now = clock.now()
     req.status = RequestStatus.IN_REVIEW
     req.submitted_at = now
     req.due_at = now + SERVICE_LEVEL[req.priority]
-    _audit(session, actor, "submit", req, warnings=[f.code for f in findings])
+    _audit(session, actor, "submit", req, warnings=[f.code for f in findings], **details)
     return result
 
 
@@ -244,6 +256,11 @@ def revise(session: Session, actor: Actor, request_id: int) -> Request:
     """Copy a rejected request into a new draft linked to it (the old one stays rejected)."""
     old = _own_request(session, actor, request_id, "revisarla")
     ensure_allowed(old, "revise")
+    existing = session.scalar(select(Request.folio).where(
+        Request.revision_of_id == old.id, Request.status != RequestStatus.CANCELLED))
+    if existing:
+        raise InvalidTransition(
+            f"La solicitud {old.folio} ya tiene una revisión en curso (folio {existing}).")
     draft = _new_request(session, actor.unit_id, actor.user_id, Origin.APP, None)
     draft.revision_of_id = old.id
     _apply(session, draft, RequestData(
