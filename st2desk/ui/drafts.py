@@ -1,0 +1,131 @@
+"""Local autosave of an open form, so a crash or a closed window loses nothing.
+
+The form's content is written as JSON to a file of the user in the data folder
+(`st2desk.config.data_dir()/drafts/`), a few seconds after a change and when the form
+closes, replaced atomically (a crash while writing leaves the previous copy), readable
+only by the user's own account. It is read back when the form opens and removed once the
+content is safely in the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Slot
+
+from st2desk import config
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+AUTOSAVE_MS = 3000
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^0-9A-Za-z._-]+", "_", name)[:80] or "_"
+
+
+class LocalDraftStore:
+    """One JSON file per user and form kind."""
+
+    def __init__(self, username: str, user_id: int, kind: str = "request_form",
+                 folder: Path | None = None) -> None:
+        self.user_id = user_id
+        self.folder = folder or config.data_dir() / "drafts"
+        self.path = self.folder / f"{_safe(kind)}-{_safe(username)}.json"
+
+    def save(self, content: dict[str, Any]) -> None:
+        """Write `content` atomically; a failure is logged, never raised into the GUI."""
+        payload = {"format": FORMAT_VERSION, "user_id": self.user_id, "content": content}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".draft-", suffix=".tmp", dir=self.folder)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(payload, fh, ensure_ascii=False)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                with contextlib.suppress(OSError):
+                    os.chmod(tmp, 0o600)
+                os.replace(tmp, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            log.warning("local draft not saved: %s", exc.strerror or exc)
+
+    def load(self) -> dict[str, Any] | None:
+        """The saved content, or None when there is none or it is unreadable or someone else's."""
+        try:
+            payload = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            log.warning("local draft unreadable, ignored: %s", type(exc).__name__)
+            return None
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION \
+                or payload.get("user_id") != self.user_id or not isinstance(payload.get("content"), dict):
+            return None
+        return payload["content"]
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def clear(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+
+class Autosaver(QObject):
+    """Saves `snapshot()` to `store` a few seconds after the first unsaved change.
+
+    The timer is not restarted by later changes, so continuous typing is still saved
+    every few seconds. `flush()` saves at once (closing, switching away).
+    """
+
+    def __init__(self, store: LocalDraftStore, snapshot: Callable[[], dict[str, Any] | None],
+                 parent: QObject | None = None, interval_ms: int | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._snapshot = snapshot
+        self._pending = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS if interval_ms is None else interval_ms)
+        self._timer.timeout.connect(self.flush)
+
+    @property
+    def pending(self) -> bool:
+        return self._pending
+
+    def changed(self) -> None:
+        self._pending = True
+        if not self._timer.isActive():
+            self._timer.start()
+
+    @Slot()
+    def flush(self) -> None:
+        self._timer.stop()
+        if not self._pending:
+            return
+        self._pending = False
+        content = self._snapshot()
+        if content is None:
+            self.store.clear()
+        else:
+            self.store.save(content)
+
+    def discard(self) -> None:
+        """Forget pending changes and remove the file (the content is safe elsewhere)."""
+        self._timer.stop()
+        self._pending = False
+        self.store.clear()
