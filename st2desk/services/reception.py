@@ -11,9 +11,8 @@ expired even before the nightly `expire_due` runs). Recording the use stays in
 from __future__ import annotations
 
 import enum
-import importlib
+import functools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -98,34 +97,11 @@ class LookupResult:
     kind: QueryKind
     query: str  # the normalized number, folio or NSS that was looked up
     cards: list[AuthorizationCard]
+    warning: str | None = None  # a scanned code whose signature does not hold
 
 
 def local_date(moment: datetime) -> date:
     return (moment - _LOCAL_OFFSET).date()
-
-
-def _payload_parser() -> Callable[[str], str | None] | None:
-    """The signed-payload parser of st2desk.signing, when that module provides one."""
-    try:
-        signing = importlib.import_module("st2desk.signing")
-    except ImportError:
-        return None
-    for name in ("number_from_payload", "parse_payload", "decode_payload"):
-        fn = getattr(signing, name, None)
-        if callable(fn):
-            def parse(text: str, fn: Callable[[str], object] = fn) -> str | None:
-                try:
-                    result = fn(text)
-                except Exception:  # noqa: BLE001 - not a payload of ours
-                    return None
-                if isinstance(result, str):
-                    return result
-                number = getattr(result, "number", None)
-                if number is None and isinstance(result, dict):
-                    number = result.get("number")
-                return number if isinstance(number, str) else None
-            return parse
-    return None
 
 
 def looks_like_payload(text: str) -> bool:
@@ -134,24 +110,39 @@ def looks_like_payload(text: str) -> bool:
     return len(raw) > _PLAIN_MAX or any(c in raw for c in "{}|=:;,\"'/.")
 
 
-def number_from_scan(text: str) -> str | None:
-    """The authorization number carried by a scanned QR payload, or None if `text` is not one.
+def read_scan(session: Session, text: str) -> tuple[str, str | None] | None:
+    """(authorization number, warning) carried by a scanned slip code; None if `text` is not one.
 
-    Uses st2desk.signing's parser when it exists; otherwise takes the one authorization number
-    the text contains. Either way the number is then looked up in the database, which is what
-    the viewer shows: the payload's own fields are never trusted for display.
+    The QR code of a slip holds the signed payload of `st2desk.signing`; `slips.verify_payload`
+    checks its signature against the keys the database trusts and its data against the record,
+    and a forgery becomes the warning (the viewer still shows the authorization as the
+    database has it, never the payload's fields). Text that is not a payload but holds exactly
+    one authorization number (a scanner whose keyboard layout garbled the separators, a pasted
+    line) yields that number.
     """
     raw = (text or "").strip()
     if not looks_like_payload(raw):
         return None
-    parser = _payload_parser()
-    if parser is not None:
-        number = parser(raw)
-        if number:
-            return numbering.normalize(number)
+    from st2desk import signing  # cryptography: only when a code is scanned
+    from st2desk.services import slips
+
+    warning: str | None = None
+    try:
+        payload = signing.parse_payload(raw)
+    except signing.PayloadMalformed:
+        payload = None
+    except St2Error as exc:  # our tag, but the parts were altered
+        payload, warning = None, exc.message
+    if payload is not None:
+        verification = slips.verify_payload(session, raw)
+        if verification.state is slips.VerifyState.FORGED:
+            warning = verification.message
+        return numbering.normalize(payload.number), warning
     found = set(_NUMBER_IN_TEXT.findall(raw.upper()))
     if len(found) == 1:
-        return found.pop()
+        return found.pop(), warning
+    if warning:
+        raise ValidationError(warning)
     return None
 
 
@@ -168,10 +159,12 @@ def _state(status: AuthorizationStatus, valid_from: date, valid_until: date,
     return CardState.VALID, valid_until
 
 
+@functools.cache
 def _card_query() -> Select:  # type: ignore[type-arg]
-    performing = aliased(Unit)
-    issuer = aliased(User)
-    recorder = aliased(User)
+    """Built once: constructing the aliased joins costs more than running the indexed query."""
+    performing = aliased(Unit, name="performing_unit")
+    issuer = aliased(User, name="issuer")
+    recorder = aliased(User, name="recorder")
     return (
         select(Authorization.id, Authorization.version, Authorization.number, Request.folio,
                Authorization.status, Authorization.valid_from, Authorization.valid_until,
@@ -221,8 +214,8 @@ def find(session: Session, actor: Actor, text: str) -> LookupResult:
     message fit for the search box.
     """
     require_role(session, actor, Role.RECEPTION, "consultar autorizaciones")
-    scanned = number_from_scan(text)
-    value = scanned or numbering.normalize(text)
+    scanned = read_scan(session, text)
+    value = scanned[0] if scanned else numbering.normalize(text)
     if not value:
         raise ValidationError("Escriba un número de autorización, un folio o un NSS, "
                               "o escanee el código del comprobante.")
@@ -238,7 +231,8 @@ def find(session: Session, actor: Actor, text: str) -> LookupResult:
     found = authorizations.search(session, value)
     if not found:
         raise NotFound(_not_found_message(session, kind, value))
-    return LookupResult(kind, value, _cards(session, actor, [a.id for a in found]))
+    return LookupResult(kind, value, _cards(session, actor, [a.id for a in found]),
+                        scanned[1] if scanned else None)
 
 
 def _not_found_message(session: Session, kind: QueryKind, value: str) -> str:
@@ -261,30 +255,3 @@ def card(session: Session, actor: Actor, authorization_id: int) -> Authorization
         raise NotFound("La autorización no existe.")
     return cards[0]
 
-
-# --------------------------------------------------------------------------- the slip
-
-SLIP_NOT_AVAILABLE = "La impresión del comprobante aún no está disponible en esta versión."
-
-
-def _slip_producer() -> Callable[..., bytes] | None:
-    """The slip generator of st2desk.services.paper, once that module provides one."""
-    try:
-        paper = importlib.import_module("st2desk.services.paper")
-    except ImportError:
-        return None
-    fn = getattr(paper, "slip_pdf", None)
-    return fn if callable(fn) else None
-
-
-def slip_available() -> bool:
-    return _slip_producer() is not None
-
-
-def slip_pdf(session: Session, actor: Actor, authorization_id: int) -> bytes:
-    """The half-letter slip of an authorization as PDF bytes (DESIGN §1.5)."""
-    require_role(session, actor, Role.RECEPTION, "imprimir comprobantes")
-    producer = _slip_producer()
-    if producer is None:
-        raise St2Error(SLIP_NOT_AVAILABLE)
-    return producer(session, actor, authorization_id)
