@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from stdnum.iso7064 import mod_37_36
 
@@ -72,9 +71,12 @@ def parse_number(text: str) -> ParsedNumber:
 
 
 def _ensure_counter(session: Session, unit_id: int, year: int, kind: SequenceKind) -> None:
-    dialect = session.get_bind().dialect.name
+    # Dialect modules load on first use: importing the PostgreSQL one costs start-up time.
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     values = {"unit_id": unit_id, "year": year, "kind": kind.value, "last_value": 0}
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(insert(NumberSequence).values(values).on_conflict_do_nothing())
 
 

@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
             self.stack.addWidget(QWidget())  # replaced by the real view when first shown
         self.nav.currentRowChanged.connect(self._show_section)
+        self.nav.setVisible(len(self.sections) > 1)  # one section needs no navigation
         self._build_menus()
         self._build_status_bar()
 
