@@ -303,6 +303,14 @@ class Request(Base):
         Index("ix_requests_patient_service", "patient_id", "service_id"),
         Index("ix_requests_physician_justification", "physician_id", "justification_hash"),
         Index("ix_requests_submitted", "submitted_at"),
+        # Reports (services/reports.py): covering indexes, so a year is read from the index
+        # alone — requests by submission, first decisions by decision (the rejected one is
+        # partial, see below the class).
+        Index("ix_requests_report_submitted", "submitted_at", "specialty_id",
+              "requesting_unit_id", "service_id", "physician_id", "priority", "is_emergency",
+              "performed_on"),
+        Index("ix_requests_report_decided", "decided_at", "rejected_at", "specialty_id",
+              "requesting_unit_id", "service_id", "priority", "due_at", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -357,8 +365,21 @@ class Request(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+# Reports: first rejections by date (partial: only the ~20 % of requests ever rejected).
+Index("ix_requests_report_rejected", Request.rejected_at, Request.specialty_id,
+      Request.requesting_unit_id, Request.service_id, Request.priority, Request.due_at,
+      Request.submitted_at, sqlite_where=Request.rejected_at.is_not(None),
+      postgresql_where=Request.rejected_at.is_not(None))
+# Reports: emergencies filed, by date (partial: ~2 % of requests; carries the status).
+Index("ix_requests_report_emergency", Request.submitted_at, Request.specialty_id,
+      Request.requesting_unit_id, Request.service_id, Request.status, Request.performed_on,
+      sqlite_where=Request.is_emergency.is_(True), postgresql_where=Request.is_emergency.is_(True))
+
+
 class ReviewFinding(Base):
     __tablename__ = "review_findings"
+    # Reports: duplicate findings by code and date.
+    __table_args__ = (Index("ix_review_findings_report", "code", "created_at", "request_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
@@ -374,6 +395,8 @@ class Decision(Base):
     """A specialist's dictamen, or the appeals head's decision (`on_appeal`)."""
 
     __tablename__ = "decisions"
+    # Reports: appeal decisions by date.
+    __table_args__ = (Index("ix_decisions_report", "on_appeal", "decided_at", "kind", "request_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=_uuid)
@@ -518,3 +541,44 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+
+# --------------------------------------------------------------------------- offline sync
+
+
+class SyncBundle(Base):
+    """An offline bundle this database wrote (`export`) or accepted (`import`), DESIGN §1.4."""
+
+    __tablename__ = "sync_bundles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    direction: Mapped[str] = mapped_column(String(8))  # "export" or "import"
+    key_id: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str | None] = mapped_column(String(12))
+    sequence: Mapped[int] = mapped_column(Integer)
+    since_seq: Mapped[int] = mapped_column(Integer)
+    until_seq: Mapped[int] = mapped_column(Integer)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (UniqueConstraint("bundle_id", "direction", name="uq_sync_bundles_bundle_id"),)
+
+
+class SyncRecord(Base):
+    """The last state of a record exchanged with another installation, by content hash.
+
+    An export sends it as the record's *parent*; an incoming change is applied only when
+    its parent is the local record's current state (otherwise: a conflict, the local
+    record is kept). `source_*` name the last bundle that brought the record.
+    """
+
+    __tablename__ = "sync_records"
+
+    entity: Mapped[str] = mapped_column(String(24), primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    base_hash: Mapped[str] = mapped_column(String(64))
+    source_key_id: Mapped[str | None] = mapped_column(String(16))
+    source_sequence: Mapped[int | None] = mapped_column(Integer)
+    synced_at: Mapped[datetime] = mapped_column(default=clock.now)

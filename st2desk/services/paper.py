@@ -1,0 +1,642 @@
+"""Paper and fillable-PDF intake, and the paper ST2 for printing (DESIGN §1.4).
+
+A form that comes back on paper (reception transcribes it: origin ``paper``) or as a
+filled fillable PDF (origin ``pdf``) becomes a normal request:
+
+1. Everything on the form is checked at once and every problem is reported together;
+   with any problem nothing is written (the form can be corrected and tried again).
+   The folio must lie in a block reserved for its unit and be unused.
+2. The patient is found by NSS and agregado médico; an unknown patient is registered
+   from the form (identifiers validated and cross-checked as in the registry). A known
+   patient's record is kept as it is; differences on paper are reported as notes.
+3. The physician is the one named on the form (user name or professional licence),
+   who must be a physician of the folio's unit. Only that physician can later answer
+   questions, revise or appeal, exactly as for a request made in the application. When
+   the form names nobody and the person capturing is a physician of that unit, it is
+   them. The person who captured or imported is recorded in the audit log.
+4. The request keeps the reserved folio and the dates written on paper (request date,
+   emergency date); the service-level clock starts when it enters the system.
+5. The same automated review as `requests.submit` runs; without blocking findings the
+   request goes to review, otherwise it stays a draft with its findings for the
+   physician to fix.
+
+Reception and administrators capture and import; `actor` None is the local
+administrator at the command line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from st2desk import audit, clock
+from st2desk.db import Database
+from st2desk.errors import St2Error, ValidationError
+from st2desk.forms import paper as P
+from st2desk.forms import st2_fields as F
+from st2desk.identifiers import identity_problems, parse_agregado, validate_curp, validate_nss
+from st2desk.models import (
+    Attachment,
+    Diagnosis,
+    FolioBlock,
+    Origin,
+    Patient,
+    Priority,
+    Request,
+    RequestStatus,
+    Role,
+    Service,
+    Sex,
+    Unit,
+    User,
+)
+from st2desk.services import requests as R
+from st2desk.services.common import Actor
+from st2desk.services.folios import acting_user, check_reserved_folio
+from st2desk.services.review import Finding, normalize_cie10
+from st2desk.services.workflow import STATUS_LABELS
+
+CAPTURERS = (Role.RECEPTION, Role.ADMIN)
+MAX_SCAN_BYTES = 20 * 1024 * 1024
+_NAME_OK = re.compile(r"^[^\W\d_]+(?:[ .'\-][^\W\d_]*)*$")
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class PaperProblem:
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        label = P.BY_NAME[self.field].label if self.field in P.BY_NAME else None
+        return f"{label}: {self.message}" if label and not self.message.startswith(("«", label)) \
+            else self.message
+
+
+class PaperRejected(St2Error):
+    """The form has problems; nothing was recorded. `problems` lists every one."""
+
+    def __init__(self, problems: list[PaperProblem], folio: str = "") -> None:
+        first = problems[0].message if problems else "El formato tiene problemas."
+        more = f" (y {len(problems) - 1} problema(s) más)" if len(problems) > 1 else ""
+        super().__init__(first + more, field=problems[0].field if problems else None)
+        self.problems = problems
+        self.folio = folio
+
+
+@dataclass
+class PaperOutcome:
+    """What happened to one form."""
+
+    source: str
+    folio: str = ""
+    request_id: int | None = None
+    status: RequestStatus | None = None
+    problems: list[PaperProblem] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return self.request_id is not None
+
+    @property
+    def submitted(self) -> bool:
+        return self.status is RequestStatus.IN_REVIEW
+
+    def summary(self) -> str:
+        if not self.accepted:
+            return f"{self.source}: RECHAZADO — " + "; ".join(str(p) for p in self.problems)
+        if self.submitted:
+            warn = f" ({len(self.findings)} advertencia(s))" if self.findings else ""
+            return f"{self.source}: folio {self.folio} registrado y enviado a dictamen{warn}"
+        blocking = [f.message for f in self.findings if f.blocks]
+        return (f"{self.source}: folio {self.folio} registrado como BORRADOR; el médico debe "
+                "corregir: " + "; ".join(blocking))
+
+
+@dataclass(frozen=True)
+class Scan:
+    """An optional scan of the paper form kept with the request."""
+
+    filename: str
+    content: bytes
+
+
+# --------------------------------------------------------------------------- parsing what was written
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d%m%Y")
+
+
+def parse_paper_date(text: str) -> date:
+    value = re.sub(r"\s+", "", text or "")
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(f"«{text.strip()}» no es una fecha válida (use DD/MM/AAAA).")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().split())
+
+
+def _clean_name(value: str, spec_name: str, problems: list[PaperProblem], required: bool) -> str | None:
+    text = " ".join(unicodedata.normalize("NFC", value or "").split())
+    spec = P.BY_NAME[spec_name].spec
+    if not text:
+        if required:
+            problems.append(PaperProblem(spec_name, f"Falta «{spec.label}» del paciente."))
+        return None
+    if len(text) > (spec.max_length or 80) or not _NAME_OK.match(text):
+        problems.append(PaperProblem(spec_name, f"«{spec.label}» contiene caracteres no válidos."))
+        return None
+    return text.upper()
+
+
+def _first_token(text: str) -> str:
+    return re.split(r"[\s—–]+", (text or "").strip(), maxsplit=1)[0].upper() if text.strip() else ""
+
+
+@dataclass
+class _Parsed:
+    folio: str
+    unit: Unit
+    block: FolioBlock
+    physician: User
+    patient: Patient | None
+    patient_new: dict
+    service: Service
+    diagnosis: str
+    performing_unit: Unit
+    priority: Priority
+    requested_on: date
+    emergency: bool
+    performed_on: date | None
+    justification: str
+    notes: list[str]
+
+
+def _resolve_physician(session: Session, actor: Actor | None, form: P.PaperForm, unit: Unit | None,
+                       problems: list[PaperProblem]) -> User | None:
+    ref = (form.physician or "").strip()
+    name = P.PHYSICIAN.name
+    if not ref:
+        if actor is not None and Role.PHYSICIAN in actor.roles and unit is not None \
+                and actor.unit_id == unit.id:
+            return session.get(User, actor.user_id)
+        problems.append(PaperProblem(name, "Falta el usuario o la cédula profesional del médico "
+                                           "solicitante."))
+        return None
+    candidates = session.scalars(select(User).where(or_(
+        User.username == ref.lower(), User.professional_license == ref))).all()
+    if not candidates:
+        problems.append(PaperProblem(name, f"No hay ningún usuario con nombre de usuario o cédula "
+                                           f"«{ref}»; el médico debe tener cuenta en el sistema."))
+        return None
+    doctors = [u for u in candidates if Role.PHYSICIAN in u.roles and u.active]
+    if not doctors:
+        problems.append(PaperProblem(name, f"«{ref}» no es un médico solicitante activo."))
+        return None
+    if unit is not None:
+        doctors = [u for u in doctors if u.unit_id == unit.id] or doctors
+        if doctors[0].unit_id != unit.id:
+            problems.append(PaperProblem(name, f"El médico «{ref}» no pertenece a la unidad "
+                                               f"{unit.code} del folio."))
+            return None
+    return doctors[0]
+
+
+def _resolve_patient(session: Session, form: P.PaperForm, problems: list[PaperProblem],
+                     notes: list[str]) -> tuple[Patient | None, dict]:
+    count_before = len(problems)
+    try:
+        nss = validate_nss(form.nss)
+    except ValidationError as exc:
+        problems.append(PaperProblem(F.NSS.name, exc.message))
+        nss = ""
+    try:
+        agregado = str(parse_agregado(form.agregado))
+    except ValidationError as exc:
+        problems.append(PaperProblem(F.AGREGADO.name, exc.message))
+        agregado = ""
+    existing = None
+    if nss and agregado:
+        existing = session.scalar(select(Patient).where(Patient.nss == nss, Patient.agregado == agregado))
+    last = _clean_name(form.last_name, P.LAST_NAME.name, problems, existing is None)
+    second = _clean_name(form.second_last_name, P.SECOND_LAST_NAME.name, problems, False)
+    first = _clean_name(form.first_name, P.FIRST_NAME.name, problems, existing is None)
+    birth = None
+    if (form.birth_date or "").strip():
+        try:
+            birth = parse_paper_date(form.birth_date)
+            if birth > clock.today():
+                raise ValidationError("La fecha de nacimiento está en el futuro.")
+        except ValidationError as exc:
+            problems.append(PaperProblem(P.BIRTH_DATE.name, exc.message))
+            birth = None
+    elif existing is None:
+        problems.append(PaperProblem(P.BIRTH_DATE.name, "Falta la fecha de nacimiento del paciente."))
+    sex = (form.sex or "").strip().upper()[:1]
+    sex = {"H": "M"}.get(sex, sex)
+    if sex not in ("M", "F"):
+        if existing is None:
+            problems.append(PaperProblem(P.SEX.name, "Marque el sexo del paciente."))
+        sex = ""
+    curp = (form.curp or "").strip().upper() or None
+    if curp:
+        try:
+            curp = validate_curp(curp)
+        except ValidationError as exc:
+            problems.append(PaperProblem(F.CURP.name, exc.message))
+            curp = None
+    elif existing is None and F.CURP.required:
+        problems.append(PaperProblem(F.CURP.name, "Falta la CURP del paciente."))
+    if existing is not None:
+        differs = []
+        if last and last != existing.last_name:
+            differs.append("primer apellido")
+        if first and first != existing.first_name:
+            differs.append("nombre")
+        if birth and birth != existing.birth_date:
+            differs.append("fecha de nacimiento")
+        if sex and sex != existing.sex.value:
+            differs.append("sexo")
+        if curp and existing.curp and curp != existing.curp:
+            differs.append("CURP")
+        if differs:
+            notes.append("El formato difiere del padrón en " + ", ".join(differs)
+                         + "; se conservan los datos registrados del paciente.")
+        return existing, {}
+    if len(problems) == count_before and birth and sex and nss and agregado:
+        for issue in identity_problems(nss, agregado, curp, birth, Sex(sex)):
+            problems.append(PaperProblem(issue.field, issue.message))
+    return None, dict(nss=nss, agregado=agregado, curp=curp, first_name=first, last_name=last,
+                      second_last_name=second, birth_date=birth, sex=sex)
+
+
+def _resolve_service(session: Session, text: str, problems: list[PaperProblem]) -> Service | None:
+    value = (text or "").strip()
+    if not value:
+        problems.append(PaperProblem(F.SERVICE.name, "Falta el estudio o procedimiento."))
+        return None
+    service = session.scalar(select(Service).where(Service.code == _first_token(value)))
+    if service is None:  # written by name instead of code
+        wanted = _fold(re.sub(r"^\S+\s+[—–-]\s+", "", value))
+        matches = [s for s in session.scalars(select(Service)) if _fold(s.name) == wanted]
+        service = matches[0] if len(matches) == 1 else None
+    if service is None:
+        problems.append(PaperProblem(F.SERVICE.name,
+                                     f"«{value}» no es una clave del catálogo de servicios."))
+    return service
+
+
+def _resolve_unit(session: Session, text: str, problems: list[PaperProblem]) -> Unit | None:
+    code = _first_token(text)
+    if not code:
+        problems.append(PaperProblem(F.PERFORMING_UNIT.name, "Falta la unidad de destino."))
+        return None
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        problems.append(PaperProblem(F.PERFORMING_UNIT.name, f"No existe la unidad «{code}»."))
+    return unit
+
+
+def _parse(session: Session, actor: Actor | None, form: P.PaperForm) -> _Parsed:
+    problems: list[PaperProblem] = []
+    notes: list[str] = []
+    reserved = None
+    try:
+        reserved = check_reserved_folio(session, form.folio)
+    except ValidationError as exc:
+        problems.append(PaperProblem(P.FOLIO.name, exc.message))
+    unit = reserved.unit if reserved else None
+    physician = _resolve_physician(session, actor, form, unit, problems)
+    patient, patient_new = _resolve_patient(session, form, problems, notes)
+    service = _resolve_service(session, form.service, problems)
+    diagnosis = normalize_cie10(form.diagnosis)
+    if not diagnosis:
+        problems.append(PaperProblem(F.DIAGNOSIS.name, "Falta el diagnóstico CIE-10."))
+    elif len(diagnosis) > (F.DIAGNOSIS.max_length or 8) or not diagnosis.isalnum():
+        problems.append(PaperProblem(F.DIAGNOSIS.name,
+                                     f"«{form.diagnosis.strip()}» no tiene la forma de un código "
+                                     "CIE-10 (p. ej. K80.2)."))
+    performing = _resolve_unit(session, form.performing_unit, problems)
+    raw_priority = _fold(form.priority)
+    priority = {"ordinary": Priority.ORDINARY, "ordinaria": Priority.ORDINARY,
+                "urgent": Priority.URGENT, "urgente": Priority.URGENT}.get(raw_priority)
+    if priority is None:
+        if raw_priority:
+            problems.append(PaperProblem(F.PRIORITY.name, f"Prioridad «{form.priority}» desconocida."))
+        else:
+            notes.append("No se marcó la prioridad; se registró como ordinaria.")
+        priority = Priority.ORDINARY
+    requested_on = None
+    if not (form.requested_on or "").strip():
+        problems.append(PaperProblem(P.REQUESTED_ON.name, "Falta la fecha de la solicitud."))
+    else:
+        try:
+            requested_on = parse_paper_date(form.requested_on)
+            if requested_on > clock.today():
+                raise ValidationError("La fecha de la solicitud está en el futuro.")
+        except ValidationError as exc:
+            problems.append(PaperProblem(P.REQUESTED_ON.name, exc.message))
+    performed_on = None
+    if (form.performed_on or "").strip():
+        try:
+            performed_on = parse_paper_date(form.performed_on)
+        except ValidationError as exc:
+            problems.append(PaperProblem(F.PERFORMED_ON.name, exc.message))
+    emergency = bool(form.emergency) or performed_on is not None
+    if form.emergency and performed_on is None and not (form.performed_on or "").strip():
+        problems.append(PaperProblem(F.PERFORMED_ON.name,
+                                     "Se marcó urgencia ya realizada pero falta la fecha en que se realizó."))
+    justification = unicodedata.normalize("NFC", form.justification or "").replace("\r\n", "\n").strip()
+    justification = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", justification)
+    if len(justification) > (F.JUSTIFICATION.max_length or 4000):
+        problems.append(PaperProblem(F.JUSTIFICATION.name,
+                                     f"La justificación excede {F.JUSTIFICATION.max_length} caracteres."))
+    if problems:
+        raise PaperRejected(problems, reserved.folio if reserved else (form.folio or "").strip())
+    if reserved and requested_on and requested_on < (reserved.block.reserved_at - _MX).date():
+        notes.append(f"La fecha de la solicitud ({requested_on:%d/%m/%Y}) es anterior a la reserva "
+                     "del folio: verifique que esté bien escrita.")
+    assert reserved and physician and service and performing and requested_on
+    return _Parsed(reserved.folio, reserved.unit, reserved.block, physician, patient, patient_new,
+                   service, diagnosis, performing, priority, requested_on, emergency, performed_on,
+                   justification, notes)
+
+
+# --------------------------------------------------------------------------- intake
+
+
+def _register_patient(session: Session, actor: Actor | None, data: dict, unit: Unit) -> Patient:
+    patient = Patient(uuid=uuid.uuid4(), nss=data["nss"], agregado=data["agregado"], curp=data["curp"],
+                      first_name=data["first_name"], last_name=data["last_name"],
+                      second_last_name=data["second_last_name"], birth_date=data["birth_date"],
+                      sex=Sex(data["sex"]), unit_id=unit.id)
+    session.add(patient)
+    session.flush()
+    audit.record(session, user_id=actor.user_id if actor else None,
+                 username=actor.username if actor else None, action="patient_add",
+                 entity="patient", entity_id=patient.uuid, details={"source": "paper"})
+    return patient
+
+
+def _check_scan(scan: Scan) -> tuple[str, str, bytes]:
+    from st2desk.services.attachments import clean_filename, sniff_media_type
+
+    content = bytes(scan.content or b"")
+    if not content:
+        raise PaperRejected([PaperProblem("scan", "El archivo escaneado está vacío.")])
+    if len(content) > MAX_SCAN_BYTES:
+        raise PaperRejected([PaperProblem("scan", f"El escaneo pesa más de "
+                                                  f"{MAX_SCAN_BYTES // 1024 // 1024} MB.")])
+    media_type = sniff_media_type(content[:16])
+    if media_type is None:
+        raise PaperRejected([PaperProblem("scan", "El escaneo debe ser PDF, PNG o JPEG.")])
+    return clean_filename(scan.filename, media_type), media_type, content
+
+
+def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Origin, source: str,
+            scan: Scan | None = None) -> PaperOutcome:
+    acting_user(session, actor, CAPTURERS,
+                "capturar formatos en papel" if origin is Origin.PAPER else "importar formatos PDF")
+    scan_parts = _check_scan(scan) if scan is not None else None
+    if scan_parts is not None and actor is None:
+        raise PaperRejected([PaperProblem("scan", "Un escaneo se adjunta con un usuario identificado.")])
+    parsed = _parse(session, actor, form)
+    patient = parsed.patient or _register_patient(session, actor, parsed.patient_new, parsed.unit)
+    req = R._new_request(session, parsed.unit.id, parsed.physician.id, origin, parsed.folio)
+    R._apply(session, req, R.RequestData(
+        patient_id=patient.id, service_id=parsed.service.id, diagnosis_code=parsed.diagnosis,
+        justification=parsed.justification, performing_unit_id=parsed.performing_unit.id,
+        priority=parsed.priority, requested_on=parsed.requested_on,
+        performed_on=parsed.performed_on))
+    if parsed.emergency:
+        req.is_emergency = True
+        req.priority = Priority.URGENT
+        req.status = RequestStatus.PERFORMED_EMERGENCY
+    session.add(req)
+    session.flush()
+    if scan_parts is not None and actor is not None:
+        name, media_type, content = scan_parts
+        session.add(Attachment(uuid=uuid.uuid4(), request_id=req.id, filename=name,
+                               media_type=media_type, size=len(content),
+                               sha256=hashlib.sha256(content).hexdigest(), content=content,
+                               added_by_id=actor.user_id, added_at=clock.now()))
+    audit.record(session, user_id=actor.user_id if actor else None,
+                 username=actor.username if actor else None,
+                 action="capture_paper" if origin is Origin.PAPER else "import_pdf",
+                 entity="request", entity_id=req.uuid,
+                 details={"folio": req.folio, "status": req.status.value, "origin": origin.value,
+                          "physician": parsed.physician.username, "scan": scan_parts is not None})
+    result = R.run_submission(session, actor, req, origin=origin.value)
+    return PaperOutcome(source, req.folio, req.id, req.status, [], list(result.findings),
+                        parsed.notes)
+
+
+def capture_paper(session: Session, actor: Actor | None, form: P.PaperForm, *,
+                  scan: Scan | None = None) -> PaperOutcome:
+    """Reception transcribes a handwritten ST2 (origin ``paper``); raises PaperRejected."""
+    return _intake(session, actor, form, Origin.PAPER, "captura", scan)
+
+
+def import_fillable(session: Session, actor: Actor | None, data: bytes,
+                    source: str = "PDF") -> PaperOutcome:
+    """Import one filled fillable ST2 (origin ``pdf``); raises PaperRejected or NotAForm."""
+    from st2desk.pdf.fillable_reader import read_fillable
+
+    acting_user(session, actor, CAPTURERS, "importar formatos PDF")
+    form = read_fillable(data)
+    return _intake(session, actor, form, Origin.PDF, source)
+
+
+def import_pdf_files(db: Database, actor: Actor | None, paths: Sequence[str | Path], *,
+                     progress: Callable[[int, int], None] | None = None,
+                     cancel: Callable[[], bool] | None = None) -> list[PaperOutcome]:
+    """Import a batch of fillable PDFs, one transaction per file.
+
+    A file with problems is reported and skipped; the batch goes on. Two files with the
+    same folio: the first is imported, the second is rejected as already used. `cancel()`
+    returning true stops before the next file (those already imported stay imported).
+    """
+    outcomes: list[PaperOutcome] = []
+    for done, path in enumerate(paths, 1):
+        if cancel is not None and cancel():
+            break
+        source = Path(path).name
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            outcomes.append(PaperOutcome(source, problems=[PaperProblem(None, f"No se pudo leer el "
+                                                                              f"archivo: {exc.strerror}.")]))
+            continue
+        try:
+            with db.transaction() as session:
+                outcomes.append(import_fillable(session, actor, data, source))
+        except PaperRejected as exc:
+            outcomes.append(PaperOutcome(source, exc.folio, problems=exc.problems))
+        except St2Error as exc:
+            outcomes.append(PaperOutcome(source, problems=[PaperProblem(exc.field, exc.message)]))
+        if progress is not None:
+            progress(done, len(paths))
+    return outcomes
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def _physician_ref(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.username
+
+
+def request_form_content(session: Session, req: Request) -> object:
+    """The paper ST2 content (`st2desk.pdf.st2_form.FormContent`) of a request."""
+    from st2desk.pdf.st2_form import DecisionContent, FormContent
+
+    patient = req.patient
+    service = req.service
+    dx = session.scalar(select(Diagnosis).where(Diagnosis.code == (req.diagnosis_code or "")))
+    decision = None
+    last = req.decisions[-1] if req.decisions else None
+    if last is not None:
+        auth = req.authorization
+        decision = DecisionContent(
+            outcome=last.kind.value, decided_on=(last.decided_at - _MX).date(),
+            authorization_number=auth.number if auth and last.kind.value == "approve" else "",
+            valid_until=auth.valid_until if auth and last.kind.value == "approve" else None,
+            reason=last.reason_code or "", text=last.text or "",
+            specialist_name=last.decided_by.full_name,
+            specialist_license=last.decided_by.professional_license or "")
+    elif req.status is RequestStatus.INFO_REQUESTED:
+        decision = DecisionContent(outcome="info")
+    unit = req.requesting_unit
+    perf = req.performing_unit
+    return FormContent(
+        folio=req.folio, unit_code=unit.code, unit_name=unit.name,
+        last_name=patient.last_name if patient else "",
+        second_last_name=(patient.second_last_name or "") if patient else "",
+        first_name=patient.first_name if patient else "",
+        nss=patient.nss if patient else "", agregado=patient.agregado if patient else "",
+        curp=(patient.curp or "") if patient else "",
+        birth_date=patient.birth_date if patient else None,
+        sex=patient.sex.value if patient else "",
+        service_code=service.code if service else "", service_name=service.name if service else "",
+        diagnosis_code=_dotted(req.diagnosis_code), diagnosis_description=dx.description if dx else "",
+        performing_unit_code=perf.code if perf else "", performing_unit_name=perf.name if perf else "",
+        priority=req.priority.value, requested_on=req.requested_on, is_emergency=req.is_emergency,
+        performed_on=req.performed_on, justification=req.justification,
+        physician_name=req.physician.full_name, physician_ref=_physician_ref(req.physician),
+        status_label=STATUS_LABELS[req.status], decision=decision)
+
+
+_MX = timedelta(hours=6)  # the clinics' calendar day, as in `clock.today`
+
+
+def _dotted(code: str | None) -> str:
+    code = code or ""
+    return f"{code[:3]}.{code[3:]}" if len(code) > 3 else code
+
+
+def print_request(session: Session, actor: Actor | None, folio: str, target: str | Path, *,
+                  fillable: bool = False) -> int:
+    """Write the paper ST2 of a request (pre-filled, or fillable); returns the page count.
+
+    Any member of staff may print a request; the print is recorded in the audit log.
+    """
+    from st2desk.pdf.st2_form import render_fillable, render_forms
+
+    acting_user(session, actor, list(Role), "imprimir solicitudes")
+    req = R.find_by_folio(session, folio)
+    content = request_form_content(session, req)
+    if fillable:
+        render_fillable(content, target)  # type: ignore[arg-type]
+        pages = 1
+    else:
+        pages = render_forms([content], target, title=f"Formato ST2 {req.folio}")  # type: ignore[list-item]
+    audit.record(session, user_id=actor.user_id if actor else None,
+                 username=actor.username if actor else None, action="print_request",
+                 entity="request", entity_id=req.uuid,
+                 details={"folio": req.folio, "fillable": fillable})
+    return pages
+
+
+@dataclass(frozen=True)
+class BlankPrint:
+    block_id: int
+    unit_code: str
+    folios: list[str]
+    pages: int
+    files: list[Path]
+
+
+def print_blank(db: Database, actor: Actor | None, unit_code: str, count: int,
+                target: str | Path, *, fillable: bool = False, block_id: int | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                cancel: Callable[[], bool] | None = None) -> BlankPrint:
+    """Reserve a folio block (or reuse `block_id`) and print its blank forms.
+
+    The block is reserved and committed first, then the forms are drawn outside the
+    transaction (a long batch never holds the database's write lock). Printable forms go
+    into one PDF; fillable forms are one file per folio (`<folio>.pdf`) in the directory
+    `target`, because a fillable PDF holds one form. If printing fails or is cancelled
+    the block stays reserved and can be printed again with `block_id`.
+    """
+    from st2desk.pdf.st2_form import FormContent, iter_blank, render_fillable, render_forms
+    from st2desk.services.folios import get_block, reserve_block
+
+    with db.transaction() as session:
+        if block_id is not None:
+            acting_user(session, actor, [Role.ADMIN], "reimprimir un bloque de folios")
+            info = get_block(session, block_id)
+            if unit_code and info.unit_code != unit_code.strip().upper():
+                raise ValidationError(f"El bloque {block_id} es de la unidad {info.unit_code}.")
+        else:
+            info = reserve_block(session, actor, unit_code, count)
+        unit = session.scalar(select(Unit).where(Unit.code == info.unit_code))
+        unit_name = unit.name if unit else ""
+        if block_id is not None:
+            audit.record(session, user_id=actor.user_id if actor else None,
+                         username=actor.username if actor else None, action="reprint_folios",
+                         entity="folio_block", entity_id=info.uuid,
+                         details={"unit": info.unit_code, "first": info.first_folio,
+                                  "last": info.last_folio})
+    folios = info.folios()
+    target = Path(target)
+    if not fillable:
+        pages = render_forms(iter_blank(folios, info.unit_code, unit_name), target,
+                             total=len(folios), title=f"Formatos ST2 {info.first_folio} a "
+                                                      f"{info.last_folio}",
+                             progress=progress, cancel=cancel)
+        return BlankPrint(info.id, info.unit_code, folios, pages, [target])
+    target.mkdir(parents=True, exist_ok=True)
+    files = []
+    from st2desk.pdf.st2_form import PrintCancelled
+
+    for done, folio in enumerate(folios, 1):
+        if cancel is not None and cancel():
+            raise PrintCancelled("Impresión cancelada; los folios siguen reservados.")
+        path = target / f"{folio}.pdf"
+        render_fillable(FormContent(folio=folio, unit_code=info.unit_code, unit_name=unit_name), path)
+        files.append(path)
+        if progress is not None:
+            progress(done, len(folios))
+    return BlankPrint(info.id, info.unit_code, folios, len(files), files)
+

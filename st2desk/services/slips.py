@@ -1,0 +1,310 @@
+"""The authorization slip: its signed code, printing, and verification (DESIGN §1.5).
+
+Signing happens when the slip is first printed: the signed payload is stored in
+`Authorization.signature`, so every reprint carries the same code and the database
+records which installation key vouched for it. Storing it does not count as a change
+of the authorization (no version bump): a reception screen that printed the slip can
+still record the use without a "reload" conflict.
+
+Verification answers one of six states:
+
+* ``valid`` — genuine and usable (online: status valid and within dates; offline: the
+  signature holds and the dates include today — use and cancellation cannot be seen
+  without the database, and the answer says so);
+* ``expired``, ``used``, ``cancelled`` — genuine but not usable;
+* ``unknown`` — no authorization with that number in this database;
+* ``forged`` — the code was altered, signed by a key nobody trusted here, or its data
+  disagree with the authorization on record.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from st2desk import audit, clock, numbering, signing
+from st2desk.errors import NotFound, St2Error, ValidationError
+from st2desk.models import Authorization, AuthorizationStatus, Request, Role
+from st2desk.services.common import Actor
+from st2desk.services.folios import acting_user
+
+SLIP_PRINTERS = (Role.RECEPTION, Role.SPECIALIST, Role.APPEALS, Role.ADMIN, Role.PHYSICIAN)
+
+
+class VerifyState(enum.StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    USED = "used"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+    FORGED = "forged"
+
+
+STATE_LABELS = {
+    VerifyState.VALID: "VÁLIDA",
+    VerifyState.EXPIRED: "VENCIDA",
+    VerifyState.USED: "YA UTILIZADA",
+    VerifyState.CANCELLED: "CANCELADA",
+    VerifyState.UNKNOWN: "DESCONOCIDA",
+    VerifyState.FORGED: "FALSIFICADA O ALTERADA",
+}
+
+
+@dataclass(frozen=True)
+class Verification:
+    state: VerifyState
+    message: str
+    number: str = ""
+    payload: signing.SlipPayload | None = None
+    nss_matches: bool | None = None  # when an NSS was given to compare
+    offline: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.state is VerifyState.VALID
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    def line(self) -> str:
+        return f"{self.label} ({self.state.value}): {self.message}"
+
+
+# --------------------------------------------------------------------------- signing and printing
+
+
+def _payload_fields(auth: Authorization) -> dict[str, object]:
+    req = auth.request
+    return dict(number=auth.number, folio=req.folio,
+                service=req.service.code if req.service else "",
+                unit=auth.performing_unit.code, valid_from=auth.valid_from,
+                valid_until=auth.valid_until, nss=req.patient.nss if req.patient else "")
+
+
+def _matches(payload: signing.SlipPayload, auth: Authorization) -> bool:
+    f = _payload_fields(auth)
+    return (payload.number == f["number"] and payload.folio == f["folio"]
+            and payload.service == f["service"] and payload.unit == f["unit"]
+            and payload.valid_from == f["valid_from"] and payload.valid_until == f["valid_until"]
+            and payload.nss_matches(str(f["nss"])))
+
+
+def ensure_signed(session: Session, auth: Authorization) -> signing.SlipPayload:
+    """The authorization's signed payload, made with this installation's key if missing."""
+    if auth.signature:
+        try:
+            payload = signing.parse_payload(auth.signature)
+        except St2Error:
+            payload = None
+        if payload is not None and _matches(payload, auth):
+            return payload
+    key = signing.ensure_local_key_registered(session)
+    payload = signing.sign_slip(key, **_payload_fields(auth))  # type: ignore[arg-type]
+    # Derived data, not a change of state: bypass the version counter (see module doc).
+    session.execute(update(Authorization).where(Authorization.id == auth.id)
+                    .values(signature=payload.text()).execution_options(synchronize_session=False))
+    set_committed_value(auth, "signature", payload.text())
+    return payload
+
+
+def _status_label(auth: Authorization) -> str:
+    if auth.status is AuthorizationStatus.VALID and auth.valid_until >= clock.today():
+        return ""
+    return {AuthorizationStatus.USED: "utilizada", AuthorizationStatus.CANCELLED: "cancelada"}.get(
+        auth.status, "vencida")
+
+
+def slip_content(session: Session, auth: Authorization) -> object:
+    """`st2desk.pdf.slip.SlipContent` of an authorization (signed on first use)."""
+    from st2desk.pdf.slip import SlipContent
+
+    payload = ensure_signed(session, auth)
+    req = auth.request
+    patient = req.patient
+    issuer = auth.issued_by
+    return SlipContent(
+        number=auth.number, folio=req.folio, payload=payload.text(), key_id=payload.kid,
+        patient_name=patient.full_name if patient else "", nss=patient.nss if patient else "",
+        agregado=patient.agregado if patient else "",
+        service_code=req.service.code if req.service else "",
+        service_name=req.service.name if req.service else "",
+        performing_unit_code=auth.performing_unit.code,
+        performing_unit_name=auth.performing_unit.name,
+        valid_from=auth.valid_from, valid_until=auth.valid_until,
+        specialist_name=issuer.full_name, specialist_license=issuer.professional_license or "",
+        issued_on=(auth.issued_at - _MX).date(),
+        requesting_unit=f"{req.requesting_unit.code} — {req.requesting_unit.name}",
+        retroactive=auth.retroactive, scheduling_note=auth.scheduling_note or "",
+        status_label=_status_label(auth))
+
+
+def find_authorization(session: Session, number: str) -> Authorization:
+    value = numbering.normalize(number)
+    parsed = numbering.parse_number(value)
+    if not parsed.is_authorization:
+        raise ValidationError(f"«{value}» es un folio de solicitud, no un número de autorización.")
+    auth = session.scalar(select(Authorization).where(Authorization.number == value).options(
+        joinedload(Authorization.performing_unit), joinedload(Authorization.issued_by),
+        joinedload(Authorization.request).options(
+            joinedload(Request.patient), joinedload(Request.service),
+            joinedload(Request.requesting_unit))))
+    if auth is None:
+        raise NotFound(f"No existe la autorización {value}.")
+    return auth
+
+
+def print_slip(session: Session, actor: Actor | None, number: str,
+               target: str | Path | None = None) -> bytes:
+    """The slip's PDF (written to `target` when given); the print is audited."""
+    from st2desk.pdf.slip import render_slip
+
+    acting_user(session, actor, SLIP_PRINTERS, "imprimir comprobantes de autorización")
+    auth = find_authorization(session, number)
+    content = slip_content(session, auth)
+    data = render_slip(content, target)  # type: ignore[arg-type]
+    audit.record(session, user_id=actor.user_id if actor else None,
+                 username=actor.username if actor else None, action="print_slip",
+                 entity="authorization", entity_id=auth.uuid,
+                 details={"number": auth.number, "status": auth.status.value,
+                          "key": content.key_id})  # type: ignore[attr-defined]
+    return data
+
+
+_MX = timedelta(hours=6)  # the clinics' calendar day, as in `clock.today`
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def _state_of(auth: Authorization, today: date) -> tuple[VerifyState, str]:
+    if auth.status is AuthorizationStatus.CANCELLED:
+        return VerifyState.CANCELLED, f"La autorización {auth.number} fue cancelada."
+    if auth.status is AuthorizationStatus.USED:
+        when = f" el {(auth.used_at - _MX):%d/%m/%Y}" if auth.used_at else ""
+        return VerifyState.USED, f"La autorización {auth.number} ya se utilizó{when}."
+    if auth.status is AuthorizationStatus.EXPIRED or today > auth.valid_until:
+        return VerifyState.EXPIRED, (f"La autorización {auth.number} venció el "
+                                     f"{auth.valid_until:%d/%m/%Y}.")
+    unit = auth.performing_unit
+    service = auth.request.service.code if auth.request.service else ""
+    return VerifyState.VALID, (f"Autorización {auth.number} vigente del {auth.valid_from:%d/%m/%Y} "
+                               f"al {auth.valid_until:%d/%m/%Y}, para {service} en {unit.code}.")
+
+
+def verify_number(session: Session, number: str) -> Verification:
+    """Online check of a typed or scanned number against this database."""
+    value = numbering.normalize(number)
+    parsed = numbering.parse_number(value)  # a mistyped number is bad input, not "unknown"
+    if not parsed.is_authorization:
+        raise ValidationError(f"«{value}» es un folio de solicitud, no un número de autorización.")
+    auth = session.scalar(select(Authorization).where(Authorization.number == value))
+    if auth is None:
+        return Verification(VerifyState.UNKNOWN, f"No hay ninguna autorización {value} en esta base "
+                                                 "de datos.", value)
+    state, message = _state_of(auth, clock.today())
+    return Verification(state, message, value)
+
+
+def _nss_check(payload: signing.SlipPayload, nss: str | None) -> bool | None:
+    if not nss:
+        return None
+    from st2desk.identifiers import compact_nss
+
+    return payload.nss_matches(compact_nss(nss))
+
+
+def _with_nss(v: Verification, matches: bool | None) -> Verification:
+    if matches is None:
+        return v
+    if matches:
+        return Verification(v.state, v.message + " El NSS coincide con el del código.", v.number,
+                            v.payload, True, v.offline)
+    return Verification(VerifyState.FORGED, "El NSS presentado NO corresponde al de la "
+                                            "autorización: el comprobante no es de este paciente.",
+                        v.number, v.payload, False, v.offline)
+
+
+def verify_payload_offline(text: str, keys: list[signing.PublicKeyEntry], *,
+                           nss: str | None = None, today: date | None = None) -> Verification:
+    """Offline check with public keys only (no database): signature and dates."""
+    today = today or clock.today()
+    try:
+        payload = signing.verify_payload(text, {k.kid: k for k in keys})
+    except signing.SignatureError as exc:
+        return Verification(VerifyState.FORGED, exc.message, offline=True)
+    if today > payload.valid_until:
+        v = Verification(VerifyState.EXPIRED, f"Firma auténtica, pero la autorización {payload.number} "
+                                              f"venció el {payload.valid_until:%d/%m/%Y}.",
+                         payload.number, payload, offline=True)
+    elif today < payload.valid_from:
+        v = Verification(VerifyState.VALID, f"Firma auténtica; la autorización {payload.number} es "
+                                            f"válida a partir del {payload.valid_from:%d/%m/%Y}.",
+                         payload.number, payload, offline=True)
+    else:
+        v = Verification(VerifyState.VALID, (
+            f"Firma auténtica: autorización {payload.number} (folio {payload.folio}) para "
+            f"{payload.service} en {payload.unit}, vigente del {payload.valid_from:%d/%m/%Y} al "
+            f"{payload.valid_until:%d/%m/%Y}. Sin conexión no se puede saber si ya se usó o se "
+            "canceló."), payload.number, payload, offline=True)
+    return _with_nss(v, _nss_check(payload, nss))
+
+
+def verify_payload(session: Session, text: str, *, nss: str | None = None) -> Verification:
+    """Check a scanned code with the keys this database trusts, then against the record."""
+    keys = [k.entry for k in signing.registered_keys(session).values()]
+    offline = verify_payload_offline(text, keys, nss=None)
+    if offline.state is VerifyState.FORGED or offline.payload is None:
+        return offline
+    payload = offline.payload
+    auth = session.scalar(select(Authorization).where(Authorization.number == payload.number))
+    if auth is None:
+        # Genuine, but not (yet) synchronized into this database.
+        v = Verification(offline.state, offline.message + " La autorización no está en esta base de "
+                                                           "datos (aún sin sincronizar).",
+                         payload.number, payload, offline=True)
+        return _with_nss(v, _nss_check(payload, nss))
+    if not _matches(payload, auth):
+        return Verification(VerifyState.FORGED, f"Los datos del código no coinciden con la "
+                                                f"autorización {auth.number} registrada.",
+                            payload.number, payload)
+    state, message = _state_of(auth, clock.today())
+    return _with_nss(Verification(state, message, auth.number, payload), _nss_check(payload, nss))
+
+
+# --------------------------------------------------------------------------- public keys
+
+
+def export_public_keys(session: Session, *, include_trusted: bool = False) -> str:
+    """A key file with this database's own installation keys (and trusted ones if asked).
+
+    Also registers this installation's key, so a fresh server can hand its key out
+    before it has signed anything.
+    """
+    signing.ensure_local_key_registered(session)
+    keys = signing.registered_keys(session)
+    lines = ["# Llaves públicas de st2desk (verificación de comprobantes y paquetes)",
+             f"# Exportadas el {clock.today():%d/%m/%Y}"]
+    for kid in sorted(keys):
+        reg = keys[kid]
+        if reg.origin == "local" or include_trusted:
+            lines.append(reg.entry.line())
+    return "\n".join(lines) + "\n"
+
+
+def trust_keys(session: Session, actor: Actor | None, text: str) -> list[str]:
+    """Trust the public keys of another installation (administrators); returns new key ids."""
+    acting_user(session, actor, [Role.ADMIN], "confiar en las llaves de otra instalación")
+    entries = signing.parse_key_file(text)
+    added = [e.kid for e in entries if signing.register_key(session, e, "trusted")]
+    audit.record(session, user_id=actor.user_id if actor else None,
+                 username=actor.username if actor else None, action="trust_keys",
+                 entity="key", entity_id=",".join(e.kid for e in entries)[:64],
+                 details={"added": added, "labels": [e.label for e in entries]})
+    return added

@@ -1,0 +1,902 @@
+"""Offline bundles (DESIGN §1.4): a signed file of what a database created or changed.
+
+Export
+    Everything the audit log names since the previous export (of the same unit filter)
+    goes in the bundle: each request with its findings, information requests,
+    decisions, appeals, authorization and attachments; the patients and folio blocks;
+    and the users those records mention (name, unit, roles — never a password hash).
+    References travel as UUIDs (records) or codes (units, services, specialties), so the
+    bundle means the same in any database. The body is gzip'd canonical JSON, signed
+    with this installation's Ed25519 key (`st2desk.signing`).
+
+Import
+    Refused unless the signing key is registered in this database (its own workstations'
+    keys, or keys an administrator trusted) and the signature holds over every byte: a
+    tampered or unknown bundle changes nothing. A bundle already imported changes nothing.
+    Each record is matched by UUID and compared by a hash of its portable content:
+
+    * new → inserted (natural keys are checked first: a folio, authorization number or
+      overlapping folio block that exists under another UUID is a conflict; a patient
+      with the same NSS and agregado is the same patient; a user with the same user name
+      in the same unit is the same user; an unknown user is created *inactive*, without
+      password, so the records that name them keep their author);
+    * same content → unchanged;
+    * different content made on top of exactly the state this side has (each exported
+      record carries the hash of the state it was built on, its *parent*: the last state
+      the two sides exchanged) → updated: the other side moved on, this side did not;
+    * different content otherwise — both sides changed it since they last exchanged it
+      → **conflict**: the local record is kept, the conflict is reported, and the
+      records that depend on it in the bundle are skipped (each side keeps its own
+      version and reports the conflict when the other's bundle arrives);
+    * a bundle older than the one that last touched a record from the same source →
+      skipped as stale.
+
+    A request made in the other installation's application arrives with origin ``sync``
+    (paper and PDF keep theirs). Users are never updated by a bundle (accounts are
+    managed where they live). The number counters advance past every imported folio,
+    authorization number and folio block, so this database will not hand them out again.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import io
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from st2desk import audit, clock, numbering, signing
+from st2desk.errors import St2Error, ValidationError
+from st2desk.models import (
+    Appeal,
+    Attachment,
+    AuditEvent,
+    Authorization,
+    AuthorizationStatus,
+    Decision,
+    DecisionKind,
+    FolioBlock,
+    InformationRequest,
+    NumberSequence,
+    Origin,
+    Patient,
+    Priority,
+    Request,
+    RequestStatus,
+    ReviewFinding,
+    Role,
+    SequenceKind,
+    Service,
+    Severity,
+    Sex,
+    Specialty,
+    SyncBundle,
+    SyncRecord,
+    Unit,
+    User,
+    UserRole,
+)
+from st2desk.services.common import Actor
+from st2desk.services.folios import acting_user
+
+MAGIC = b"ST2DESK-BUNDLE 1\n"
+FORMAT = "st2desk-bundle"
+VERSION = 1
+MAX_BODY = 512 * 1024 * 1024
+UNUSABLE_PASSWORD = "!sync-import: sin contraseña"  # never a valid Argon2 hash
+
+ENTITY_ORDER = ("user", "patient", "folio_block", "request", "information_request", "decision",
+                "appeal", "authorization", "attachment")
+ENTITY_LABELS = {
+    "user": "usuario", "patient": "paciente", "folio_block": "bloque de folios",
+    "request": "solicitud", "information_request": "solicitud de información",
+    "decision": "dictamen", "appeal": "recurso de revisión", "authorization": "autorización",
+    "attachment": "archivo adjunto",
+}
+ENTITY_PLURALS = {
+    "user": "usuarios", "patient": "pacientes", "folio_block": "bloques de folios",
+    "request": "solicitudes", "information_request": "solicitudes de información",
+    "decision": "dictámenes", "appeal": "recursos de revisión", "authorization": "autorizaciones",
+    "attachment": "archivos adjuntos",
+}
+
+
+def counted(counts: dict[str, int]) -> str:
+    """«2 solicitudes, 1 paciente» — or «ninguno»."""
+    return ", ".join(f"{n} {ENTITY_LABELS[e] if n == 1 else ENTITY_PLURALS[e]}"
+                     for e, n in counts.items() if n) or "ninguno"
+
+
+class BundleRefused(St2Error):
+    """The bundle is damaged, tampered with, signed by an untrusted key, or not a bundle."""
+
+
+# --------------------------------------------------------------------------- portable records
+#
+# (key in the bundle, attribute on the model, kind). Kinds: str/int/bool (as is), date,
+# dt (aware UTC), enum classes, refs by UUID (user/patient/request), refs by code
+# (unit/service/specialty), b64 (bytes).
+
+_REF_MODELS: dict[str, type] = {"user": User, "patient": Patient, "request": Request}
+_CODE_MODELS: dict[str, type] = {"unit": Unit, "service": Service, "specialty": Specialty}
+
+SPECS: dict[str, tuple[type, list[tuple[str, str, Any]]]] = {
+    "user": (User, [
+        ("username", "username", "str"), ("full_name", "full_name", "str"),
+        ("unit", "unit_id", "unit"), ("specialty", "specialty_id", "specialty"),
+        ("professional_license", "professional_license", "str"),
+    ]),
+    "patient": (Patient, [
+        ("nss", "nss", "str"), ("agregado", "agregado", "str"), ("curp", "curp", "str"),
+        ("first_name", "first_name", "str"), ("last_name", "last_name", "str"),
+        ("second_last_name", "second_last_name", "str"), ("birth_date", "birth_date", "date"),
+        ("sex", "sex", Sex), ("unit", "unit_id", "unit"),
+        ("eligible_until", "eligible_until", "date"), ("created_at", "created_at", "dt"),
+    ]),
+    "folio_block": (FolioBlock, [
+        ("unit", "unit_id", "unit"), ("year", "year", "int"),
+        ("first_sequence", "first_sequence", "int"), ("last_sequence", "last_sequence", "int"),
+        ("reserved_by", "reserved_by_id", "user"), ("reserved_at", "reserved_at", "dt"),
+    ]),
+    "request": (Request, [
+        ("folio", "folio", "str"), ("status", "status", RequestStatus),
+        ("origin", "origin", Origin), ("priority", "priority", Priority),
+        ("patient", "patient_id", "patient"), ("physician", "physician_id", "user"),
+        ("requesting_unit", "requesting_unit_id", "unit"),
+        ("performing_unit", "performing_unit_id", "unit"), ("service", "service_id", "service"),
+        ("specialty", "specialty_id", "specialty"), ("diagnosis_code", "diagnosis_code", "str"),
+        ("justification", "justification", "str"),
+        ("justification_hash", "justification_hash", "str"),
+        ("is_emergency", "is_emergency", "bool"), ("performed_on", "performed_on", "date"),
+        ("requested_on", "requested_on", "date"), ("created_at", "created_at", "dt"),
+        ("updated_at", "updated_at", "dt"), ("submitted_at", "submitted_at", "dt"),
+        ("due_at", "due_at", "dt"), ("decided_at", "decided_at", "dt"),
+        ("clock_paused_at", "clock_paused_at", "dt"), ("rejected_at", "rejected_at", "dt"),
+        ("revision_of", "revision_of_id", "request"),
+    ]),
+    "information_request": (InformationRequest, [
+        ("request", "request_id", "request"), ("asked_by", "asked_by_id", "user"),
+        ("asked_at", "asked_at", "dt"), ("question", "question", "str"),
+        ("answered_by", "answered_by_id", "user"), ("answered_at", "answered_at", "dt"),
+        ("answer", "answer", "str"),
+    ]),
+    "decision": (Decision, [
+        ("request", "request_id", "request"), ("kind", "kind", DecisionKind),
+        ("on_appeal", "on_appeal", "bool"), ("decided_by", "decided_by_id", "user"),
+        ("decided_at", "decided_at", "dt"), ("reason_code", "reason_code", "str"),
+        ("text", "text", "str"),
+    ]),
+    "appeal": (Appeal, [
+        ("request", "request_id", "request"), ("filed_by", "filed_by_id", "user"),
+        ("filed_at", "filed_at", "dt"), ("grounds", "grounds", "str"),
+        ("decided_by", "decided_by_id", "user"), ("decided_at", "decided_at", "dt"),
+        ("upheld", "upheld", "bool"),
+    ]),
+    "authorization": (Authorization, [
+        ("number", "number", "str"), ("request", "request_id", "request"),
+        ("status", "status", AuthorizationStatus), ("valid_from", "valid_from", "date"),
+        ("valid_until", "valid_until", "date"), ("performing_unit", "performing_unit_id", "unit"),
+        ("scheduling_note", "scheduling_note", "str"), ("retroactive", "retroactive", "bool"),
+        ("issued_by", "issued_by_id", "user"), ("issued_at", "issued_at", "dt"),
+        ("used_at", "used_at", "dt"), ("used_recorded_by", "used_recorded_by_id", "user"),
+    ]),
+    "attachment": (Attachment, [
+        ("request", "request_id", "request"), ("filename", "filename", "str"),
+        ("media_type", "media_type", "str"), ("size", "size", "int"),
+        ("sha256", "sha256", "str"), ("content", "content", "b64"),
+        ("added_by", "added_by_id", "user"), ("added_at", "added_at", "dt"),
+    ]),
+}
+
+
+def _dt_out(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _dt_in(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError("naive datetime in bundle")
+    return parsed.astimezone(UTC)
+
+
+def canonical(data: object) -> bytes:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+PARENT = "_parent"
+# Carried but not compared, and never overwritten on an update: the authorization's stored
+# slip signature (derived data each side may fill in when it prints) and the request's
+# origin (a request made in another installation's application is `sync` here).
+LOCAL_ONLY = frozenset({"signature", "origin"})
+
+
+def content_hash(record: dict) -> str:
+    """Hash of a portable record's content (without the parent pointer and LOCAL_ONLY)."""
+    body = {k: v for k, v in record.items() if k not in LOCAL_ONLY and not k.startswith("_")}
+    return hashlib.sha256(canonical(body)).hexdigest()
+
+
+class _Refs:
+    """id ↔ UUID/code lookups with a per-operation cache, and UUID remapping on import."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._out: dict[tuple[str, int], str] = {}
+        self._in: dict[tuple[str, str], int | None] = {}
+        self.mapped: dict[tuple[str, str], int] = {}  # incoming UUID -> local id (natural match)
+
+    def out(self, kind: str, ident: int | None) -> str | None:
+        if ident is None:
+            return None
+        key = (kind, ident)
+        if key not in self._out:
+            if kind in _REF_MODELS:
+                value = self.session.scalar(select(_REF_MODELS[kind].uuid).where(  # type: ignore[attr-defined]
+                    _REF_MODELS[kind].id == ident))  # type: ignore[attr-defined]
+                self._out[key] = str(value)
+            else:
+                model = _CODE_MODELS[kind]
+                code = self.session.scalar(select(model.code).where(model.id == ident))  # type: ignore[attr-defined]
+                self._out[key] = str(code)
+        return self._out[key]
+
+    def into(self, kind: str, value: str | None) -> int | None:
+        """Local id for an incoming reference; KeyError when it cannot be resolved."""
+        if value is None:
+            return None
+        key = (kind, value)
+        if key in self.mapped:
+            return self.mapped[key]
+        if key not in self._in:
+            if kind in _REF_MODELS:
+                model = _REF_MODELS[kind]
+                self._in[key] = self.session.scalar(select(model.id).where(  # type: ignore[attr-defined]
+                    model.uuid == uuid.UUID(value)))  # type: ignore[attr-defined]
+            else:
+                model = _CODE_MODELS[kind]
+                self._in[key] = self.session.scalar(select(model.id).where(model.code == value))  # type: ignore[attr-defined]
+        found = self._in[key]
+        if found is None:
+            raise KeyError(f"{ENTITY_LABELS.get(kind, kind)} {value}")
+        return found
+
+    def remember(self, kind: str, value: str, ident: int) -> None:
+        self._in[(kind, value)] = ident
+
+
+def serialize(entity: str, obj: Any, refs: _Refs) -> dict:
+    _model, fields = SPECS[entity]
+    data: dict[str, Any] = {"uuid": str(obj.uuid)}
+    for key, attr, kind in fields:
+        value = getattr(obj, attr)
+        if kind in ("str", "int", "bool"):
+            data[key] = value
+        elif kind == "date":
+            data[key] = value.isoformat() if value else None
+        elif kind == "dt":
+            data[key] = _dt_out(value)
+        elif kind == "b64":
+            data[key] = base64.b64encode(value).decode("ascii") if value is not None else None
+        elif isinstance(kind, type):
+            data[key] = value.value if value is not None else None
+        else:
+            data[key] = refs.out(kind, value)
+    if entity == "user":
+        data["roles"] = sorted(r.value for r in obj.roles)
+        data["active"] = bool(obj.active)
+    elif entity == "request":
+        data["findings"] = [
+            {"severity": f.severity.value, "code": f.code, "message": f.message, "field": f.field,
+             "related_folio": f.related_folio, "created_at": _dt_out(f.created_at)}
+            for f in sorted(obj.findings, key=lambda f: (f.created_at, f.id or 0))]
+    elif entity == "authorization":
+        data["signature"] = obj.signature
+    return data
+
+
+def _apply_fields(entity: str, obj: Any, data: dict, refs: _Refs, *, update: bool = False) -> None:
+    _model, fields = SPECS[entity]
+    for key, attr, kind in fields:
+        if update and key in LOCAL_ONLY:
+            continue
+        raw = data.get(key)
+        if kind in ("str", "int", "bool"):
+            value = raw
+        elif kind == "date":
+            value = date.fromisoformat(raw) if raw else None
+        elif kind == "dt":
+            value = _dt_in(raw)
+        elif kind == "b64":
+            value = base64.b64decode(raw) if raw is not None else None
+        elif isinstance(kind, type):
+            value = kind(raw) if raw is not None else None
+        else:
+            value = refs.into(kind, raw)
+        setattr(obj, attr, value)
+        if attr == "updated_at":  # an explicit value, even when equal, beats `onupdate`
+            flag_modified(obj, attr)
+    if entity == "request":
+        obj.findings = [
+            ReviewFinding(severity=Severity(f["severity"]), code=f["code"], message=f["message"],
+                          field=f.get("field"), related_folio=f.get("related_folio"),
+                          created_at=_dt_in(f["created_at"]))
+            for f in data.get("findings", [])]
+
+
+# --------------------------------------------------------------------------- export
+
+
+@dataclass
+class ExportSummary:
+    bundle_id: uuid.UUID
+    key_id: str
+    sequence: int
+    since_seq: int
+    until_seq: int
+    counts: dict[str, int]
+    unit_code: str | None
+
+    @property
+    def records(self) -> int:
+        return sum(self.counts.values())
+
+    def line(self) -> str:
+        return (f"Paquete {self.bundle_id} (n.º {self.sequence}, llave {self.key_id}): "
+                f"{self.records} registros ({counted(self.counts)}).")
+
+
+def _touched(session: Session, since: int, until: int) -> dict[str, set[str]]:
+    touched: dict[str, set[str]] = defaultdict(set)
+    numbers: set[str] = set()
+    rows = session.execute(select(AuditEvent.entity, AuditEvent.entity_id, AuditEvent.action,
+                                  AuditEvent.details)
+                           .where(AuditEvent.seq > since, AuditEvent.seq <= until)).all()
+    for entity, entity_id, action, details in rows:
+        if action == "sync_import":
+            continue  # what arrived by bundle goes back only if it changes here afterwards
+        if entity == "authorization" and entity_id == "*":
+            numbers.update((details or {}).get("numbers", []))
+        elif entity in ("request", "authorization", "patient", "user", "folio_block"):
+            touched[entity].add(entity_id)
+    if numbers:
+        for auth_uuid in session.scalars(select(Authorization.uuid).where(
+                Authorization.number.in_(sorted(numbers)))):
+            touched["authorization"].add(str(auth_uuid))
+    return touched
+
+
+def _by_uuids(session: Session, model: type, values: Iterable[str]) -> list[Any]:
+    ids = []
+    for v in values:
+        try:
+            ids.append(uuid.UUID(v))
+        except ValueError:
+            continue
+    out: list[Any] = []
+    for i in range(0, len(ids), 500):
+        out.extend(session.scalars(select(model).where(model.uuid.in_(ids[i:i + 500]))))  # type: ignore[attr-defined]
+    return out
+
+
+def collect(session: Session, since: int, until: int, unit_code: str | None) -> dict[str, list[dict]]:
+    """The portable records of what the audit log names in (since, until]."""
+    touched = _touched(session, since, until)
+    refs = _Refs(session)
+    requests: dict[int, Request] = {}
+    for req in _by_uuids(session, Request, touched["request"]):
+        requests[req.id] = req
+    for auth in _by_uuids(session, Authorization, touched["authorization"]):
+        requests[auth.request_id] = auth.request
+    unit_id = None
+    if unit_code:
+        unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code))
+        requests = {i: r for i, r in requests.items()
+                    if unit_id in (r.requesting_unit_id, r.performing_unit_id)}
+    out: dict[str, dict[str, dict]] = {e: {} for e in ENTITY_ORDER}
+    user_ids: set[int] = set()
+    patient_ids: set[int] = set()
+
+    def add(entity: str, obj: Any) -> None:
+        out[entity][str(obj.uuid)] = serialize(entity, obj, refs)
+        for _key, attr, kind in SPECS[entity][1]:
+            if kind == "user" and getattr(obj, attr) is not None:
+                user_ids.add(getattr(obj, attr))
+            if kind == "patient" and getattr(obj, attr) is not None:
+                patient_ids.add(getattr(obj, attr))
+
+    request_ids = sorted(requests)
+    for req in sorted(requests.values(), key=lambda r: (r.created_at, r.id)):
+        add("request", req)
+    for model, entity in ((InformationRequest, "information_request"), (Decision, "decision"),
+                          (Appeal, "appeal"), (Authorization, "authorization"),
+                          (Attachment, "attachment")):
+        for i in range(0, len(request_ids), 500):
+            chunk = request_ids[i:i + 500]
+            for obj in session.scalars(select(model).where(model.request_id.in_(chunk))  # type: ignore[attr-defined]
+                                       .order_by(model.id)):  # type: ignore[attr-defined]
+                add(entity, obj)
+    for patient in _by_uuids(session, Patient, touched["patient"]):
+        if unit_id is None or patient.unit_id == unit_id:
+            patient_ids.add(patient.id)
+    for block in _by_uuids(session, FolioBlock, touched["folio_block"]):
+        if unit_id is None or block.unit_id == unit_id:
+            add("folio_block", block)
+    for user in _by_uuids(session, User, touched["user"]):
+        if unit_id is None or user.unit_id == unit_id:
+            user_ids.add(user.id)
+    for pid in sorted(patient_ids):
+        add("patient", session.get(Patient, pid))
+    for uid in sorted(user_ids):
+        add("user", session.get(User, uid))
+    return {e: list(out[e].values()) for e in ENTITY_ORDER}
+
+
+def _set_base(session: Session, entity: str, ident: uuid.UUID, base_hash: str,
+              key_id: str | None = None, sequence: int | None = None) -> None:
+    """Record `base_hash` as the state both sides share; with a source when it was received."""
+    rec = session.get(SyncRecord, (entity, ident))
+    if rec is None:
+        rec = SyncRecord(entity=entity, uuid=ident, base_hash=base_hash)
+        session.add(rec)
+    rec.base_hash = base_hash
+    rec.synced_at = clock.now()
+    if key_id is not None:
+        rec.source_key_id = key_id
+        rec.source_sequence = sequence
+
+
+def export_bundle(session: Session, actor: Actor | None, *, unit_code: str | None = None,
+                  full: bool = False) -> tuple[bytes, ExportSummary]:
+    """The signed bundle of what changed since the last export (administrators).
+
+    The caller writes the bytes to a file inside the same transaction, so a failed write
+    leaves the "last export" mark where it was.
+    """
+    acting_user(session, actor, [Role.ADMIN], "exportar paquetes de sincronización")
+    unit = None
+    if unit_code:
+        from st2desk.services.folios import unit_by_code
+
+        unit = unit_by_code(session, unit_code).code
+    key = signing.ensure_local_key_registered(session)
+    since = 0
+    if not full:
+        since = session.scalar(select(func.max(SyncBundle.until_seq)).where(
+            SyncBundle.direction == "export",
+            SyncBundle.unit_code.is_(None) if unit is None else SyncBundle.unit_code == unit)) or 0
+    until = session.scalar(select(func.max(AuditEvent.seq))) or 0
+    sequence = (session.scalar(select(func.max(SyncBundle.sequence)).where(
+        SyncBundle.direction == "export", SyncBundle.key_id == key.kid)) or 0) + 1
+    records = collect(session, since, until, unit)
+    for entity in ENTITY_ORDER:
+        for record in records[entity]:
+            # The state this one was built on (None: never exchanged), so the other side can
+            # tell a change made on top of what it has from a concurrent one.
+            rec = session.get(SyncRecord, (entity, uuid.UUID(record["uuid"])))
+            record[PARENT] = rec.base_hash if rec is not None else None
+    bundle_id = uuid.uuid4()
+    meta = {
+        "format": FORMAT, "version": VERSION, "bundle_id": str(bundle_id),
+        "created_at": _dt_out(clock.now()), "source": {"key_id": key.kid, "unit": unit},
+        "sequence": sequence, "since_seq": since, "until_seq": until, "records": records,
+    }
+    body = gzip.compress(canonical(meta), mtime=0)
+    header = {"key_id": key.kid, "public_key": signing.b64url(key.public_raw),
+              "signature": signing.sign_bundle(key, body), "size": len(body)}
+    data = MAGIC + canonical(header) + b"\n" + body
+    counts = {e: len(records[e]) for e in ENTITY_ORDER}
+    for entity in ENTITY_ORDER:
+        if entity == "user":
+            continue
+        for record in records[entity]:
+            _set_base(session, entity, uuid.UUID(record["uuid"]), content_hash(record))
+    session.add(SyncBundle(bundle_id=bundle_id, direction="export", key_id=key.kid, unit_code=unit,
+                           sequence=sequence, since_seq=since, until_seq=until,
+                           records=sum(counts.values()), at=clock.now(), summary=counts))
+    summary = ExportSummary(bundle_id, key.kid, sequence, since, until, counts, unit)
+    audit.record(session, user_id=actor.user_id if actor else None,
+                 username=actor.username if actor else None, action="sync_export",
+                 entity="bundle", entity_id=bundle_id,
+                 details={"sequence": sequence, "since": since, "until": until, "unit": unit,
+                          "counts": counts})
+    return data, summary
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass
+class ImportReport:
+    bundle_id: uuid.UUID | None = None
+    key_id: str = ""
+    sequence: int = 0
+    already_imported: bool = False
+    inserted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    conflicts: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return sum(self.inserted.values()) + sum(self.updated.values())
+
+    def lines(self) -> list[str]:
+        if self.already_imported:
+            return [f"El paquete {self.bundle_id} ya se había importado: no cambió nada."]
+
+        out = [f"Paquete {self.bundle_id} (llave {self.key_id}, n.º {self.sequence}):",
+               f"  nuevos: {counted(self.inserted)}",
+               f"  actualizados: {counted(self.updated)}",
+               f"  sin cambios: {counted(self.unchanged)}",
+               f"  conflictos: {len(self.conflicts)}; omitidos: {len(self.skipped)}"]
+        out += [f"  CONFLICTO: {c}" for c in self.conflicts]
+        out += [f"  OMITIDO: {s}" for s in self.skipped]
+        out += [f"  nota: {n}" for n in self.notes]
+        return out
+
+
+@dataclass(frozen=True)
+class OpenedBundle:
+    key_id: str
+    meta: dict
+
+
+def open_bundle(session: Session, data: bytes) -> OpenedBundle:
+    """Check magic, trusted key and signature, then decompress; BundleRefused otherwise."""
+    if not data.startswith(MAGIC):
+        raise BundleRefused("El archivo no es un paquete de sincronización de st2desk.")
+    rest = data[len(MAGIC):]
+    newline = rest.find(b"\n", 0, 4096)
+    if newline < 0:
+        raise BundleRefused("El encabezado del paquete está dañado.")
+    try:
+        header = json.loads(rest[:newline])
+        kid, signature = str(header["key_id"]), str(header["signature"])
+    except (ValueError, KeyError, TypeError):
+        raise BundleRefused("El encabezado del paquete está dañado.") from None
+    body = rest[newline + 1:]
+    registered = signing.registered_keys(session)
+    if kid not in registered:
+        raise BundleRefused(
+            f"El paquete está firmado con la llave {kid}, en la que esta base de datos no confía. "
+            "Un administrador debe importar antes la llave pública de esa instalación "
+            "(st2desk keys trust ARCHIVO).")
+    if not signing.verify_bundle(registered[kid].entry, body, signature):
+        raise BundleRefused("La firma del paquete no corresponde a su contenido: el archivo fue "
+                            "alterado o está incompleto. No se importó nada.")
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as fh:
+            raw = fh.read(MAX_BODY + 1)
+        if len(raw) > MAX_BODY:
+            raise BundleRefused("El paquete es demasiado grande.")
+        meta = json.loads(raw)
+    except (OSError, EOFError, ValueError) as exc:
+        raise BundleRefused(f"El contenido del paquete está dañado ({type(exc).__name__}).") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("version") != VERSION:
+        raise BundleRefused("El paquete es de un formato o versión que esta instalación no conoce.")
+    if meta.get("source", {}).get("key_id") != kid:
+        raise BundleRefused("El paquete dice venir de otra llave que la que lo firmó.")
+    return OpenedBundle(kid, meta)
+
+
+def _advance_counter(session: Session, unit_id: int, year: int, kind: SequenceKind, value: int) -> None:
+    numbering._ensure_counter(session, unit_id, year, kind)
+    session.execute(update(NumberSequence).where(
+        NumberSequence.unit_id == unit_id, NumberSequence.year == year, NumberSequence.kind == kind,
+        NumberSequence.last_value < value).values(last_value=value)
+        .execution_options(synchronize_session=False))
+
+
+def _advance_for_number(session: Session, text: str, kind: SequenceKind) -> None:
+    try:
+        parsed = numbering.parse_number(text)
+    except ValidationError:
+        return
+    unit_id = session.scalar(select(Unit.id).where(Unit.code == parsed.unit_code))
+    if unit_id is not None:
+        _advance_counter(session, unit_id, parsed.year, kind, parsed.sequence)
+
+
+class _Skip(Exception):
+    """This record is not applied (the message says why)."""
+
+    def __init__(self, message: str, conflict: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.conflict = conflict
+
+
+class _Importer:
+    def __init__(self, session: Session, actor: Actor | None, opened: OpenedBundle,
+                 report: ImportReport) -> None:
+        self.session = session
+        self.actor = actor
+        self.kid = opened.key_id
+        self.sequence = int(opened.meta.get("sequence") or 0)
+        self.meta = opened.meta
+        self.report = report
+        self.refs = _Refs(session)
+        self.blocked: set[tuple[str, str]] = set()  # (kind, uuid) not applied
+        self.alias: dict[tuple[str, str], str] = {}  # incoming UUID -> local UUID (same person)
+        self.touched_requests: dict[uuid.UUID, str] = {}
+
+    # -- natural keys on insert -------------------------------------------------------
+
+    def _describe(self, entity: str, data: dict) -> str:
+        label = ENTITY_LABELS[entity]
+        for key in ("folio", "number", "username"):
+            if data.get(key):
+                return f"{label} {data[key]}"
+        if entity == "folio_block":
+            return f"{label} {data.get('unit')}-{data.get('year')} ({data.get('first_sequence')}–" \
+                   f"{data.get('last_sequence')})"
+        if entity == "patient":
+            return f"{label} {data.get('uuid')}"
+        return f"{label} {data.get('uuid')}"
+
+    def _natural_match(self, entity: str, data: dict) -> int | None:
+        s = self.session
+        if entity == "user":
+            user = s.scalar(select(User).where(User.username == data["username"]))
+            if user is None:
+                return None
+            unit = self.refs.into("unit", data["unit"])
+            if user.unit_id != unit:
+                raise _Skip(f"el usuario «{data['username']}» ya existe aquí en otra unidad; sus "
+                            "registros no se importan", conflict=True)
+            self.report.notes.append(f"El usuario «{data['username']}» del paquete se identificó "
+                                     "con el usuario local del mismo nombre y unidad.")
+            return user.id
+        if entity == "patient":
+            patient = s.scalar(select(Patient).where(Patient.nss == data["nss"],
+                                                     Patient.agregado == data["agregado"]))
+            if patient is None:
+                return None
+            if (patient.first_name, patient.last_name, patient.birth_date.isoformat()) != (
+                    data["first_name"], data["last_name"], data["birth_date"]):
+                self.report.notes.append(
+                    f"Un paciente del paquete ({data['agregado']}) ya estaba registrado con otros "
+                    "datos; se conservan los registrados aquí.")
+            return patient.id
+        if entity == "request":
+            if s.scalar(select(Request.id).where(Request.folio == data["folio"])) is not None:
+                raise _Skip(f"el folio {data['folio']} ya existe aquí con otra solicitud",
+                            conflict=True)
+        if entity == "authorization":
+            if s.scalar(select(Authorization.id).where(Authorization.number == data["number"])):
+                raise _Skip(f"el número {data['number']} ya existe aquí con otra autorización",
+                            conflict=True)
+            request_id = self.refs.into("request", data["request"])
+            if s.scalar(select(Authorization.id).where(Authorization.request_id == request_id)):
+                raise _Skip(f"la solicitud ya tiene aquí otra autorización (número {data['number']})",
+                            conflict=True)
+        if entity == "folio_block":
+            unit = self.refs.into("unit", data["unit"])
+            overlap = s.scalar(select(FolioBlock.id).where(
+                FolioBlock.unit_id == unit, FolioBlock.year == data["year"],
+                FolioBlock.first_sequence <= data["last_sequence"],
+                FolioBlock.last_sequence >= data["first_sequence"]))
+            if overlap is not None:
+                raise _Skip("se traslapa con un bloque de folios reservado aquí", conflict=True)
+        return None
+
+    # -- one record ---------------------------------------------------------------------
+
+    def _dependencies(self, entity: str, data: dict) -> None:
+        for key, _attr, kind in SPECS[entity][1]:
+            if kind in _REF_MODELS and data.get(key) and (kind, data[key]) in self.blocked:
+                raise _Skip(f"depende de un registro ({ENTITY_LABELS[kind]}) que no se importó")
+
+    def _insert(self, entity: str, data: dict) -> Any:
+        model = SPECS[entity][0]
+        obj = model(uuid=uuid.UUID(data["uuid"]))
+        if entity == "user":
+            obj.password_hash = UNUSABLE_PASSWORD
+            obj.active = False
+            obj.role_rows = [UserRole(role=Role(r)) for r in data.get("roles", [])]
+            self.report.notes.append(f"Se creó el usuario «{data['username']}» INACTIVO y sin "
+                                     "contraseña, para conservar la autoría de sus registros.")
+        _apply_fields(entity, obj, data, self.refs)
+        if entity == "authorization":
+            obj.signature = data.get("signature")
+        if entity == "request" and obj.origin is Origin.APP:
+            obj.origin = Origin.SYNC  # made in the other installation's application
+        self.session.add(obj)
+        self.session.flush()
+        return obj
+
+    def _update(self, entity: str, obj: Any, data: dict) -> None:
+        _apply_fields(entity, obj, data, self.refs, update=True)
+        if entity == "authorization" and not obj.signature:
+            obj.signature = data.get("signature")
+        self.session.flush()
+
+    def _localized(self, entity: str, data: dict) -> dict:
+        """The record with references to matched users/patients rewritten to local UUIDs,
+        so its hash compares with the local record's."""
+        out = dict(data)
+        for key, _attr, kind in SPECS[entity][1]:
+            value = data.get(key)
+            if kind in _REF_MODELS and value is not None and (kind, value) in self.alias:
+                out[key] = self.alias[(kind, value)]
+        return out
+
+    def _foreign(self, entity: str, local_data: dict) -> dict:
+        """A local record with matched users/patients named by the other side's UUIDs."""
+        reverse = {(kind, local): foreign for (kind, foreign), local in self.alias.items()}
+        out = dict(local_data)
+        for key, _attr, kind in SPECS[entity][1]:
+            value = local_data.get(key)
+            if kind in _REF_MODELS and value is not None and (kind, value) in reverse:
+                out[key] = reverse[(kind, value)]
+        return out
+
+    def apply(self, entity: str, data: dict) -> None:
+        s = self.session
+        ident = uuid.UUID(data["uuid"])
+        model = SPECS[entity][0]
+        local = s.scalar(select(model).where(model.uuid == ident))  # type: ignore[attr-defined]
+        self._dependencies(entity, data)
+        data = self._localized(entity, data)
+        incoming = content_hash(data)
+        if local is None:
+            matched = self._natural_match(entity, data)
+            if matched is not None:
+                self.refs.mapped[(entity, data["uuid"])] = matched
+                local_uuid = s.scalar(select(model.uuid).where(model.id == matched))  # type: ignore[attr-defined]
+                self.alias[(entity, data["uuid"])] = str(local_uuid)
+                self.report.unchanged[entity] += 1
+                return
+            obj = self._insert(entity, data)
+            self.refs.remember(entity, data["uuid"], obj.id)
+            if entity != "user":
+                _set_base(s, entity, ident, incoming, self.kid, self.sequence)
+            self.report.inserted[entity] += 1
+            self._after_write(entity, obj, "insert")
+            return
+        self.refs.remember(entity, data["uuid"], local.id)
+        if entity == "user":
+            self.report.unchanged[entity] += 1
+            return
+        rec = s.get(SyncRecord, (entity, ident))
+        if rec is not None and rec.source_key_id == self.kid and rec.source_sequence is not None \
+                and self.sequence < rec.source_sequence:
+            self.report.skipped.append(f"{self._describe(entity, data)}: el paquete es más antiguo "
+                                       "que el último recibido de esa instalación")
+            return
+        local_data = serialize(entity, local, self.refs)
+        local_hash = content_hash(local_data)
+        if local_hash == incoming:
+            _set_base(s, entity, ident, incoming, self.kid, self.sequence)
+            if entity == "authorization" and not local.signature and data.get("signature"):
+                s.execute(update(Authorization).where(Authorization.id == local.id)
+                          .values(signature=data["signature"])
+                          .execution_options(synchronize_session=False))
+            self.report.unchanged[entity] += 1
+            return
+        parent = data.get(PARENT)
+        if parent is not None and parent == content_hash(self._foreign(entity, local_data)):
+            # The other side changed exactly the state this side still has: move forward.
+            self._update(entity, local, data)
+            _set_base(s, entity, ident, incoming, self.kid, self.sequence)
+            self.report.updated[entity] += 1
+            self._after_write(entity, local, "update")
+            return
+        raise _Skip("cambió aquí y en la otra instalación desde el último intercambio; se conserva "
+                    "la versión de esta base de datos", conflict=True)
+
+    def _after_write(self, entity: str, obj: Any, how: str) -> None:
+        if entity == "request":
+            _advance_for_number(self.session, obj.folio, SequenceKind.FOLIO)
+            self.touched_requests[obj.uuid] = obj.folio
+        elif entity == "authorization":
+            _advance_for_number(self.session, obj.number, SequenceKind.AUTHORIZATION)
+        elif entity == "folio_block":
+            _advance_counter(self.session, obj.unit_id, obj.year, SequenceKind.FOLIO,
+                             obj.last_sequence)
+
+    def run(self) -> None:
+        records = self.meta.get("records") or {}
+        if not isinstance(records, dict):
+            raise BundleRefused("El contenido del paquete está dañado (registros).")
+        for entity in ENTITY_ORDER:
+            items = records.get(entity) or []
+            if entity == "request":  # a revision refers to the request it revises
+                items = sorted(items, key=lambda d: (d.get("revision_of") is not None,
+                                                     d.get("created_at") or ""))
+            for data in items:
+                self._one(entity, data)
+
+    def _one(self, entity: str, data: dict) -> None:
+        what = self._describe(entity, data) if isinstance(data, dict) else ENTITY_LABELS[entity]
+        try:
+            with self.session.begin_nested():
+                self.apply(entity, data)
+        except _Skip as skip:
+            self._block(entity, data)
+            (self.report.conflicts if skip.conflict else self.report.skipped).append(
+                f"{what}: {skip.message}")
+        except KeyError as exc:
+            self._block(entity, data)
+            self.report.skipped.append(f"{what}: falta {exc.args[0] if exc.args else 'un dato'}")
+        except IntegrityError:
+            self._block(entity, data)
+            self.report.conflicts.append(f"{what}: choca con un registro de esta base de datos")
+        except (ValueError, TypeError, AttributeError) as exc:
+            self._block(entity, data)
+            self.report.skipped.append(f"{what}: registro mal formado ({type(exc).__name__})")
+
+    def _block(self, entity: str, data: object) -> None:
+        if isinstance(data, dict) and data.get("uuid"):
+            self.blocked.add((entity, str(data["uuid"])))
+
+
+def import_bundle(session: Session, actor: Actor | None, data: bytes) -> ImportReport:
+    """Import a bundle (administrators). Idempotent; conflicts are reported, never overwritten."""
+    acting_user(session, actor, [Role.ADMIN], "importar paquetes de sincronización")
+    opened = open_bundle(session, data)
+    meta = opened.meta
+    try:
+        bundle_id = uuid.UUID(str(meta.get("bundle_id")))
+    except ValueError:
+        raise BundleRefused("El paquete no tiene un identificador válido.") from None
+    report = ImportReport(bundle_id, opened.key_id, int(meta.get("sequence") or 0))
+    done = session.scalar(select(SyncBundle.direction).where(SyncBundle.bundle_id == bundle_id))
+    if done == "export":
+        raise BundleRefused("Este paquete lo generó esta misma base de datos; impórtelo en la otra.")
+    if done == "import":
+        report.already_imported = True
+        return report
+    importer = _Importer(session, actor, opened, report)
+    importer.run()
+    for req_uuid, folio in importer.touched_requests.items():
+        audit.record(session, user_id=actor.user_id if actor else None,
+                     username=actor.username if actor else None, action="sync_import",
+                     entity="request", entity_id=req_uuid,
+                     details={"folio": folio, "bundle": str(bundle_id), "key": opened.key_id})
+    counts = {"inserted": dict(report.inserted), "updated": dict(report.updated),
+              "unchanged": dict(report.unchanged), "conflicts": len(report.conflicts),
+              "skipped": len(report.skipped)}
+    session.add(SyncBundle(bundle_id=bundle_id, direction="import", key_id=opened.key_id,
+                           unit_code=(meta.get("source") or {}).get("unit"),
+                           sequence=report.sequence, since_seq=int(meta.get("since_seq") or 0),
+                           until_seq=int(meta.get("until_seq") or 0), records=report.changed,
+                           at=clock.now(), summary=counts))
+    audit.record(session, user_id=actor.user_id if actor else None,
+                 username=actor.username if actor else None, action="sync_import",
+                 entity="bundle", entity_id=bundle_id, details={"key": opened.key_id, **counts})
+    return report
+
+
+def bundle_key_line(data: bytes) -> str:
+    """The signer's public key carried in a bundle's header, as a key-file line.
+
+    Shown to an administrator deciding whether to trust it; carrying it does not make a
+    bundle trusted.
+    """
+    if not data.startswith(MAGIC):
+        raise BundleRefused("El archivo no es un paquete de sincronización de st2desk.")
+    rest = data[len(MAGIC):]
+    try:
+        header = json.loads(rest[:rest.index(b"\n")])
+        raw = signing.unb64url(header["public_key"])
+    except (ValueError, KeyError, TypeError):
+        raise BundleRefused("El encabezado del paquete está dañado.") from None
+    return signing.format_key_line(signing.key_id(raw), raw, "de un paquete")
+

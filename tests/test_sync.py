@@ -1,0 +1,305 @@
+"""Offline bundles between two databases (an offline unit and the central site)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from st2desk import clock, numbering
+from st2desk.db import Database
+from st2desk.forms.paper import PaperForm
+from st2desk.models import (
+    Authorization,
+    Base,
+    FolioBlock,
+    Origin,
+    Patient,
+    Request,
+    RequestStatus,
+    SequenceKind,
+    User,
+)
+from st2desk.services import decisions, folios, paper, requests, slips, sync
+from st2desk.services.sync import BundleRefused
+from tests.cast import REQUESTING_UNIT, Cast
+from tests.flows import request_data
+from tests.paper_support import another_database, installation, paper_values
+
+
+@pytest.fixture
+def offline(template: tuple[str, Cast], tmp_path: Path) -> Iterator[Database]:
+    """The offline unit's own database (a second copy of the seeded template)."""
+    with another_database(template[0], tmp_path) as database:
+        yield database
+
+
+@pytest.fixture
+def dirs(tmp_path: Path) -> dict[str, Path]:
+    """Data folders (so signing keys) of the two installations."""
+    return {"central": tmp_path / "central", "offline": tmp_path / "offline"}
+
+
+def export(db: Database, where: Path, **kw: object) -> bytes:
+    with installation(where), db.transaction() as s:
+        data, _summary = sync.export_bundle(s, None, **kw)  # type: ignore[arg-type]
+    return data
+
+
+def import_(db: Database, where: Path, data: bytes) -> sync.ImportReport:
+    with installation(where), db.transaction() as s:
+        return sync.import_bundle(s, None, data)
+
+
+def trust(db_from: Database, dir_from: Path, db_to: Database, dir_to: Path) -> None:
+    with installation(dir_from), db_from.transaction() as s:
+        text = slips.export_public_keys(s)
+    with installation(dir_to), db_to.transaction() as s:
+        slips.trust_keys(s, None, text)
+
+
+def snapshot(db: Database) -> dict[str, list[tuple]]:
+    with db.engine.connect() as conn:
+        return {t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=repr)
+                for t in Base.metadata.sorted_tables}
+
+
+def submitted_request(db: Database, cast: Cast, **overrides: object) -> int:
+    with db.transaction() as s:
+        req = requests.create_draft(s, cast.physician, request_data(cast, **overrides))
+        assert requests.submit(s, cast.physician, req.id).submitted
+        return req.id
+
+
+def folio_of(db: Database, request_id: int) -> str:
+    with db.session() as s:
+        return s.get(Request, request_id).folio  # type: ignore[union-attr]
+
+
+def by_folio(db: Database, folio: str) -> Request | None:
+    with db.session() as s:
+        return s.scalar(select(Request).where(Request.folio == folio))
+
+
+def test_paper_block_travels_out_and_requests_come_back(db, offline, cast, dirs):
+    central, unit = dirs["central"], dirs["offline"]
+    # Central reserves (and prints) a block of folios for the unit and sends it to the unit.
+    with installation(central), db.transaction() as s:
+        block = folios.reserve_block(s, cast.admin, REQUESTING_UNIT, 10)
+    to_unit = export(db, central, unit_code=REQUESTING_UNIT)
+    with pytest.raises(BundleRefused, match="no confía"):
+        import_(offline, unit, to_unit)  # not trusted yet: nothing happens
+    trust(db, central, offline, unit)
+    report = import_(offline, unit, to_unit)
+    assert report.inserted["folio_block"] == 1 and not report.conflicts
+    with offline.session() as s:
+        assert s.scalar(select(FolioBlock.uuid)) == block.uuid
+        # The unit's own counter moved past the block: its app never hands those folios out.
+        assert numbering.last_allocated(s, cast.requesting_unit_id, block.year,
+                                        SequenceKind.FOLIO) >= block.last_sequence
+    # The unit captures a paper form with a reserved folio, and files one request in its app.
+    with installation(unit), offline.transaction() as s:
+        captured = paper.capture_paper(s, cast.reception_elsewhere,
+                                       PaperForm(**paper_values(offline, cast, block.first_folio)))
+    app_request = submitted_request(offline, cast, patient_id=cast.patient_female_id)
+    app_folio = folio_of(offline, app_request)
+    assert numbering.parse_number(app_folio).sequence > block.last_sequence
+    to_central = export(offline, unit)
+    with pytest.raises(BundleRefused, match="no confía"):
+        import_(db, central, to_central)
+    trust(offline, unit, db, central)
+    report = import_(db, central, to_central)
+    assert report.inserted["request"] == 2 and not report.conflicts, report.lines()
+    paper_req = by_folio(db, block.first_folio)
+    assert paper_req is not None and paper_req.origin is Origin.PAPER
+    assert paper_req.status is RequestStatus.IN_REVIEW and captured.request_id is not None
+    app_req = by_folio(db, app_folio)
+    assert app_req is not None and app_req.status is RequestStatus.IN_REVIEW
+    assert app_req.origin is Origin.SYNC  # made in the unit's own application
+    with db.session() as s:
+        # Central's counter moved past the imported folio too.
+        assert numbering.last_allocated(s, cast.requesting_unit_id, block.year, SequenceKind.FOLIO) \
+            >= numbering.parse_number(app_folio).sequence
+
+
+def test_importing_twice_changes_nothing_and_tampering_is_refused(db, offline, cast, dirs):
+    central, unit = dirs["central"], dirs["offline"]
+    submitted_request(offline, cast)
+    bundle = export(offline, unit)
+    trust(offline, unit, db, central)
+    before = snapshot(db)
+    # Tampered: one byte of the body, or the signature, or the key id.
+    body_start = bundle.index(b"\n", len(sync.MAGIC)) + 1
+    flipped = bundle[:body_start + 40] + bytes([bundle[body_start + 40] ^ 1]) + bundle[body_start + 41:]
+    for bad in (flipped, bundle[:-10], bundle.replace(b'"signature":"', b'"signature":"A', 1),
+                b"ST2DESK-BUNDLE 1\n{}\n", b"algo"):
+        with pytest.raises(BundleRefused):
+            import_(db, central, bad)
+    assert snapshot(db) == before
+    first = import_(db, central, bundle)
+    assert first.inserted["request"] == 1
+    after_first = snapshot(db)
+    second = import_(db, central, bundle)
+    assert second.already_imported and second.changed == 0
+    assert snapshot(db) == after_first
+    # The same records in a new bundle (re-exported in full) change nothing either.
+    again = import_(db, central, export(offline, unit, full=True))
+    assert again.changed == 0 and not again.conflicts, again.lines()
+    state = snapshot(db)
+    assert {k: v for k, v in state.items() if k not in ("sync_bundles", "sync_records", "audit_log")} \
+        == {k: v for k, v in after_first.items() if k not in ("sync_bundles", "sync_records", "audit_log")}
+
+
+def test_decisions_flow_back_and_the_slip_verifies_at_the_other_site(db, offline, cast, dirs):
+    central, unit = dirs["central"], dirs["offline"]
+    trust(offline, unit, db, central)
+    trust(db, central, offline, unit)
+    folio = folio_of(offline, submitted_request(offline, cast))
+    import_(db, central, export(offline, unit))
+    # The performing unit (central) approves and prints the slip with its own key.
+    req = by_folio(db, folio)
+    with installation(central), db.transaction() as s:
+        auth = decisions.approve(s, cast.specialist, req.id)
+        number = auth.number
+    with installation(central), db.transaction() as s:
+        slips.print_slip(s, cast.reception, number)
+    with db.session() as s:
+        payload = s.scalar(select(Authorization.signature).where(Authorization.number == number))
+    report = import_(offline, unit, export(db, central))
+    assert report.updated["request"] == 1, report.lines()  # the unit had not touched it since
+    assert report.inserted["authorization"] == 1 and report.inserted["decision"] == 1
+    assert not report.conflicts
+    assert by_folio(offline, folio).status is RequestStatus.AUTHORIZED
+    with installation(unit), offline.session() as s:
+        result = slips.verify_payload(s, payload)
+        assert result.state is slips.VerifyState.VALID, result.message
+        assert slips.verify_number(s, number).state is slips.VerifyState.VALID
+
+
+def test_changes_on_both_sides_are_conflicts_and_never_overwrite(db, offline, cast, dirs):
+    central, unit = dirs["central"], dirs["offline"]
+    trust(offline, unit, db, central)
+    trust(db, central, offline, unit)
+    request_id = submitted_request(offline, cast)
+    folio = folio_of(offline, request_id)
+    import_(db, central, export(offline, unit))
+    with db.transaction() as s:  # central approves …
+        decisions.approve(s, cast.specialist, by_folio(db, folio).id)
+    with offline.transaction() as s:  # … while the physician cancels at the unit
+        requests.cancel(s, cast.physician, request_id, "El paciente ya no lo requiere")
+    report = import_(db, central, export(offline, unit))
+    assert len(report.conflicts) == 1 and folio in report.conflicts[0]
+    assert by_folio(db, folio).status is RequestStatus.AUTHORIZED  # central kept its version
+    back = import_(offline, unit, export(db, central))
+    assert any(folio in c for c in back.conflicts), back.lines()
+    assert by_folio(offline, folio).status is RequestStatus.CANCELLED
+    assert back.skipped and all("no se importó" in s for s in back.skipped)  # its decision/authorization
+    with offline.session() as s:
+        assert s.scalar(select(Authorization.id)) is None
+
+
+def test_an_older_bundle_after_a_newer_one_is_stale(db, offline, cast, dirs):
+    central, unit = dirs["central"], dirs["offline"]
+    trust(offline, unit, db, central)
+    request_id = submitted_request(offline, cast)
+    old = export(offline, unit)
+    with offline.transaction() as s:
+        requests.cancel(s, cast.physician, request_id, "Se resolvió por otra vía")
+    new = export(offline, unit)
+    import_(db, central, new)
+    report = import_(db, central, old)
+    assert report.changed == 0 and any("más antiguo" in s for s in report.skipped), report.lines()
+    assert by_folio(db, folio_of(offline, request_id)).status is RequestStatus.CANCELLED
+
+
+def test_natural_keys(db, offline, cast, dirs):
+    from st2desk.errors import AuthenticationFailed
+    from st2desk.identifiers import make_nss
+    from st2desk.services.common import Actor
+    from st2desk.services.patients import PatientData, register_patient
+    from st2desk.services.users import add_user, login
+    from tests.cast import PASSWORD
+
+    central, unit = dirs["central"], dirs["offline"]
+    trust(offline, unit, db, central)
+    # Both sites' applications file a request for the unit: the same folio, two requests.
+    central_request = submitted_request(db, cast)
+    offline_request = submitted_request(offline, cast, patient_id=cast.patient_child_id)
+    clash = folio_of(db, central_request)
+    assert clash == folio_of(offline, offline_request)
+    # The same person registered at both sites separately (two UUIDs, one NSS and agregado).
+    person = PatientData(nss=make_nss(3, 1, 1975, 4321), agregado="1F1975OR", first_name="Begoña",
+                         last_name="Núñez", birth_date=clock.today().replace(year=1975, month=3, day=9),
+                         sex="F")
+    for database in (db, offline):
+        with database.transaction() as s:
+            register_patient(s, cast.reception_elsewhere, person)
+    with offline.transaction() as s:  # a physician who exists only at the unit
+        add_user(s, None, username="dra.nueva", full_name="Dra. Nueva", password=PASSWORD,
+                 unit_code=REQUESTING_UNIT, roles=["physician"])
+    with offline.session() as s:
+        new_doctor = Actor.from_user(s.scalar(select(User).where(User.username == "dra.nueva")))
+        offline_patient = s.scalar(select(Patient.id).where(Patient.nss == person.nss))
+    with offline.transaction() as s:
+        new_folio = requests.create_draft(s, new_doctor,
+                                          request_data(cast, patient_id=offline_patient)).folio
+    report = import_(db, central, export(offline, unit))
+    assert any(clash in c for c in report.conflicts), report.lines()
+    assert by_folio(db, clash).id == central_request  # central's request untouched
+    imported = by_folio(db, new_folio)
+    assert imported is not None
+    with db.session() as s:
+        patients = s.scalars(select(Patient).where(Patient.nss == person.nss)).all()
+        assert len(patients) == 1 and imported.patient_id == patients[0].id  # no duplicate person
+        doctor = s.get(User, imported.physician_id)
+        assert doctor.username == "dra.nueva" and not doctor.active  # kept as author, cannot log in
+    with pytest.raises(AuthenticationFailed):
+        login(db, "dra.nueva", PASSWORD)
+    # The next bundle, after a change at the unit, still matches the same person: no conflict.
+    with offline.transaction() as s:
+        requests.update_draft(s, new_doctor, s.scalar(select(Request.id).where(
+            Request.folio == new_folio)), requests.RequestData(diagnosis_code="R51"))
+    again = import_(db, central, export(offline, unit))
+    assert again.updated["request"] == 1 and not again.conflicts, again.lines()
+    assert by_folio(db, new_folio).diagnosis_code == "R51"
+
+
+def test_since_last_export(db, offline, cast, dirs):
+    unit = dirs["offline"]
+    submitted_request(offline, cast)
+    with installation(unit), offline.transaction() as s:
+        _data, first = sync.export_bundle(s, None)
+    assert first.counts["request"] == 1
+    with installation(unit), offline.transaction() as s:
+        _data, empty = sync.export_bundle(s, None)
+    assert empty.records == 0 and empty.since_seq == first.until_seq
+    submitted_request(offline, cast, patient_id=cast.patient_female_id)
+    with installation(unit), offline.transaction() as s:
+        _data, third = sync.export_bundle(s, None)
+    assert third.counts["request"] == 1 and third.sequence == 3
+
+
+def test_command_line_round_trip(db, db_url, offline, cast, dirs, tmp_path, capsys):
+    from st2desk.cli import main
+
+    central, unit = dirs["central"], dirs["offline"]
+    folio = folio_of(offline, submitted_request(offline, cast))
+    offline_url = offline.engine.url.render_as_string(hide_password=False)
+    keys, bundle = tmp_path / "unidad.llaves", tmp_path / "paquete.st2b"
+    with installation(unit):
+        assert main(["--database", offline_url, "keys", "export", "-o", str(keys)]) == 0
+        assert main(["--database", offline_url, "sync", "export", "-o", str(bundle)]) == 0
+    with installation(central):
+        assert main(["--database", db_url, "sync", "import", str(bundle)]) == 2
+        assert "no confía" in capsys.readouterr().err
+        assert main(["--database", db_url, "sync", "trust", str(keys), "--user", "admin1"]) == 0
+        assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "admin1"]) == 0
+        out = capsys.readouterr().out
+        assert "nuevos:" in out and "1 solicitud" in out
+        assert main(["--database", db_url, "sync", "import", str(bundle)]) == 0
+        assert "ya se había importado" in capsys.readouterr().out
+        assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "medico1"]) == 2
+        assert "administrador" in capsys.readouterr().err
+    assert by_folio(db, folio) is not None
