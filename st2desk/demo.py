@@ -54,6 +54,12 @@ from st2desk.services.users import add_user
 
 DEMO_PASSWORD = "demo-st2-2026"
 
+
+def _first_name(fake: Faker, female: bool) -> str:
+    # Faker's es_MX list carries "Jos", a truncated "José".
+    first = fake.first_name_female() if female else fake.first_name_male()
+    return "José" if first == "Jos" else first
+
 S = RequestStatus
 MX = timezone(timedelta(hours=-6), "CST")  # clinics' calendar (clock.today uses the same)
 HISTORY_DAYS = 300
@@ -861,7 +867,7 @@ class _Generator:
 
         def person(title: bool) -> str:
             female = rng.random() < 0.5
-            first = names.first_name_female() if female else names.first_name_male()
+            first = _first_name(names, female)
             full = f"{first} {names.last_name()} {names.last_name()}"
             return f"{'Dra.' if female else 'Dr.'} {full}" if title else full
 
@@ -1042,7 +1048,7 @@ class _Generator:
         if rng.random() < 0.03:
             second = None  # one surname only
         family.taken.add(number)
-        first = fk.first_name_female() if sex is Sex.FEMALE else fk.first_name_male()
+        first = _first_name(fk, sex is Sex.FEMALE)
         person = _Person(
             key=len(self.persons), family=family,
             agregado=f"{number}{sex.value}{birth.year}{family.regime}",
