@@ -19,7 +19,7 @@ EXIT_BAD_INPUT = 2
 
 
 # Each module has `register(subparsers)`; its commands use `database(args)` and `CliError`.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("st2desk.cli_paper", "st2desk.cli_reports")
 
 
 class CliError(Exception):

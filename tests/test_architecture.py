@@ -72,3 +72,14 @@ def test_wheel_carries_resources_and_migrations(tmp_path):
 @pytest.mark.parametrize("name", ["st2desk/ui", "st2desk/forms", "st2desk/pdf", "resources", "tests"])
 def test_layout_of_the_design_card(name):
     assert (ROOT / name).is_dir()
+
+
+def test_import_contract_covers_every_module_outside_ui():
+    """A new module must be added to the import-linter contract (pyproject) to be checked."""
+    import tomllib
+
+    contract = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    listed = set(contract["contracts"][0]["source_modules"])
+    top = {f"st2desk.{m.name}" for m in pkgutil.iter_modules(st2desk.__path__)
+           if m.name not in ("ui", "migrations", "__main__")}
+    assert top - listed == set()

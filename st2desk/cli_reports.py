@@ -1,0 +1,133 @@
+"""`st2desk report` (DESIGN §1.7, §4.1): the planning and control report as a file.
+
+    st2desk report --from 2026-01-01 --to 2026-03-31 --by specialty,unit \\
+        --delegation 09 --format xlsx -o primer-trimestre.xlsx
+
+Dates are Mexico days, both included (``AAAA-MM-DD`` or ``DD/MM/AAAA``). The format is
+taken from ``--format`` or else from the file's extension; ``-o -`` writes CSV to
+standard output. Without ``--user`` the command acts as the local administrator (like
+``st2desk user add``); with it, that user must hold the admin role.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from st2desk.cli import EXIT_OK, CliError, database, require_schema
+
+FORMATS = ("csv", "xlsx", "pdf")
+
+
+def _day(text: str, option: str) -> date:
+    value = (text or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise CliError(f"fecha no válida en {option}: «{value}»; use AAAA-MM-DD "
+                   "(por ejemplo 2026-03-31) o DD/MM/AAAA")
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        fmt = args.format.strip().lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise CliError(f"formato desconocido «{args.format}»; use csv, xlsx o pdf")
+        return fmt
+    if args.output == "-":
+        return "csv"
+    suffix = Path(args.output).suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    raise CliError("indique --format csv, xlsx o pdf (o un archivo -o con esa extensión)")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from st2desk.reports.model import ReportFilter, parse_dimensions
+    from st2desk.services import reports
+
+    fmt = _format(args)
+    if args.output == "-" and fmt != "csv":
+        raise CliError("solo el formato csv se puede escribir en la salida estándar (-o -)")
+    start, end = _day(args.date_from, "--from"), _day(args.date_to, "--to")
+    flt = ReportFilter(start, end, delegation=args.delegation, unit=args.unit,
+                       specialty=args.specialty, category=args.category)
+    by = parse_dimensions(args.by)
+    target = None
+    if args.output != "-":
+        target = Path(args.output)
+        if not target.parent.exists():
+            raise CliError(f"no existe la carpeta «{target.parent}»")
+        if target.is_dir():
+            raise CliError(f"«{target}» es una carpeta; indique un archivo")
+
+    db = database(args)
+    require_schema(db)
+    with reports.report_session(db) as session:
+        actor = _actor(session, args.user)
+        report = reports.build_report(session, actor, flt, by)
+
+    from st2desk.reports import export
+
+    if target is None:
+        export.write_csv(report, sys.stdout)
+        return EXIT_OK
+    try:
+        if fmt == "csv":
+            export.write_csv(report, target)
+        elif fmt == "xlsx":
+            export.write_xlsx(report, target)
+        else:
+            from st2desk.pdf.report import report_pdf
+
+            target.write_bytes(report_pdf(report))
+    except OSError as exc:
+        raise CliError(f"no se pudo escribir «{target}»: {exc.strerror}") from None
+    s = report.summary
+    print(f"Reporte {fmt.upper()} escrito en {target}: {s['requests']:,} solicitudes y "
+          f"{s['decided']:,} dictámenes del {start:%d/%m/%Y} al {end:%d/%m/%Y}; "
+          f"{s['pending']:,} pendientes al corte.")
+    return EXIT_OK
+
+
+def _actor(session, username: str | None):  # type: ignore[no-untyped-def]
+    if not username:
+        return None
+    from sqlalchemy import select
+
+    from st2desk.models import User
+    from st2desk.services.common import Actor
+
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None or not user.active:
+        raise CliError(f"no existe un usuario activo «{username}»")
+    return Actor.from_user(user)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("report", help="reporte de planeación y control (CSV, XLSX o PDF)",
+                       description="Cifras de DESIGN §1.7 para un periodo, con desgloses.")
+    p.add_argument("--from", dest="date_from", required=True, metavar="FECHA",
+                   help="primer día (AAAA-MM-DD), hora de México")
+    p.add_argument("--to", dest="date_to", required=True, metavar="FECHA",
+                   help="último día, incluido")
+    p.add_argument("--by", default="month,specialty", metavar="LISTA",
+                   help="desgloses separados por comas: week, month, category, specialty, "
+                        "unit, delegation (por omisión month,specialty)")
+    p.add_argument("--format", metavar="FORMATO", help="csv, xlsx o pdf (por omisión, la "
+                                                       "extensión del archivo)")
+    p.add_argument("-o", "--output", required=True, metavar="ARCHIVO",
+                   help="archivo de salida (- para CSV en la salida estándar)")
+    p.add_argument("--delegation", metavar="CLAVE", help="solo esta delegación (p. ej. 09)")
+    p.add_argument("--unit", metavar="CLAVE", help="solo esta unidad solicitante")
+    p.add_argument("--specialty", metavar="CLAVE", help="solo esta especialidad (p. ej. RADIO)")
+    p.add_argument("--category", metavar="CATEGORÍA",
+                   help="solo esta categoría de servicio (p. ej. imaging)")
+    p.add_argument("--user", metavar="USUARIO",
+                   help="actuar como este usuario (debe tener el rol admin)")
+    p.set_defaults(func=cmd_report)
+

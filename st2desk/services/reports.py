@@ -1,0 +1,1167 @@
+"""Reports for planning and control (DESIGN §1.7): the figures, computed in the database.
+
+Every figure is an SQL aggregate over the filtered requests; Python only labels and
+assembles the few aggregated rows into `Table`s (see `st2desk.reports.model`). The
+definitions (periods, rates, percentiles, paused time, "far above peers") are spelled
+out in `st2desk.reports.model.DEFINITIONS`, which the exports and the PDF also print.
+
+Access: the `admin` role. In this model a manager (jefe de delegación, director de
+unidad) is given the admin role; there is no separate "manager" role. ``actor=None``
+means the local administrator at the command line (`st2desk report`), as in
+`services.users.add_user`.
+
+For the GUI (Reports section): `filter_options` fills the filter combos; `generate`
+(in the worker thread) returns a `Report` whose `tables` are plain `Table`s — typed
+`Column`s (name, Spanish label, kind) and row tuples of raw values, ready for a Qt table
+model and sorting; `st2desk.reports.charts.charts_for(report)` gives the charts, each
+drawing on a matplotlib `Figure` the GUI wraps in ``FigureCanvasQTAgg``; exports are
+`st2desk.reports.export` (CSV, XLSX, one table as CSV) and `st2desk.pdf.report`.
+
+How the work is split so a year at the reference scale stays fast:
+
+- requests submitted in the range, and physicians' counts: one range scan of the
+  covering index ``ix_requests_report_submitted``;
+- first decisions (rates, late, times): range scans of ``ix_requests_report_decided`` and
+  the partial ``ix_requests_report_rejected`` — the request's own ``decided_at`` /
+  ``rejected_at`` (see `_first_decisions`), no join to `decisions`;
+- appeal decisions (``ix_decisions_report``) and duplicate findings
+  (``ix_review_findings_report``): few rows, joined to their requests by key;
+- emergencies: the partial index ``ix_requests_report_emergency``; snapshots (backlog,
+  overdue, unfiled emergencies): the existing status indexes;
+- each scan feeds every requested breakdown and the total at once: ``GROUPING SETS``
+  with ``percentile_disc`` on PostgreSQL; on SQLite, which has neither, a
+  ``MATERIALIZED`` CTE read by one ``GROUP BY`` per breakdown (``UNION ALL``) and
+  ``ROW_NUMBER()`` windows for the percentiles. Both give the nearest-rank percentile;
+- on PostgreSQL `generate` runs the independent queries on two connections that share
+  one exported snapshot (the first-decision percentiles alone take about half the time).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    distinct,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from st2desk import clock
+from st2desk.db import Database
+from st2desk.errors import NotFound, ValidationError
+from st2desk.models import (
+    Decision,
+    DecisionKind,
+    Delegation,
+    Priority,
+    Request,
+    RequestStatus,
+    ReviewFinding,
+    Role,
+    Service,
+    ServiceCategory,
+    Specialty,
+    Unit,
+    User,
+    UTCDateTime,
+)
+from st2desk.reports import dialect as sqlx
+from st2desk.reports.model import (
+    CATEGORY_LABELS,
+    DIMENSION_LABELS,
+    MEXICO,
+    Column,
+    Dimension,
+    Report,
+    ReportFilter,
+    Table,
+    parse_dimensions,
+)
+from st2desk.services.common import Actor, require_role
+from st2desk.services.workflow import PENDING_STATES, SERVICE_LEVEL, STATUS_LABELS
+
+__all__ = [
+    "Column", "Dimension", "Report", "ReportFilter", "Table", "FilterOptions", "Option",
+    "build_report", "generate", "report_session", "filter_options", "require_report_access",
+    "DUPLICATE_CODES", "OUTLIER_FACTOR", "OUTLIER_MIN_REQUESTS", "OUTLIER_MIN_PEERS",
+]
+
+R = Request.__table__
+D = Decision.__table__
+F = ReviewFinding.__table__
+U = Unit.__table__
+SV = Service.__table__
+US = User.__table__
+
+S = RequestStatus
+DEFAULT_BY = (Dimension.MONTH, Dimension.SPECIALTY)
+
+DUPLICATE_CODES = ("duplicate.pending", "duplicate.valid", "duplicate.repeat_window")
+DUPLICATE_LABELS = {
+    "duplicate.pending": ("Solicitud en trámite para el mismo paciente y servicio", "bloquea"),
+    "duplicate.valid": ("Autorización vigente para el mismo paciente y servicio", "bloquea"),
+    "duplicate.repeat_window": ("Servicio repetido dentro de su ventana", "advierte"),
+}
+
+# "Far above peers": at least OUTLIER_FACTOR times the median of the peer group (same
+# unit kind), with at least OUTLIER_MIN_REQUESTS requests and OUTLIER_MIN_PEERS peers.
+OUTLIER_FACTOR = 3
+OUTLIER_MIN_REQUESTS = 10
+OUTLIER_MIN_PEERS = 5
+
+OVERDUE_LIST_LIMIT = 100
+EMERGENCY_LATE_DAYS = 3  # filed more than 72 hours after the day performed = day + 4 or later
+
+PRIORITY_LABELS = {Priority.URGENT: "Urgente", Priority.ORDINARY: "Ordinaria"}
+SLA_SECONDS = {p: int(v.total_seconds()) for p, v in SERVICE_LEVEL.items()}
+_PRIORITIES = (Priority.URGENT, Priority.ORDINARY)
+_P = {Priority.URGENT: "urgent", Priority.ORDINARY: "ordinary"}
+
+
+def require_report_access(session: Session, actor: Actor | None) -> None:
+    """Reports are for the admin role (managers hold it); None is the local CLI operator."""
+    if actor is not None:
+        require_role(session, actor, Role.ADMIN, "consultar los reportes")
+
+
+# --------------------------------------------------------------------------- filter options
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    label: str
+    parent: str | None = None  # a unit's delegation code
+
+
+@dataclass
+class FilterOptions:
+    """What the filter combos of the Reports section offer."""
+
+    delegations: list[Option]
+    units: list[Option]
+    specialties: list[Option]
+    categories: list[Option]
+    dimensions: list[Option]
+
+
+def filter_options(session: Session, actor: Actor | None,
+                   delegation: str | None = None) -> FilterOptions:
+    """Codes and labels for the filters; units only of `delegation` when given."""
+    require_report_access(session, actor)
+    delegations = [Option(code, f"{code} {name}") for code, name in session.execute(
+        select(Delegation.code, Delegation.name).order_by(Delegation.code))]
+    uq = (select(Unit.code, Unit.name, Delegation.code)
+          .join(Delegation, Unit.delegation_id == Delegation.id).order_by(Unit.code))
+    if delegation:
+        uq = uq.where(Delegation.code == delegation.strip().zfill(2))
+    units = [Option(code, f"{code} {name}", deleg) for code, name, deleg in session.execute(uq)]
+    specialties = [Option(code, name) for code, name in session.execute(
+        select(Specialty.code, Specialty.name).order_by(Specialty.name))]
+    categories = [Option(c.value, CATEGORY_LABELS[c]) for c in ServiceCategory]
+    dimensions = [Option(d.value, DIMENSION_LABELS[d]) for d in Dimension]
+    return FilterOptions(delegations, units, specialties, categories, dimensions)
+
+
+# --------------------------------------------------------------------------- scope
+
+
+@dataclass
+class _Scope:
+    dialect: str
+    flt: ReportFilter
+    as_of: datetime
+    delegation_id: int | None = None
+    unit_id: int | None = None
+    specialty_id: int | None = None
+    category: ServiceCategory | None = None
+    lines: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def start(self) -> datetime:
+        return self.flt.start
+
+    @property
+    def end(self) -> datetime:
+        return self.flt.end
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The delegation/unit/specialty/category filters, as conditions on `requests`."""
+        conds: list[ColumnElement[bool]] = []
+        if self.unit_id is not None:
+            conds.append(R.c.requesting_unit_id == self.unit_id)
+        if self.delegation_id is not None:
+            conds.append(R.c.requesting_unit_id.in_(
+                select(U.c.id).where(U.c.delegation_id == self.delegation_id)))
+        if self.specialty_id is not None:
+            conds.append(R.c.specialty_id == self.specialty_id)
+        if self.category is not None:
+            conds.append(R.c.service_id.in_(
+                select(SV.c.id).where(SV.c.category == self.category)))
+        return conds
+
+
+def _resolve(session: Session, flt: ReportFilter, as_of: datetime | None) -> _Scope:
+    scope = _Scope(session.get_bind().dialect.name, flt, as_of or clock.now())
+    scope.lines.append(("Periodo", f"{flt.date_from:%d/%m/%Y} al {flt.date_to:%d/%m/%Y} "
+                                   f"({flt.days} días)"))
+    if flt.delegation:
+        row = session.execute(select(Delegation.id, Delegation.name)
+                              .where(Delegation.code == flt.delegation)).first()
+        if row is None:
+            raise NotFound(f"No existe la delegación «{flt.delegation}».")
+        scope.delegation_id = row.id
+        scope.lines.append(("Delegación", f"{flt.delegation} {row.name}"))
+    if flt.unit:
+        row = session.execute(select(Unit.id, Unit.name).where(Unit.code == flt.unit)).first()
+        if row is None:
+            raise NotFound(f"No existe la unidad «{flt.unit}».")
+        scope.unit_id = row.id
+        scope.lines.append(("Unidad solicitante", f"{flt.unit} {row.name}"))
+    if flt.specialty:
+        row = session.execute(select(Specialty.id, Specialty.name)
+                              .where(Specialty.code == flt.specialty)).first()
+        if row is None:
+            raise NotFound(f"No existe la especialidad «{flt.specialty}».")
+        scope.specialty_id = row.id
+        scope.lines.append(("Especialidad", f"{flt.specialty} {row.name}"))
+    if flt.category:
+        try:
+            scope.category = ServiceCategory(flt.category)
+        except ValueError:
+            valid = ", ".join(c.value for c in ServiceCategory)
+            raise ValidationError(f"Categoría de servicio desconocida «{flt.category}»; las "
+                                  f"categorías son: {valid}.", field="category") from None
+        scope.lines.append(("Categoría", CATEGORY_LABELS[scope.category]))
+    return scope
+
+
+# --------------------------------------------------------------------------- grouping engine
+
+_Key = tuple[Any, ...]
+
+
+def _key_name(dim: Dimension) -> str:
+    return f"k_{dim.value}"
+
+
+def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
+    if dim.is_period:
+        return sqlx.period_start(scope.dialect, when, dim)
+    return {
+        Dimension.SPECIALTY: R.c.specialty_id,
+        Dimension.UNIT: R.c.requesting_unit_id,
+        Dimension.DELEGATION: U.c.delegation_id,
+        Dimension.CATEGORY: SV.c.category,
+    }[dim]
+
+
+def _with_dimension_joins(base: Any, dims: Sequence[Dimension]) -> Any:
+    if Dimension.DELEGATION in dims:
+        base = base.join(U, U.c.id == R.c.requesting_unit_id)
+    if Dimension.CATEGORY in dims:
+        base = base.outerjoin(SV, SV.c.id == R.c.service_id)
+    return base
+
+
+@dataclass
+class _Grouped:
+    """Results of one multi-grouping query: grouping → key tuple → {column: value}."""
+
+    groupings: list[tuple[Dimension, ...]]
+    values: dict[tuple[Dimension, ...], dict[_Key, dict[str, Any]]]
+
+    def of(self, grouping: tuple[Dimension, ...]) -> dict[_Key, dict[str, Any]]:
+        return self.values.get(grouping, {})
+
+
+def _normalize_key(dim: Dimension, value: Any) -> Any:
+    if dim.is_period:
+        return sqlx.as_date(value)
+    if dim is Dimension.CATEGORY and value is not None and not isinstance(value, ServiceCategory):
+        return ServiceCategory(value)
+    return value
+
+
+_Agg = tuple[str, str | None]  # (count | count_distinct | sum | avg, fact column or None)
+
+
+def _aggregate(kind: str, column: Any) -> Any:
+    if kind == "count":
+        return func.count() if column is None else func.count(column)
+    if kind == "count_distinct":
+        return func.count(distinct(column))
+    return getattr(func, kind)(column)
+
+
+def _run_grouped(session: Session, scope: _Scope, facts: Any,
+                 groupings: list[tuple[Dimension, ...]], extra: Sequence[str],
+                 aggregates: dict[str, _Agg], percentile_of: str | None = None) -> _Grouped:
+    """Aggregate `facts` (a select whose key columns are labelled ``k_<dim>``) for every
+    grouping (a tuple of dimensions; ``()`` is the total), each also split by the
+    `extra` fact columns. With `percentile_of`, add the nearest-rank median (``p50``) and
+    90th percentile (``p90``) of that column per group. One statement, one scan.
+    Empty sums come back as None.
+    """
+    dims = sorted({d for g in groupings for d in g}, key=lambda d: d.value)
+    out = _Grouped(groupings, {g: {} for g in groupings})
+    names = list(aggregates)
+
+    def slot_for(grouping: tuple[Dimension, ...], m: Any) -> dict[str, Any]:
+        key = tuple(_normalize_key(d, m[_key_name(d)]) for d in grouping) + \
+            tuple(m[x] for x in extra)
+        return out.values[grouping].setdefault(key, {})
+
+    if scope.dialect == "postgresql":
+        # GROUPING SETS; GROUPING(k…) tells which set a row belongs to. The CTE is left to
+        # the planner (inlined, so the scan can run in parallel where possible).
+        cte = facts.cte("f")
+        kcols = {d: cte.c[_key_name(d)] for d in dims}
+        aggs = [_aggregate(kind, cte.c[col] if col else None).label(name)
+                for name, (kind, col) in aggregates.items()]
+        pct = []
+        if percentile_of:
+            col = cte.c[percentile_of]
+            pct = [func.percentile_disc(literal_column("0.5")).within_group(col).label("p50"),
+                   func.percentile_disc(literal_column("0.9")).within_group(col).label("p90")]
+        key_list = [kcols[d] for d in dims]
+        gid = func.grouping(*key_list).label("gid") if key_list else literal(0).label("gid")
+        sets = ", ".join("(" + ", ".join([f"f.{_key_name(d)}" for d in g] +
+                                         [f"f.{x}" for x in extra]) + ")" for g in groupings)
+        query = (select(gid, *key_list, *[cte.c[x] for x in extra], *aggs, *pct)
+                 .select_from(cte).group_by(literal_column(f"GROUPING SETS ({sets})")))
+        masks = {}
+        for g in groupings:
+            mask = 0
+            for d in dims:
+                mask = (mask << 1) | (0 if d in g else 1)
+            masks[mask] = g
+        for row in session.execute(query):
+            slot = slot_for(masks[row.gid], row._mapping)
+            for name in names + [p.name for p in pct]:
+                slot[name] = row._mapping[name]
+        return out
+
+    # SQLite has neither GROUPING SETS nor percentile aggregates. The facts are
+    # materialized once; each grouping is then one GROUP BY, or — with percentiles — one
+    # window pass over the rows sorted by group and value, whose aggregates share that
+    # single sort (whole-partition frames) and which keeps only the first row of each
+    # group (the aggregates) and the rows at the two target ranks. All in one UNION ALL.
+    cte = facts.cte("f").prefix_with("MATERIALIZED")
+    kcols = {d: cte.c[_key_name(d)] for d in dims}
+    xcols = [cte.c[x] for x in extra]
+    parts = []
+    for i, g in enumerate(groupings):
+        keys = [(kcols[d] if d in g else null()).label(_key_name(d)) for d in dims]
+        if not percentile_of:
+            aggs = [_aggregate(kind, cte.c[col] if col else None).label(name)
+                    for name, (kind, col) in aggregates.items()]
+            parts.append(select(literal(i).label("gid"), *keys, *xcols, *aggs,
+                                null().label("v"), null().label("rn"), null().label("cnt"))
+                         .select_from(cte).group_by(*[kcols[d] for d in g], *xcols))
+            continue
+        value = cte.c[percentile_of]
+        part = [kcols[d] for d in g] + xcols
+        whole = {"partition_by": part or None, "order_by": value, "rows": (None, None)}
+        ranked = select(
+            *keys, *xcols, value.label("v"),
+            func.row_number().over(partition_by=part or None, order_by=value).label("rn"),
+            func.count().over(**whole).label("cnt"),
+            *[_aggregate(kind, cte.c[col] if col else None).over(**whole).label(name)
+              for name, (kind, col) in aggregates.items()],
+        ).select_from(cte).subquery(f"r{i}")
+        n, rn = ranked.c.cnt, ranked.c.rn
+        parts.append(select(literal(i).label("gid"), *[ranked.c[_key_name(d)] for d in dims],
+                            *[ranked.c[x] for x in extra], *[ranked.c[name] for name in names],
+                            ranked.c.v, rn, n)
+                     .where(or_(rn == 1, rn == (n + 1) // 2, rn == (n * 9 + 9) // 10)))
+    for row in session.execute(union_all(*parts)):
+        m = row._mapping
+        slot = slot_for(groupings[m["gid"]], m)
+        if m["rn"] is None or m["rn"] == 1:
+            for name in names:
+                slot[name] = m[name]
+        if m["rn"] is not None:
+            if m["rn"] == (m["cnt"] + 1) // 2:
+                slot["p50"] = m["v"]
+            if m["rn"] == (m["cnt"] * 9 + 9) // 10:
+                slot["p90"] = m["v"]
+    return out
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+# --------------------------------------------------------------------------- the scans
+
+
+def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimension, ...]]) -> _Grouped:
+    dims = sorted({d for g in groupings for d in g}, key=lambda d: d.value)
+    late_days = sqlx.days_after(scope.dialect, sqlx.local_day(scope.dialect, R.c.submitted_at),
+                                R.c.performed_on)
+    facts = (select(*[_key_expr(scope, d, R.c.submitted_at).label(_key_name(d)) for d in dims],
+                    case((R.c.priority == Priority.URGENT, 1), else_=0).label("urgent"),
+                    case((R.c.is_emergency.is_(True), 1), else_=0).label("emergency"),
+                    case((and_(R.c.is_emergency.is_(True), R.c.performed_on.is_not(None),
+                               late_days > EMERGENCY_LATE_DAYS), 1), else_=0).label("em_late"))
+             .select_from(_with_dimension_joins(R, dims))
+             .where(R.c.submitted_at >= scope.start, R.c.submitted_at < scope.end,
+                    *scope.conditions()))
+    return _run_grouped(session, scope, facts, groupings, (), {
+        "requests": ("count", None),
+        "urgent": ("sum", "urgent"),
+        "emergencies": ("sum", "emergency"),
+        "emergencies_late": ("sum", "em_late"),
+    })
+
+
+def _decision_time_seconds(scope: _Scope, decided: Any) -> ColumnElement[float]:
+    """Working seconds from submission to the decision at `decided`, pauses excluded.
+
+    The workflow extends `due_at` by exactly each pause (answer_information), so
+    ``due_at − SLA`` is the submission moved forward by all the paused time, and the
+    working time is ``decided − (due_at − SLA)``.
+    """
+    sla = case((R.c.priority == Priority.URGENT, SLA_SECONDS[Priority.URGENT]),
+               else_=SLA_SECONDS[Priority.ORDINARY])
+    return case(
+        (R.c.due_at.is_(None), sqlx.seconds_between(scope.dialect, decided, R.c.submitted_at)),
+        else_=sqlx.seconds_between(scope.dialect, decided, R.c.due_at) + sla)
+
+
+def _first_decisions(session: Session, scope: _Scope,
+                     groupings: list[tuple[Dimension, ...]]) -> _Grouped:
+    """The specialists' dictámenes (first decisions) made in the range.
+
+    Read from the request's own columns, kept by the same transactions that write the
+    `decisions` rows: a first rejection sets `rejected_at` (which an appeal never
+    changes); a first approval sets `decided_at` and leaves `rejected_at` empty (an
+    approved request is never appealed). So the first decision is at ``rejected_at`` if
+    set, else at ``decided_at`` — two range scans of covering indexes, no join.
+    """
+    dims = sorted({d for g in groupings for d in g}, key=lambda d: d.value)
+
+    def branch(when: Any, approved: int, condition: ColumnElement[bool]) -> Select[Any]:
+        return (select(*[_key_expr(scope, d, when).label(_key_name(d)) for d in dims],
+                       # 1 urgent, 0 ordinary: an integer sorts faster than a collated string.
+                       case((R.c.priority == Priority.URGENT, 1), else_=0).label("pr"),
+                       literal(approved).label("approved"),
+                       case((and_(R.c.due_at.is_not(None), when > R.c.due_at), 1),
+                            else_=0).label("late"),
+                       _decision_time_seconds(scope, when).label("secs"))
+                .select_from(_with_dimension_joins(R, dims))
+                .where(condition, when >= scope.start, when < scope.end,
+                       R.c.submitted_at.is_not(None), *scope.conditions()))
+
+    facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
+                      branch(R.c.rejected_at, 0, R.c.rejected_at.is_not(None)))
+    return _run_grouped(session, scope, facts, groupings, ("pr",), {
+        "n": ("count", None),
+        "approved": ("sum", "approved"),
+        "late": ("sum", "late"),
+        "mean": ("avg", "secs"),
+    }, percentile_of="secs")
+
+
+def _appeal_decisions(session: Session, scope: _Scope,
+                      groupings: list[tuple[Dimension, ...]]) -> _Grouped:
+    dims = sorted({d for g in groupings for d in g}, key=lambda d: d.value)
+    facts = (select(*[_key_expr(scope, d, D.c.decided_at).label(_key_name(d)) for d in dims],
+                    case((D.c.kind == DecisionKind.APPROVE, 1), else_=0).label("granted"))
+             .select_from(_with_dimension_joins(D.join(R, R.c.id == D.c.request_id), dims))
+             .where(D.c.decided_at >= scope.start, D.c.decided_at < scope.end,
+                    D.c.on_appeal.is_(True), *scope.conditions()))
+    return _run_grouped(session, scope, facts, groupings, (), {
+        "appeals_decided": ("count", None),
+        "approved_on_appeal": ("sum", "granted"),
+    })
+
+
+def _duplicates(session: Session, scope: _Scope,
+                groupings: list[tuple[Dimension, ...]]) -> _Grouped:
+    """Duplicate findings created in the range, per grouping and finding code."""
+    dims = sorted({d for g in groupings for d in g}, key=lambda d: d.value)
+    facts = (select(*[_key_expr(scope, d, F.c.created_at).label(_key_name(d)) for d in dims],
+                    F.c.code.label("code"), F.c.request_id.label("rid"),
+                    case((R.c.status == S.DRAFT, F.c.request_id)).label("draft_rid"))
+             .select_from(_with_dimension_joins(F.join(R, R.c.id == F.c.request_id), dims))
+             .where(F.c.code.in_(DUPLICATE_CODES), F.c.created_at >= scope.start,
+                    F.c.created_at < scope.end, *scope.conditions()))
+    return _run_grouped(session, scope, facts, groupings, ("code",), {
+        "findings": ("count", None),
+        "duplicates": ("count_distinct", "rid"),
+        "still_draft": ("count_distinct", "draft_rid"),
+    })
+
+
+def _without_code(grouped: _Grouped) -> _Grouped:
+    """Duplicates per group, the codes added up. Exact because a request carries at most
+    one duplicate.* finding at a time (the review reports the first duplicate it finds,
+    and every submission replaces the request's findings)."""
+    out = _Grouped(grouped.groupings, {g: {} for g in grouped.groupings})
+    for g, values in grouped.values.items():
+        for key, slot in values.items():
+            target = out.values[g].setdefault(key[:-1], {"duplicates": 0})
+            target["duplicates"] += int(slot.get("duplicates") or 0)
+    return out
+
+
+# --------------------------------------------------------------------------- activity tables
+
+ACTIVITY_COLUMNS = (
+    Column("requests", "Solicitudes", "int", "Enviadas a revisión en el periodo"),
+    Column("urgent", "Urgentes", "int"),
+    Column("emergencies", "Urgencias presentadas", "int"),
+    Column("decided", "Dictámenes", "int", "Primeros dictámenes emitidos en el periodo"),
+    Column("approved", "Aprobadas", "int"),
+    Column("rejected", "Rechazadas", "int"),
+    Column("approval_rate", "Aprobación", "rate"),
+    Column("rejection_rate", "Rechazo", "rate"),
+    Column("appeals_decided", "Recursos resueltos", "int"),
+    Column("approved_on_appeal", "Aprobadas tras recurso", "int"),
+    Column("approved_after_appeal_rate", "Aprob. tras recurso", "rate",
+           "De los recursos resueltos, proporción que autorizó"),
+    Column("decided_late", "Fuera de plazo", "int", "Primer dictamen después del vencimiento"),
+    Column("late_rate", "Tasa fuera de plazo", "rate"),
+    Column("duplicates", "Con duplicado", "int",
+           "Solicitudes con hallazgo duplicate.* en el periodo"),
+    Column("urgent_n", "Urg. dictaminadas", "int"),
+    Column("urgent_mean_h", "Urg. media (h)", "hours"),
+    Column("urgent_median_h", "Urg. mediana (h)", "hours"),
+    Column("urgent_p90_h", "Urg. p90 (h)", "hours"),
+    Column("ordinary_n", "Ord. dictaminadas", "int"),
+    Column("ordinary_mean_h", "Ord. media (h)", "hours"),
+    Column("ordinary_median_h", "Ord. mediana (h)", "hours"),
+    Column("ordinary_p90_h", "Ord. p90 (h)", "hours"),
+)
+
+KEY_COLUMNS: dict[Dimension, tuple[Column, ...]] = {
+    Dimension.WEEK: (Column("period", "Semana", "text"), Column("period_start", "Desde", "date")),
+    Dimension.MONTH: (Column("period", "Mes", "text"), Column("period_start", "Desde", "date")),
+    Dimension.CATEGORY: (Column("category", "Categoría", "text"),
+                         Column("category_name", "Nombre", "text")),
+    Dimension.SPECIALTY: (Column("specialty", "Especialidad", "text"),
+                          Column("specialty_name", "Nombre", "text")),
+    Dimension.UNIT: (Column("unit", "Unidad", "text"), Column("unit_name", "Nombre", "text"),
+                     Column("delegation", "Delegación", "text")),
+    Dimension.DELEGATION: (Column("delegation", "Delegación", "text"),
+                           Column("delegation_name", "Nombre", "text")),
+}
+
+
+def _rate(part: int | None, whole: int | None) -> float | None:
+    return part / whole if whole else None
+
+
+def _hours(seconds: Any) -> float | None:
+    return None if seconds is None else float(seconds) / 3600.0
+
+
+def _activity_record(key: _Key, sub: dict[_Key, dict[str, Any]],
+                     first: dict[_Key, dict[str, Any]], appeals: dict[_Key, dict[str, Any]],
+                     dups: dict[_Key, dict[str, Any]]) -> dict[str, Any]:
+    s = sub.get(key, {})
+    a = appeals.get(key, {})
+    rec: dict[str, Any] = {
+        "requests": int(s.get("requests") or 0),
+        "urgent": int(s.get("urgent") or 0),
+        "emergencies": int(s.get("emergencies") or 0),
+        "emergencies_late": int(s.get("emergencies_late") or 0),
+        "appeals_decided": int(a.get("appeals_decided") or 0),
+        "approved_on_appeal": int(a.get("approved_on_appeal") or 0),
+        "duplicates": int(dups.get(key, {}).get("duplicates") or 0),
+    }
+    decided = approved = late = 0
+    for p in _PRIORITIES:
+        f = first.get(key + (1 if p is Priority.URGENT else 0,), {})
+        n = int(f.get("n") or 0)
+        decided += n
+        approved += int(f.get("approved") or 0)
+        late += int(f.get("late") or 0)
+        rec[f"{_P[p]}_n"] = n
+        rec[f"{_P[p]}_late"] = int(f.get("late") or 0)
+        rec[f"{_P[p]}_mean_h"] = _hours(f.get("mean")) if n else None
+        rec[f"{_P[p]}_median_h"] = _hours(f.get("p50")) if n else None
+        rec[f"{_P[p]}_p90_h"] = _hours(f.get("p90")) if n else None
+    rec.update(decided=decided, approved=approved, rejected=decided - approved,
+               decided_late=late, approval_rate=_rate(approved, decided),
+               rejection_rate=_rate(decided - approved, decided), late_rate=_rate(late, decided),
+               approved_after_appeal_rate=_rate(rec["approved_on_appeal"],
+                                                rec["appeals_decided"]))
+    return rec
+
+
+def _periods(flt: ReportFilter, dim: Dimension) -> list[date]:
+    """Every week (Monday) or month (first day) that overlaps the range, in order."""
+    if dim is Dimension.WEEK:
+        day = flt.date_from - timedelta(days=flt.date_from.weekday())
+        out = []
+        while day <= flt.date_to:
+            out.append(day)
+            day += timedelta(days=7)
+        return out
+    day = flt.date_from.replace(day=1)
+    out = []
+    while day <= flt.date_to:
+        out.append(day)
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return out
+
+
+def _period_label(dim: Dimension, start: date) -> str:
+    if dim is Dimension.WEEK:
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{start:%Y-%m}"
+
+
+class _Labels:
+    """Codes and names of the few catalog rows that appear in the results."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.specialties: dict[int, tuple[str, str]] = {}
+        self.units: dict[int, tuple[str, str, str]] = {}
+        self.delegations: dict[int, tuple[str, str]] = {}
+
+    def load(self, specialty_ids: set[int], unit_ids: set[int], delegation_ids: set[int]) -> None:
+        s = self.session
+        need = specialty_ids - set(self.specialties) - {None}
+        for chunk in _chunks(need):
+            for i, code, name in s.execute(select(Specialty.id, Specialty.code, Specialty.name)
+                                           .where(Specialty.id.in_(chunk))):
+                self.specialties[i] = (code, name)
+        need = unit_ids - set(self.units) - {None}
+        for chunk in _chunks(need):
+            for i, code, name, dcode in s.execute(
+                    select(Unit.id, Unit.code, Unit.name, Delegation.code)
+                    .join(Delegation, Unit.delegation_id == Delegation.id)
+                    .where(Unit.id.in_(chunk))):
+                self.units[i] = (code, name, dcode)
+        need = delegation_ids - set(self.delegations) - {None}
+        for chunk in _chunks(need):
+            for i, code, name in s.execute(select(Delegation.id, Delegation.code, Delegation.name)
+                                           .where(Delegation.id.in_(chunk))):
+                self.delegations[i] = (code, name)
+
+    def key_cells(self, dim: Dimension, value: Any) -> tuple[Any, ...]:
+        if dim.is_period:
+            return (_period_label(dim, value), value)
+        if value is None:
+            return ("—", "(sin dato)") + (("—",) if dim is Dimension.UNIT else ())
+        if dim is Dimension.CATEGORY:
+            return (value.value, CATEGORY_LABELS[value])
+        if dim is Dimension.SPECIALTY:
+            return self.specialties.get(value, (str(value), ""))
+        if dim is Dimension.UNIT:
+            return self.units.get(value, (str(value), "", ""))
+        return self.delegations.get(value, (str(value), ""))
+
+
+def _chunks(ids: set[Any], size: int = 500) -> Iterator[list[Any]]:
+    items = sorted(ids)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _activity_table(dim: Dimension, scope: _Scope, labels: _Labels, sub: _Grouped,
+                    first: _Grouped, appeals: _Grouped, dups: _Grouped) -> Table:
+    g = (dim,)
+    keys: set[Any] = set()
+    for grouped in (sub, appeals, dups):
+        keys.update(k[0] for k in grouped.of(g))
+    keys.update(k[0] for k in first.of(g))
+    if dim.is_period:
+        keys.update(_periods(scope.flt, dim))
+        ordered = sorted(keys)
+    else:
+        ordered = list(keys)
+    records = {k: _activity_record((k,), sub.of(g), first.of(g), appeals.of(g), dups.of(g))
+               for k in ordered}
+    if not dim.is_period:
+        ordered.sort(key=lambda k: (-records[k]["requests"], -records[k]["decided"],
+                                    str(labels.key_cells(dim, k)[0])))
+    columns = KEY_COLUMNS[dim] + ACTIVITY_COLUMNS
+    rows = [labels.key_cells(dim, k) + tuple(records[k][c.name] for c in ACTIVITY_COLUMNS)
+            for k in ordered]
+    note = ("Solicitudes por fecha de envío; dictámenes y recursos por fecha de emisión; "
+            "tiempos del envío al primer dictamen, sin las pausas por solicitud de información.")
+    if dim.is_period:
+        note += " El primer y el último periodo pueden estar incompletos."
+    return Table(name=f"by_{dim.value}", title=f"Actividad por {DIMENSION_LABELS[dim]}",
+                 columns=columns, rows=rows, note=note, key_columns=len(KEY_COLUMNS[dim]))
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def _overdue_condition(as_of: datetime) -> ColumnElement[bool]:
+    """Pending past the clock: in review past due, or paused after the deadline had passed."""
+    return or_(and_(R.c.status == S.IN_REVIEW, R.c.due_at < as_of),
+               and_(R.c.status == S.INFO_REQUESTED, R.c.clock_paused_at > R.c.due_at))
+
+
+BACKLOG_COLUMNS = (
+    Column("specialty", "Especialidad", "text"),
+    Column("specialty_name", "Nombre", "text"),
+    Column("pending", "Pendientes", "int"),
+    Column("in_review", "En revisión", "int"),
+    Column("info_requested", "Esperando información", "int"),
+    Column("in_appeal", "En recurso", "int"),
+    Column("overdue", "Vencidas", "int"),
+    Column("oldest_submitted_at", "Más antigua desde", "datetime"),
+    Column("oldest_age_days", "Antigüedad máx. (días)", "days"),
+    Column("mean_age_days", "Antigüedad media (días)", "days"),
+)
+
+
+def _backlog_rows(session: Session, scope: _Scope) -> list[Any]:
+    as_of = scope.as_of
+    age = sqlx.seconds_between(scope.dialect, literal(as_of, UTCDateTime()), R.c.submitted_at)
+    query = (select(R.c.specialty_id,
+                    func.count().label("pending"),
+                    _count_if(R.c.status == S.IN_REVIEW).label("in_review"),
+                    _count_if(R.c.status == S.INFO_REQUESTED).label("info_requested"),
+                    _count_if(R.c.status == S.IN_APPEAL).label("in_appeal"),
+                    _count_if(_overdue_condition(as_of)).label("overdue"),
+                    func.min(R.c.submitted_at).label("oldest"),
+                    func.avg(age).label("mean_age"))
+             .where(R.c.status.in_(PENDING_STATES),
+                    sqlx.likely(scope.dialect, R.c.submitted_at < scope.end),
+                    *scope.conditions())
+             .group_by(R.c.specialty_id))
+    return list(session.execute(query).all())
+
+
+def _backlog_table(rows: list[Any], scope: _Scope, labels: _Labels) -> Table:
+    as_of = scope.as_of
+    labels.load({r.specialty_id for r in rows}, set(), set())
+    out = []
+    for r in rows:
+        oldest = r.oldest
+        code, name = labels.key_cells(Dimension.SPECIALTY, r.specialty_id)
+        out.append((code, name, r.pending, r.in_review, r.info_requested, r.in_appeal, r.overdue,
+                    oldest, (as_of - oldest).total_seconds() / 86400 if oldest else None,
+                    float(r.mean_age) / 86400 if r.mean_age is not None else None))
+    out.sort(key=lambda row: (row[7] is None, row[7] or as_of, -row[2], row[0]))
+    return Table(name="backlog", title="Rezago por especialidad (pendientes al corte)",
+                 columns=BACKLOG_COLUMNS, rows=out, key_columns=2,
+                 note=f"Al {as_of.astimezone(MEXICO):%d/%m/%Y %H:%M} (hora de México); "
+                      "solicitudes pendientes de dictamen enviadas hasta la fecha final, "
+                      "ordenadas por la más antigua.")
+
+
+OVERDUE_COLUMNS = (
+    Column("folio", "Folio", "text"),
+    Column("specialty", "Especialidad", "text"),
+    Column("unit", "Unidad solicitante", "text"),
+    Column("performing_unit", "Unidad de destino", "text"),
+    Column("priority", "Prioridad", "text"),
+    Column("status", "Estado", "text"),
+    Column("submitted_at", "Enviada", "datetime"),
+    Column("due_at", "Vencía", "datetime"),
+    Column("hours_overdue", "Horas de retraso", "hours"),
+)
+
+
+def _overdue_rows(session: Session, scope: _Scope) -> list[Any]:
+    as_of = scope.as_of
+    query = (select(R.c.folio, R.c.specialty_id, R.c.requesting_unit_id, R.c.performing_unit_id,
+                    R.c.priority, R.c.status, R.c.submitted_at, R.c.due_at, R.c.clock_paused_at)
+             .where(R.c.status.in_([S.IN_REVIEW, S.INFO_REQUESTED]),
+                    _overdue_condition(as_of),
+                    sqlx.likely(scope.dialect, R.c.submitted_at < scope.end),
+                    *scope.conditions())
+             .order_by(R.c.due_at, R.c.id).limit(OVERDUE_LIST_LIMIT))
+    return list(session.execute(query).all())
+
+
+def _overdue_table(rows: list[Any], scope: _Scope, labels: _Labels, total: int) -> Table:
+    as_of = scope.as_of
+    labels.load({r.specialty_id for r in rows},
+                {r.requesting_unit_id for r in rows} | {r.performing_unit_id for r in rows}, set())
+    out = []
+    for r in rows:
+        stop = r.clock_paused_at if r.status is S.INFO_REQUESTED and r.clock_paused_at else as_of
+        out.append((r.folio, labels.key_cells(Dimension.SPECIALTY, r.specialty_id)[0],
+                    labels.key_cells(Dimension.UNIT, r.requesting_unit_id)[0],
+                    labels.key_cells(Dimension.UNIT, r.performing_unit_id)[0]
+                    if r.performing_unit_id else "—",
+                    PRIORITY_LABELS[r.priority], STATUS_LABELS[r.status], r.submitted_at,
+                    r.due_at, (stop - r.due_at).total_seconds() / 3600))
+    note = "Las más atrasadas primero."
+    if total > len(out):
+        note += f" Se muestran {len(out)} de {total}."
+    return Table(name="overdue", title="Pendientes fuera de plazo (al corte)",
+                 columns=OVERDUE_COLUMNS, rows=out, note=note, key_columns=1)
+
+
+PHYSICIAN_COLUMNS = (
+    Column("physician", "Usuario", "text"),
+    Column("physician_name", "Médico", "text"),
+    Column("unit", "Unidad", "text"),
+    Column("unit_kind", "Tipo", "text"),
+    Column("requests", "Solicitudes", "int"),
+    Column("per_week", "Por semana", "float"),
+    Column("peer_median", "Mediana de pares", "int"),
+    Column("ratio", "Veces la mediana", "float"),
+    Column("peers", "Pares", "int"),
+)
+
+
+def _physicians(session: Session, scope: _Scope) -> tuple[Table, dict[str, tuple[int, int]]]:
+    """Physicians whose requests in the range are ≥ OUTLIER_FACTOR × their peers' median."""
+    counts = (select(R.c.physician_id.label("pid"), func.count().label("n"))
+              .where(R.c.submitted_at >= scope.start, R.c.submitted_at < scope.end,
+                     *scope.conditions())
+              .group_by(R.c.physician_id).cte("counts"))
+    peers = (select(counts.c.pid, counts.c.n, U.c.kind.label("kind"),
+                    func.row_number().over(partition_by=U.c.kind,
+                                           order_by=(counts.c.n, counts.c.pid)).label("rn"),
+                    func.count().over(partition_by=U.c.kind).label("np"))
+             .select_from(counts.join(US, US.c.id == counts.c.pid)
+                          .join(U, U.c.id == US.c.unit_id))
+             .cte("peers"))
+    med = (select(peers.c.kind, peers.c.n.label("median"), peers.c.np)
+           .where(peers.c.rn == (peers.c.np + 1) // 2).cte("med"))
+    flagged = and_(med.c.np >= OUTLIER_MIN_PEERS, peers.c.n >= OUTLIER_MIN_REQUESTS,
+                   peers.c.n >= OUTLIER_FACTOR * med.c.median)
+    is_median = peers.c.rn == (peers.c.np + 1) // 2
+    query = (select(peers.c.pid, peers.c.n, peers.c.kind, med.c.median, med.c.np,
+                    case((flagged, 1), else_=0).label("flag"),
+                    case((is_median, 1), else_=0).label("is_median"),
+                    US.c.username, US.c.full_name, U.c.code.label("unit_code"))
+             .select_from(peers.join(med, med.c.kind == peers.c.kind)
+                          .join(US, US.c.id == peers.c.pid).join(U, U.c.id == US.c.unit_id))
+             .where(or_(flagged, is_median)))
+    weeks = scope.flt.days / 7
+    out, medians = [], {}
+    for r in session.execute(query):
+        kind = r.kind.value if hasattr(r.kind, "value") else str(r.kind)
+        if r.is_median:
+            medians[kind] = (int(r.median), int(r.np))
+        if r.flag:
+            out.append((r.username, r.full_name, r.unit_code, kind, int(r.n), r.n / weeks,
+                        int(r.median), r.n / r.median, int(r.np)))
+    out.sort(key=lambda row: (-row[7], -row[4], row[0]))
+    note = (f"Señalados: al menos {OUTLIER_FACTOR} veces la mediana de solicitudes de sus pares "
+            f"(médicos con solicitudes en el periodo en unidades del mismo tipo), con un mínimo "
+            f"de {OUTLIER_MIN_REQUESTS} solicitudes y {OUTLIER_MIN_PEERS} pares.")
+    if medians:
+        note += " Medianas: " + "; ".join(
+            f"{k} {m:,} ({n:,} médicos)" for k, (m, n) in sorted(medians.items())) + "."
+    return (Table(name="physicians", title="Médicos muy por encima de sus pares",
+                  columns=PHYSICIAN_COLUMNS, rows=out, note=note, key_columns=2), medians)
+
+
+DUPLICATE_COLUMNS = (
+    Column("code", "Código", "text"),
+    Column("description", "Hallazgo", "text"),
+    Column("effect", "Efecto", "text"),
+    Column("findings", "Hallazgos", "int"),
+    Column("requests", "Solicitudes", "int"),
+    Column("still_draft", "Siguen en borrador", "int"),
+)
+
+
+def _duplicate_table(by_code: _Grouped) -> Table:
+    found = {key[0]: slot for key, slot in by_code.of(()).items()}
+    rows = []
+    for code in DUPLICATE_CODES:
+        r = found.get(code, {})
+        label, effect = DUPLICATE_LABELS[code]
+        rows.append((code, label, effect, int(r.get("findings") or 0),
+                     int(r.get("duplicates") or 0), int(r.get("still_draft") or 0)))
+    return Table(name="duplicates", title="Duplicados señalados por la revisión automática",
+                 columns=DUPLICATE_COLUMNS, rows=rows, key_columns=1,
+                 note="Hallazgos registrados en el periodo. «Siguen en borrador»: el bloqueo "
+                      "no se ha corregido.")
+
+
+EMERGENCY_COLUMNS = (
+    Column("specialty", "Especialidad", "text"),
+    Column("specialty_name", "Nombre", "text"),
+    Column("filed", "Presentadas", "int"),
+    Column("filed_late", "Después de 72 h", "int"),
+    Column("authorized", "Autorizadas", "int"),
+    Column("rejected", "Rechazadas", "int"),
+    Column("pending", "Pendientes", "int"),
+)
+
+_AUTHORIZED_STATES = (S.AUTHORIZED, S.USED, S.EXPIRED)
+_REJECTED_STATES = (S.REJECTED, S.IN_APPEAL, S.REJECTED_FINAL)
+
+
+def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[Any], tuple[int, int]]:
+    late_days = sqlx.days_after(scope.dialect, sqlx.local_day(scope.dialect, R.c.submitted_at),
+                                R.c.performed_on)
+    query = (select(R.c.specialty_id, func.count().label("filed"),
+                    _count_if(and_(R.c.performed_on.is_not(None),
+                                   late_days > EMERGENCY_LATE_DAYS)).label("late"),
+                    _count_if(R.c.status.in_(_AUTHORIZED_STATES)).label("authorized"),
+                    _count_if(R.c.status.in_(_REJECTED_STATES)).label("rejected"),
+                    _count_if(R.c.status.in_(PENDING_STATES)).label("pending"))
+             # Served by the partial index ix_requests_report_emergency alone.
+             .where(R.c.is_emergency.is_(True), R.c.submitted_at >= scope.start,
+                    R.c.submitted_at < scope.end, *scope.conditions())
+             .group_by(R.c.specialty_id))
+    rows = list(session.execute(query).all())
+    # Recorded but not yet filed (a snapshot), and of those, past the 72 hours.
+    today = scope.as_of.astimezone(MEXICO).date()
+    limit = today - timedelta(days=EMERGENCY_LATE_DAYS)
+    unfiled = session.execute(
+        select(func.count(), _count_if(R.c.performed_on < limit))
+        .where(R.c.status == S.PERFORMED_EMERGENCY,
+               sqlx.likely(scope.dialect, R.c.created_at < scope.end),
+               *scope.conditions())).one()
+    return rows, (int(unfiled[0]), int(unfiled[1] or 0))
+
+
+def _emergency_table(rows: list[Any], unfiled: tuple[int, int], labels: _Labels) -> Table:
+    labels.load({r.specialty_id for r in rows}, set(), set())
+    out = [labels.key_cells(Dimension.SPECIALTY, r.specialty_id) +
+           (r.filed, r.late, r.authorized, r.rejected, r.pending) for r in rows]
+    out.sort(key=lambda row: (-row[2], row[0]))
+    return Table(name="emergencies", title="Urgencias presentadas (realizadas antes de autorizar)",
+                  columns=EMERGENCY_COLUMNS, rows=out, key_columns=2,
+                  note=f"Presentadas en el periodo; estado actual. Registradas sin presentar al "
+                       f"corte: {unfiled[0]:,}, de ellas {unfiled[1]:,} con más de 72 h.")
+
+
+# --------------------------------------------------------------------------- summary
+
+SUMMARY_COLUMNS = (
+    Column("requests", "Solicitudes enviadas", "int"),
+    Column("urgent", "Urgentes", "int"),
+    Column("decided", "Primeros dictámenes", "int"),
+    Column("approved", "Aprobadas", "int"),
+    Column("rejected", "Rechazadas", "int"),
+    Column("approval_rate", "Tasa de aprobación", "rate"),
+    Column("rejection_rate", "Tasa de rechazo", "rate"),
+    Column("appeals_decided", "Recursos resueltos", "int"),
+    Column("approved_on_appeal", "Aprobadas tras recurso", "int"),
+    Column("approved_after_appeal_rate", "Tasa de aprobación tras recurso", "rate"),
+    Column("decided_late", "Dictaminadas fuera de plazo", "int"),
+    Column("late_rate", "Proporción fuera de plazo", "rate"),
+    Column("urgent_median_h", "Urgentes: mediana a dictamen (h)", "hours"),
+    Column("urgent_p90_h", "Urgentes: p90 a dictamen (h)", "hours"),
+    Column("ordinary_median_h", "Ordinarias: mediana a dictamen (h)", "hours"),
+    Column("ordinary_p90_h", "Ordinarias: p90 a dictamen (h)", "hours"),
+    Column("pending", "Pendientes al corte", "int"),
+    Column("overdue_pending", "Pendientes vencidas al corte", "int"),
+    Column("oldest_pending_days", "Pendiente más antigua (días)", "days"),
+    Column("duplicates", "Solicitudes con duplicado", "int"),
+    Column("emergencies", "Urgencias presentadas", "int"),
+    Column("emergencies_late", "Urgencias presentadas después de 72 h", "int"),
+    Column("emergencies_unfiled", "Urgencias sin presentar al corte", "int"),
+    Column("flagged_physicians", "Médicos muy por encima de sus pares", "int"),
+)
+
+TIMES_COLUMNS = (
+    Column("priority", "Prioridad", "text"),
+    Column("sla_h", "Plazo (h)", "hours"),
+    Column("n", "Dictaminadas", "int"),
+    Column("mean_h", "Media (h)", "hours"),
+    Column("median_h", "Mediana (h)", "hours"),
+    Column("p90_h", "Percentil 90 (h)", "hours"),
+    Column("late", "Fuera de plazo", "int"),
+    Column("late_rate", "Tasa fuera de plazo", "rate"),
+)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
+                 by: Sequence[Dimension | str] | str = DEFAULT_BY, *,
+                 as_of: datetime | None = None, helpers: Sequence[Session] = ()) -> Report:
+    """All the figures of DESIGN §1.7 for `flt`, with one activity table per `by`.
+
+    `as_of` is the moment of the snapshot figures (backlog, overdue, unfiled
+    emergencies); default `clock.now()`. `helpers` are extra sessions on the same
+    snapshot (see `generate`) that run some of the queries at the same time.
+    """
+    require_report_access(session, actor)
+    dims = parse_dimensions(by if not isinstance(by, str) else by)
+    scope = _resolve(session, flt, as_of)
+    groupings: list[tuple[Dimension, ...]] = [()] + [(d,) for d in dims]
+    # Independent queries, the slowest first; on more than one connection when given.
+    results = _run_jobs(session, helpers, {
+        "first": lambda s: _first_decisions(s, scope, groupings),
+        "sub": lambda s: _submissions(s, scope, groupings),
+        "appeals": lambda s: _appeal_decisions(s, scope, groupings),
+        "physicians": lambda s: _physicians(s, scope),
+        "dups": lambda s: _duplicates(s, scope, groupings),
+        "emergencies": lambda s: _emergency_rows(s, scope),
+        "backlog": lambda s: _backlog_rows(s, scope),
+        "overdue": lambda s: _overdue_rows(s, scope),
+    })
+    sub, first, appeals = (results[k] for k in ("sub", "first", "appeals"))
+    dups = _without_code(results["dups"])
+
+    labels = _Labels(session)
+    ids: dict[Dimension, set[Any]] = defaultdict(set)
+    for grouped in (sub, first, appeals, dups):
+        for g in groupings[1:]:
+            ids[g[0]].update(k[0] for k in grouped.of(g))
+    labels.load(ids[Dimension.SPECIALTY], ids[Dimension.UNIT], ids[Dimension.DELEGATION])
+
+    total = _activity_record((), sub.of(()), first.of(()), appeals.of(()), dups.of(()))
+    backlog = _backlog_table(results["backlog"], scope, labels)
+    overdue_total = sum(backlog.values("overdue"))
+    overdue = _overdue_table(results["overdue"], scope, labels, overdue_total)
+    physicians, _medians = results["physicians"]
+    duplicates = _duplicate_table(results["dups"])
+    emergency_rows, (unfiled, _unfiled_late) = results["emergencies"]
+    emergencies = _emergency_table(emergency_rows, (unfiled, _unfiled_late), labels)
+
+    oldest = [v for v in backlog.values("oldest_age_days") if v is not None]
+    summary = dict(total)
+    summary.update(pending=sum(backlog.values("pending")), overdue_pending=overdue_total,
+                   oldest_pending_days=max(oldest) if oldest else None,
+                   emergencies_unfiled=unfiled, flagged_physicians=len(physicians))
+    tables: dict[str, Table] = {}
+    tables["summary"] = Table(
+        name="summary", title="Resumen", columns=SUMMARY_COLUMNS,
+        rows=[tuple(summary[c.name] for c in SUMMARY_COLUMNS)], vertical=True)
+    tables["decision_times"] = Table(
+        name="decision_times", title="Tiempo del envío al primer dictamen",
+        columns=TIMES_COLUMNS, key_columns=1,
+        rows=[(PRIORITY_LABELS[p], SLA_SECONDS[p] / 3600, total[f"{_P[p]}_n"],
+               total[f"{_P[p]}_mean_h"], total[f"{_P[p]}_median_h"], total[f"{_P[p]}_p90_h"],
+               total[f"{_P[p]}_late"], _rate(total[f"{_P[p]}_late"], total[f"{_P[p]}_n"]))
+              for p in _PRIORITIES],
+        note="Horas de reloj corriendo: sin el tiempo en espera de información.")
+    for d in dims:
+        tables[f"by_{d.value}"] = _activity_table(d, scope, labels, sub, first, appeals, dups)
+    tables["backlog"] = backlog
+    tables["overdue"] = overdue
+    tables["physicians"] = physicians
+    tables["duplicates"] = duplicates
+    tables["emergencies"] = emergencies
+    return Report(filter=flt, by=dims, generated_at=clock.now(), as_of=scope.as_of,
+                  scope=scope.lines, tables=tables)
+
+
+def _run_jobs(main: Session, helpers: Sequence[Session],
+              jobs: dict[str, Callable[[Session], Any]]) -> dict[str, Any]:
+    """Run independent queries: in order on `main`, or on a small pool of sessions (each
+    used by one thread at a time; the database driver releases the GIL while it waits)."""
+    if not helpers:
+        return {name: job(main) for name, job in jobs.items()}
+    free: queue.Queue[Session] = queue.Queue()
+    for s in (main, *helpers):
+        free.put(s)
+
+    def run(job: Callable[[Session], Any]) -> Any:
+        s = free.get()
+        try:
+            return job(s)
+        finally:
+            free.put(s)
+
+    with ThreadPoolExecutor(max_workers=1 + len(helpers),
+                            thread_name_prefix="st2desk-report") as pool:
+        futures = {name: pool.submit(run, job) for name, job in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+# For the report's transaction only: sorts for the percentiles in memory; index lookups
+# priced as on SSD/cached data (so the few appeal and finding rows are joined by key rather
+# than by hashing the whole requests table); no JIT compilation for these short queries.
+_PG_REPORT_SETTINGS = ("work_mem = '64MB'", "random_page_cost = 1.1", "jit = off")
+
+
+@contextlib.contextmanager
+def report_session(db: Database) -> Iterator[Session]:
+    """A read-only session tuned for report queries (one consistent snapshot).
+
+    PostgreSQL: REPEATABLE READ, READ ONLY, and more sort memory for this transaction.
+    SQLite: one read transaction (WAL snapshot), sorts kept in memory, a larger page
+    cache for the duration (restored afterwards).
+    """
+    session = db.session()
+    try:
+        if db.is_sqlite:
+            conn = session.connection()
+            conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
+            conn.exec_driver_sql("PRAGMA cache_size=-131072")
+        else:
+            conn = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            for setting in _PG_REPORT_SETTINGS:
+                conn.exec_driver_sql(f"SET LOCAL {setting}")
+        yield session
+    finally:
+        try:
+            if db.is_sqlite:
+                session.rollback()
+                conn = session.connection()
+                conn.exec_driver_sql("PRAGMA cache_size=-2000")
+                conn.exec_driver_sql("PRAGMA temp_store=DEFAULT")
+                session.rollback()
+        finally:
+            session.close()
+
+
+@contextlib.contextmanager
+def _helper_sessions(db: Database, main: Session, count: int) -> Iterator[list[Session]]:
+    """`count` more read sessions on exactly the main session's snapshot (PostgreSQL:
+    ``pg_export_snapshot`` / ``SET TRANSACTION SNAPSHOT``). SQLite gets none: separate
+    connections could not be pinned to one snapshot."""
+    if count <= 0 or db.is_sqlite:
+        yield []
+        return
+    # The sessions themselves are the parallelism: no extra workers per query on top.
+    main.connection().exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+    snapshot = main.connection().exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+    helpers: list[Session] = []
+    try:
+        for _ in range(count):
+            s = db.session()
+            helpers.append(s)
+            conn = s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            for setting in (*_PG_REPORT_SETTINGS, "max_parallel_workers_per_gather = 0"):
+                conn.exec_driver_sql(f"SET LOCAL {setting}")
+        yield helpers
+    finally:
+        for s in helpers:
+            s.close()
+
+
+def default_parallelism(db: Database) -> int:
+    """Connections a report uses: two on PostgreSQL (when the machine has two cores)."""
+    return 1 if db.is_sqlite else max(1, min(2, os.cpu_count() or 1))
+
+
+def generate(db: Database, actor: Actor | None, flt: ReportFilter,
+             by: Sequence[Dimension | str] | str = DEFAULT_BY, *,
+             as_of: datetime | None = None, parallel: int | None = None) -> Report:
+    """`build_report` in its own read session(s) — what the GUI's worker thread and the
+    command line call. `parallel` connections (default `default_parallelism`) share one
+    snapshot."""
+    workers = default_parallelism(db) if parallel is None else max(1, parallel)
+    with report_session(db) as session, _helper_sessions(db, session, workers - 1) as helpers:
+        return build_report(session, actor, flt, by, as_of=as_of, helpers=helpers)
+
