@@ -91,6 +91,7 @@ from st2desk.services.common import Actor
 from st2desk.services.folios import acting_user
 
 MAGIC = b"ST2DESK-BUNDLE 1\n"
+_HEADER_KEYS = {"key_id", "public_key", "signature", "size"}
 FORMAT = "st2desk-bundle"
 VERSION = 1
 MAX_BODY = 512 * 1024 * 1024
@@ -571,12 +572,20 @@ def open_bundle(session: Session, data: bytes) -> OpenedBundle:
     except (ValueError, KeyError, TypeError):
         raise BundleRefused("El encabezado del paquete está dañado.") from None
     body = rest[newline + 1:]
+    # The header is not signed: accept it only exactly as export writes it, for this body.
+    if (set(header) != _HEADER_KEYS or header.get("size") != len(body)
+            or canonical(header) != rest[:newline]):
+        raise BundleRefused("El encabezado del paquete fue alterado o el archivo está incompleto. "
+                            "No se importó nada.")
     registered = signing.registered_keys(session)
     if kid not in registered:
         raise BundleRefused(
             f"El paquete está firmado con la llave {kid}, en la que esta base de datos no confía. "
             "Un administrador debe importar antes la llave pública de esa instalación "
             "(st2desk keys trust ARCHIVO).")
+    if header["public_key"] != signing.b64url(registered[kid].entry.public_raw):
+        raise BundleRefused("La llave pública del encabezado no es la de la llave que firmó el "
+                            "paquete. No se importó nada.")
     if not signing.verify_bundle(registered[kid].entry, body, signature):
         raise BundleRefused("La firma del paquete no corresponde a su contenido: el archivo fue "
                             "alterado o está incompleto. No se importó nada.")
