@@ -42,7 +42,7 @@ def test_resources_found_from_the_checkout():
     assert (resources_dir() / "reference" / "cie10.csv").is_file()
 
 
-def test_wheel_carries_resources_and_migrations(tmp_path):
+def test_wheel_carries_resources_translations_and_migrations(tmp_path):
     """Build the wheel, install it apart from the checkout, and initialise a database."""
     wheel_dir = tmp_path / "wheel"
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
@@ -59,6 +59,11 @@ def test_wheel_carries_resources_and_migrations(tmp_path):
         "from st2desk.resources import resources_dir\n"
         f"assert st2desk.__file__.startswith({str(target)!r}), st2desk.__file__\n"
         f"assert str(resources_dir()).startswith({str(target)!r}), resources_dir()\n"
+        "from st2desk.ui.i18n import qm_path\n"
+        "from pathlib import Path\n"
+        "assert Path(qm_path()).is_file(), qm_path()\n"
+        "assert (resources_dir() / 'icons' / 'st2desk.svg').is_file()\n"
+        "assert (resources_dir() / 'st2desk.desktop').is_file()\n"
         "from st2desk.cli import main\n"
         f"sys.exit(main(['--database', 'sqlite:///{tmp_path / 'w.sqlite3'}', 'init']))\n"
     )
