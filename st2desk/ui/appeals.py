@@ -15,13 +15,14 @@ Ctrl+Shift+R deny, F5 refresh; arrows move through the appeals.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from st2desk.errors import St2Error
 from st2desk.models import RequestStatus
 from st2desk.services import decisions
 from st2desk.services import inbox as inbox_service
-from st2desk.services.inbox import Choice, Cursor, RequestDetail
+from st2desk.services.inbox import Choice, Cursor
 from st2desk.ui.context import UiContext
 from st2desk.ui.decision_dialogs import (
     DenyAppealDialog,
@@ -144,18 +145,8 @@ class AppealsInbox(PagedQueue):
             return False, self.tr("This appeal is already resolved.")
         return True, ""
 
-    def update_actions(self) -> None:
-        ok, why = self._decidable()
-        for widget in (self.grant_action, self.deny_action, self.grant_button, self.deny_button):
-            widget.setEnabled(ok)
-        self.why_label.setText(why)
-
-    def announce(self, text: str) -> None:
-        self.feedback.setText(text)
-
-    def _current_detail(self) -> RequestDetail | None:
-        ok, _why = self._decidable()
-        return self.detail.detail if ok and self._dialog is None else None
+    def decision_widgets(self) -> list[QAction | QPushButton]:
+        return [self.grant_action, self.deny_action, self.grant_button, self.deny_button]
 
     # ------------------------------------------------------------------ decisions
 

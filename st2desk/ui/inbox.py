@@ -111,6 +111,8 @@ class PagedQueue(QWidget):
         self._stale = False
         self._own_changes: set[int] = set()
         self._dialog: DecisionDialog | None = None
+        self.feedback: QLabel | None = None  # outcome of the last decision (subclasses place it)
+        self.why_label: QLabel | None = None  # why the current request cannot be decided
         self.table = QTableView()
         self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -157,8 +159,20 @@ class PagedQueue(QWidget):
             last_visible = self.model.rowCount() - 1
         return max(self.table.currentIndex().row(), last_visible) + 1
 
+    def decision_widgets(self) -> list[QAction | QPushButton]:
+        """The actions and buttons enabled only when the current request can be decided."""
+        return []
+
+    def _decidable(self) -> tuple[bool, str]:
+        """Whether the current request can be decided here, and why not (shown to the user)."""
+        return False, ""
+
     def update_actions(self) -> None:
-        pass
+        ok, why = self._decidable()
+        for widget in self.decision_widgets():
+            widget.setEnabled(ok)
+        if self.why_label is not None:
+            self.why_label.setText(why)
 
     def update_count(self) -> None:
         pass
@@ -319,7 +333,12 @@ class PagedQueue(QWidget):
         return Outcome.DONE
 
     def announce(self, text: str) -> None:
-        pass
+        if self.feedback is not None:
+            self.feedback.setText(text)
+
+    def _current_detail(self) -> RequestDetail | None:
+        ok, _why = self._decidable()
+        return self.detail.detail if ok and self._dialog is None else None
 
     def open_dialog(self, dialog: DecisionDialog) -> None:
         self._dialog = dialog
@@ -688,20 +707,9 @@ class Inbox(PagedQueue):
             return False, self.tr("Already decided.")
         return True, ""
 
-    def update_actions(self) -> None:
-        ok, why = self._decidable()
-        for action in (self.approve_action, self.reject_action, self.ask_action):
-            action.setEnabled(ok)
-        for button in (self.approve_button, self.reject_button, self.ask_button):
-            button.setEnabled(ok)
-        self.why_label.setText(why)
-
-    def announce(self, text: str) -> None:
-        self.feedback.setText(text)
-
-    def _current_detail(self) -> RequestDetail | None:
-        ok, _why = self._decidable()
-        return self.detail.detail if ok and self._dialog is None else None
+    def decision_widgets(self) -> list[QAction | QPushButton]:
+        return [self.approve_action, self.reject_action, self.ask_action,
+                self.approve_button, self.reject_button, self.ask_button]
 
     @Slot()
     def approve(self) -> None:
