@@ -18,7 +18,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen Qt with a desktop-sized virtual screen (its default is 800×800, smaller than
+# the main window's minimum, so restoreGeometry would shrink every saved window).
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = (
+        f"offscreen:configfile={Path(__file__).with_name('offscreen_screen.json')}")
 
 from st2desk.db import Database  # noqa: E402
 from tests.cast import Cast, build_cast  # noqa: E402
