@@ -526,3 +526,21 @@ def test_format_value():
     assert format_value("date", date(2026, 3, 1)) == "01/03/2026"
     assert format_value("datetime", at("03-01", "05:30")) == "28/02/2026 23:30"
     assert format_value("rate", None) == "—"
+
+
+def test_report_runs_on_a_database_object_that_just_upgraded(tmp_path):
+    """st2desk init then a report on the same connection pool (the GUI after an upgrade)."""
+    from st2desk.catalogs import load_reference_data
+    from st2desk.db import Database
+    from st2desk.reports.model import ReportFilter
+    from st2desk.services import reports
+
+    db = Database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    try:
+        db.upgrade()
+        with db.transaction() as s:
+            load_reference_data(s)
+        report = reports.generate(db, None, ReportFilter(date(2026, 1, 1), date(2026, 3, 31)), ())
+        assert report.tables
+    finally:
+        db.dispose()

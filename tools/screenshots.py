@@ -108,12 +108,14 @@ def main() -> int:
 
     window = window_for(db, "admin.umf20")
     reports = window.show_section("reports")
-    generate_now = getattr(reports, "generate_now", None)
-    if generate_now is not None:
-        generate_now()
-        window.ctx.ops.wait_for_jobs()
-        settle(app, 60)
+    reports.set_period("year")
+    reports.generate()
+    window.ctx.ops.wait_for_jobs()
+    settle(app, 60)
     shoot(app, window, out / "reports.png")
+    reports.show_tab("charts")
+    settle(app, 60)
+    shoot(app, window, out / "reports_charts.png")
     window.close()
     db.dispose()
     return 0

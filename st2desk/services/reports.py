@@ -1102,8 +1102,7 @@ def report_session(db: Database) -> Iterator[Session]:
     session = db.session()
     try:
         if db.is_sqlite:
-            conn = session.connection()
-            conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
+            conn = session.connection()  # temp_store=MEMORY is set per connection (st2desk.db)
             conn.exec_driver_sql("PRAGMA cache_size=-131072")
         else:
             conn = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -1117,7 +1116,6 @@ def report_session(db: Database) -> Iterator[Session]:
                 session.rollback()
                 conn = session.connection()
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")
-                conn.exec_driver_sql("PRAGMA temp_store=DEFAULT")
                 session.rollback()
         finally:
             session.close()

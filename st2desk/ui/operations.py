@@ -136,6 +136,7 @@ class Operations(QObject):
 
         def finished(result: object) -> None:
             dialog.reset()
+            dialog.deleteLater()  # one dialog per job; none left behind
             self._jobs.discard(signals)
             if changed:
                 self.sig_data_changed.emit(changed)
@@ -143,6 +144,7 @@ class Operations(QObject):
 
         def failed(exc: BaseException) -> None:
             dialog.reset()
+            dialog.deleteLater()
             self._jobs.discard(signals)
             if isinstance(exc, St2Error):
                 show_error(parent, exc.message)
