@@ -132,7 +132,8 @@ def test_appeal_within_15_days_with_grounds(qtbot, make_ctx, cast, db, messages)
     qtbot.waitUntil(lambda: view.findChild(QDialog, "appealDialog") is not None)
     dialog = view.findChild(QDialog, "appealDialog")
     assert dialog.isVisible()
-    assert focused() is dialog.text_edit
+    # The dialog takes the focus once the window system activates it (asynchronous).
+    qtbot.waitUntil(lambda: focused() is dialog.text_edit)
     assert not dialog.ok_button.isEnabled()
     type_text(qtbot, GROUNDS)
     press(qtbot, Qt.Key.Key_Return, CTRL)
