@@ -14,9 +14,9 @@ Ctrl+Shift+R deny, F5 refresh; arrows move through the appeals.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from st2desk.errors import St2Error
 from st2desk.models import RequestStatus
@@ -63,33 +63,13 @@ class AppealsInbox(PagedQueue):
 
         self.table.setObjectName("appealsTable")
         self.table.setAccessibleName(self.tr("Open appeals"))
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("appealsSplitter")
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
-        self._restore_splitter(self.splitter, "ui/appeals_splitter", [640, 420])
 
         self.grant_action = self._action(self.tr("Grant (&authorize)…"), "Ctrl+Shift+A", self.grant)
         self.deny_action = self._action(self.tr("&Deny…"), "Ctrl+Shift+R", self.deny)
         self.refresh_action = self._action(self.tr("Refresh"), "F5", self.refresh)
         self.grant_button = self._button(self.grant_action, "grantAppealButton")
         self.deny_button = self._button(self.deny_action, "denyAppealButton")
-        self.why_label = QLabel()
-        self.why_label.setObjectName("actionsNote")
-        self.why_label.setStyleSheet("color: #8a5a00;")
-        self.why_label.setWordWrap(True)
-        self.feedback = QLabel()
-        self.feedback.setObjectName("appealsFeedback")
-        self.feedback.setWordWrap(True)
-        actions = QHBoxLayout()
-        actions.addWidget(self.grant_button)
-        actions.addWidget(self.deny_button)
-        actions.addSpacing(12)
-        actions.addWidget(self.why_label, 2)
-        actions.addWidget(self.feedback, 2)
+        actions = self._build_body("appeals", [640, 420], [self.grant_button, self.deny_button])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -380,6 +380,34 @@ class PagedQueue(QWidget):
 
     # ------------------------------------------------------------------ state
 
+    def _build_body(self, name: str, sizes: list[int], buttons: list[QPushButton]) -> QHBoxLayout:
+        """The table|detail splitter (`self.splitter`, sizes remembered) and the action row:
+        decision buttons, why they are disabled (`self.why_label`), the last outcome
+        (`self.feedback`)."""
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName(f"{name}Splitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self._restore_splitter(self.splitter, f"ui/{name}_splitter", sizes)
+        self.why_label = QLabel()
+        self.why_label.setObjectName("actionsNote")
+        self.why_label.setStyleSheet("color: #8a5a00;")
+        self.why_label.setWordWrap(True)
+        self.feedback = QLabel()
+        self.feedback.setObjectName(f"{name}Feedback")
+        self.feedback.setWordWrap(True)
+        self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        actions = QHBoxLayout()
+        for button in buttons:
+            actions.addWidget(button)
+        actions.addSpacing(12)
+        actions.addWidget(self.why_label, 2)
+        actions.addWidget(self.feedback, 2)
+        return actions
+
     def _restore_splitter(self, splitter: QSplitter, key: str, sizes: list[int]) -> None:
         state = QSettings().value(key)
         if state is None or not splitter.restoreState(state):
@@ -502,14 +530,6 @@ class Inbox(PagedQueue):
         self.table.setAccessibleName(self.tr("Pending requests"))
         if self._fixed_specialty is not None:
             self.table.setColumnHidden(self.model.column_of("specialty"), True)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("inboxSplitter")
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setChildrenCollapsible(False)
-        self._restore_splitter(self.splitter, "ui/inbox_splitter", [660, 400])
 
         # ---- actions
         self.approve_action = self._action(self.tr("&Approve…"), "Ctrl+Shift+A", self.approve)
@@ -521,21 +541,8 @@ class Inbox(PagedQueue):
         self.reject_button = self._button(self.reject_action, "rejectButton")
         self.ask_button = self._button(self.ask_action, "askInfoButton")
         self.refresh_button.clicked.connect(self.refresh)
-        self.feedback = QLabel()
-        self.feedback.setObjectName("inboxFeedback")
-        self.feedback.setWordWrap(True)
-        self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.why_label = QLabel()
-        self.why_label.setObjectName("actionsNote")
-        self.why_label.setStyleSheet("color: #666;")
-        actions = QHBoxLayout()
-        actions.addWidget(self.approve_button)
-        actions.addWidget(self.reject_button)
-        actions.addWidget(self.ask_button)
-        actions.addSpacing(12)
-        actions.addWidget(self.why_label)
-        actions.addStretch(1)
-        actions.addWidget(self.feedback, 2)
+        actions = self._build_body("inbox", [660, 400],
+                                   [self.approve_button, self.reject_button, self.ask_button])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
