@@ -1,7 +1,7 @@
 """Every figure of DESIGN §1.7 against a small hand-built data set whose answers are known.
 
 The same assertions run on SQLite and on PostgreSQL (ST2DESK_TEST_DATABASE_URL): the two
-code paths (GROUPING SETS + percentile_disc, and per-grouping windows) must agree.
+code paths (GROUPING SETS + percentile_disc, and SQLite's report facts) must agree.
 
 The data set (times UTC; Mexico is UTC−6; report range 1–31 March 2026, snapshot at
 2026-04-02 18:00 UTC = 2 April 12:00 in Mexico). Units: A = 09UMF20 and B = 09UMF23
@@ -46,7 +46,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from st2desk import clock
 from st2desk.db import Database
@@ -517,6 +517,22 @@ def test_generate_uses_its_own_read_session(db, cast):
     assert list(rep.tables) == ["summary", "decision_times", "by_specialty", "backlog", "overdue",
                                 "physicians", "duplicates", "emergencies"]
     assert rep.as_of == AS_OF and rep.scope[0] == ("Periodo", "01/03/2026 al 31/03/2026 (31 días)")
+
+
+def test_a_reports_connections_read_one_snapshot(db, cast):
+    """The queries of one report run on two connections; a request another workstation
+    commits meanwhile is in neither, so the figures always add up."""
+    flows.in_review(db, cast)
+    count = select(func.count()).select_from(Request)
+    with db.session() as s:
+        before = s.scalar(count)
+    with reports.report_session(db) as main, reports._helper_sessions(db, main, 1) as helpers:
+        assert len(helpers) == 1
+        flows.in_review(db, cast, patient_id=cast.patient_female_id)
+        seen = [s.scalar(count) for s in (main, *helpers)]
+    assert seen == [before, before]
+    with db.session() as s:
+        assert s.scalar(count) == before + 1
 
 
 def test_format_value():

@@ -19,21 +19,22 @@ drawing on a matplotlib `Figure` the GUI wraps in ``FigureCanvasQTAgg``; exports
 
 How the work is split so a year at the reference scale stays fast:
 
-- requests submitted in the range, and physicians' counts: one range scan of the
-  covering index ``ix_requests_report_submitted``;
-- first decisions (rates, late, times): range scans of ``ix_requests_report_decided`` and
-  the partial ``ix_requests_report_rejected`` — the request's own ``decided_at`` /
-  ``rejected_at`` (see `_first_decisions`), no join to `decisions`;
-- appeal decisions (``ix_decisions_report``) and duplicate findings
+- PostgreSQL reads the requests: submissions and physicians' counts from the covering
+  index ``ix_requests_report_submitted``; first decisions (rates, late, times) from
+  ``ix_requests_report_decided`` and the partial ``ix_requests_report_rejected`` — the
+  request's own ``decided_at`` / ``rejected_at`` (see `_first_decisions`), no join to
+  `decisions`; each scan feeds every breakdown and the total at once with
+  ``GROUPING SETS`` and ``percentile_disc``;
+- SQLite, which has neither hash aggregation nor percentiles, reads the same figures
+  from `st2desk.reports.sqlite_facts`: narrow rows kept by triggers, one index per
+  breakdown, grouped and ranked in index order without sorting;
+- on both: appeal decisions (``ix_decisions_report``) and duplicate findings
   (``ix_review_findings_report``): few rows, joined to their requests by key;
-- emergencies: the partial index ``ix_requests_report_emergency``; snapshots (backlog,
-  overdue, unfiled emergencies): the existing status indexes;
-- each scan feeds every requested breakdown and the total at once: ``GROUPING SETS``
-  with ``percentile_disc`` on PostgreSQL; on SQLite, which has neither, a
-  ``MATERIALIZED`` CTE read by one ``GROUP BY`` per breakdown (``UNION ALL``) and
-  ``ROW_NUMBER()`` windows for the percentiles. Both give the nearest-rank percentile;
-- on PostgreSQL `generate` runs the independent queries on two connections that share
-  one exported snapshot (the first-decision percentiles alone take about half the time).
+  emergencies: the partial index ``ix_requests_report_emergency``; snapshots (backlog,
+  overdue, unfiled emergencies): the status indexes;
+- `generate` runs the independent queries on two connections that read one snapshot
+  (PostgreSQL: an exported snapshot; SQLite: read transactions begun while the write
+  lock is held, see `_helper_sessions`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     and_,
     case,
@@ -60,6 +62,8 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
+    true,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -84,6 +88,7 @@ from st2desk.models import (
     UTCDateTime,
 )
 from st2desk.reports import dialect as sqlx
+from st2desk.reports import sqlite_facts
 from st2desk.reports.model import (
     CATEGORY_LABELS,
     DIMENSION_LABELS,
@@ -321,7 +326,7 @@ def _run_grouped(session: Session, scope: _Scope, facts: Any,
     90th percentile (``p90``) of that column per group. One statement, one scan.
     Empty sums come back as None.
     """
-    dims = sorted({d for g in groupings for d in g}, key=lambda d: d.value)
+    dims = _dims_of(groupings)
     out = _Grouped(groupings, {g: {} for g in groupings})
     names = list(aggregates)
 
@@ -360,50 +365,26 @@ def _run_grouped(session: Session, scope: _Scope, facts: Any,
                 slot[name] = row._mapping[name]
         return out
 
-    # SQLite has neither GROUPING SETS nor percentile aggregates. The facts are
-    # materialized once; each grouping is then one GROUP BY, or — with percentiles — one
-    # window pass over the rows sorted by group and value, whose aggregates share that
-    # single sort (whole-partition frames) and which keeps only the first row of each
-    # group (the aggregates) and the rows at the two target ranks. All in one UNION ALL.
+    # SQLite has no GROUPING SETS: the facts are materialized once and each grouping is
+    # one GROUP BY over them, all in one UNION ALL. (Percentiles on SQLite come from
+    # `st2desk.reports.sqlite_facts`, see `_first_decisions`.)
+    if percentile_of:
+        raise ValueError("SQLite percentiles are read from report_facts")
     cte = facts.cte("f").prefix_with("MATERIALIZED")
     kcols = {d: cte.c[_key_name(d)] for d in dims}
     xcols = [cte.c[x] for x in extra]
     parts = []
     for i, g in enumerate(groupings):
         keys = [(kcols[d] if d in g else null()).label(_key_name(d)) for d in dims]
-        if not percentile_of:
-            aggs = [_aggregate(kind, cte.c[col] if col else None).label(name)
-                    for name, (kind, col) in aggregates.items()]
-            parts.append(select(literal(i).label("gid"), *keys, *xcols, *aggs,
-                                null().label("v"), null().label("rn"), null().label("cnt"))
-                         .select_from(cte).group_by(*[kcols[d] for d in g], *xcols))
-            continue
-        value = cte.c[percentile_of]
-        part = [kcols[d] for d in g] + xcols
-        whole = {"partition_by": part or None, "order_by": value, "rows": (None, None)}
-        ranked = select(
-            *keys, *xcols, value.label("v"),
-            func.row_number().over(partition_by=part or None, order_by=value).label("rn"),
-            func.count().over(**whole).label("cnt"),
-            *[_aggregate(kind, cte.c[col] if col else None).over(**whole).label(name)
-              for name, (kind, col) in aggregates.items()],
-        ).select_from(cte).subquery(f"r{i}")
-        n, rn = ranked.c.cnt, ranked.c.rn
-        parts.append(select(literal(i).label("gid"), *[ranked.c[_key_name(d)] for d in dims],
-                            *[ranked.c[x] for x in extra], *[ranked.c[name] for name in names],
-                            ranked.c.v, rn, n)
-                     .where(or_(rn == 1, rn == (n + 1) // 2, rn == (n * 9 + 9) // 10)))
+        aggs = [_aggregate(kind, cte.c[col] if col else None).label(name)
+                for name, (kind, col) in aggregates.items()]
+        parts.append(select(literal(i).label("gid"), *keys, *xcols, *aggs)
+                     .select_from(cte).group_by(*[kcols[d] for d in g], *xcols))
     for row in session.execute(union_all(*parts)):
         m = row._mapping
         slot = slot_for(groupings[m["gid"]], m)
-        if m["rn"] is None or m["rn"] == 1:
-            for name in names:
-                slot[name] = m[name]
-        if m["rn"] is not None:
-            if m["rn"] == (m["cnt"] + 1) // 2:
-                slot["p50"] = m["v"]
-            if m["rn"] == (m["cnt"] * 9 + 9) // 10:
-                slot["p90"] = m["v"]
+        for name in names:
+            slot[name] = m[name]
     return out
 
 
@@ -414,8 +395,30 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 # --------------------------------------------------------------------------- the scans
 
 
+def _facts_scope(scope: _Scope) -> sqlite_facts.Scope:
+    return sqlite_facts.Scope(scope.flt.date_from.toordinal(), scope.flt.date_to.toordinal(),
+                              scope.delegation_id, scope.unit_id, scope.specialty_id,
+                              scope.category.value if scope.category else None)
+
+
+def _from_facts(groupings: list[tuple[Dimension, ...]], groups: sqlite_facts.Groups) -> _Grouped:
+    out = _Grouped(groupings, {g: {} for g in groupings})
+    for g in groupings:
+        for key, slot in groups.get(g, {}).items():
+            normalized = tuple(_normalize_key(d, k) for d, k in zip(g, key[:len(g)], strict=True))
+            normalized += key[len(g):]
+            out.values[g][normalized] = slot
+    return out
+
+
+def _dims_of(groupings: list[tuple[Dimension, ...]]) -> list[Dimension]:
+    return sorted({d for g in groupings for d in g}, key=lambda d: d.value)
+
+
 def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimension, ...]]) -> _Grouped:
-    dims = sorted({d for g in groupings for d in g}, key=lambda d: d.value)
+    dims = _dims_of(groupings)
+    if scope.dialect == "sqlite":
+        return _from_facts(groupings, sqlite_facts.submissions(session, _facts_scope(scope), dims))
     late_days = sqlx.days_after(scope.dialect, sqlx.local_day(scope.dialect, R.c.submitted_at),
                                 R.c.performed_on)
     facts = (select(*[_key_expr(scope, d, R.c.submitted_at).label(_key_name(d)) for d in dims],
@@ -456,9 +459,13 @@ def _first_decisions(session: Session, scope: _Scope,
     `decisions` rows: a first rejection sets `rejected_at` (which an appeal never
     changes); a first approval sets `decided_at` and leaves `rejected_at` empty (an
     approved request is never appealed). So the first decision is at ``rejected_at`` if
-    set, else at ``decided_at`` — two range scans of covering indexes, no join.
+    set, else at ``decided_at`` — two range scans of covering indexes, no join. SQLite
+    reads the same definitions from `st2desk.reports.sqlite_facts`.
     """
-    dims = sorted({d for g in groupings for d in g}, key=lambda d: d.value)
+    dims = _dims_of(groupings)
+    if scope.dialect == "sqlite":
+        return _from_facts(groupings,
+                           sqlite_facts.first_decisions(session, _facts_scope(scope), dims))
 
     def branch(when: Any, approved: int, condition: ColumnElement[bool]) -> Select[Any]:
         return (select(*[_key_expr(scope, d, when).label(_key_name(d)) for d in dims],
@@ -484,7 +491,7 @@ def _first_decisions(session: Session, scope: _Scope,
 
 def _appeal_decisions(session: Session, scope: _Scope,
                       groupings: list[tuple[Dimension, ...]]) -> _Grouped:
-    dims = sorted({d for g in groupings for d in g}, key=lambda d: d.value)
+    dims = _dims_of(groupings)
     facts = (select(*[_key_expr(scope, d, D.c.decided_at).label(_key_name(d)) for d in dims],
                     case((D.c.kind == DecisionKind.APPROVE, 1), else_=0).label("granted"))
              .select_from(_with_dimension_joins(D.join(R, R.c.id == D.c.request_id), dims))
@@ -499,7 +506,7 @@ def _appeal_decisions(session: Session, scope: _Scope,
 def _duplicates(session: Session, scope: _Scope,
                 groupings: list[tuple[Dimension, ...]]) -> _Grouped:
     """Duplicate findings created in the range, per grouping and finding code."""
-    dims = sorted({d for g in groupings for d in g}, key=lambda d: d.value)
+    dims = _dims_of(groupings)
     facts = (select(*[_key_expr(scope, d, F.c.created_at).label(_key_name(d)) for d in dims],
                     F.c.code.label("code"), F.c.request_id.label("rid"),
                     case((R.c.status == S.DRAFT, F.c.request_id)).label("draft_rid"))
@@ -830,10 +837,15 @@ PHYSICIAN_COLUMNS = (
 
 def _physicians(session: Session, scope: _Scope) -> tuple[Table, dict[str, tuple[int, int]]]:
     """Physicians whose requests in the range are ≥ OUTLIER_FACTOR × their peers' median."""
-    counts = (select(R.c.physician_id.label("pid"), func.count().label("n"))
-              .where(R.c.submitted_at >= scope.start, R.c.submitted_at < scope.end,
-                     *scope.conditions())
-              .group_by(R.c.physician_id).cte("counts"))
+    if scope.dialect == "sqlite":
+        sql, params = sqlite_facts.physician_counts_sql(_facts_scope(scope))
+        counts = (text(sql).bindparams(**params)
+                  .columns(pid=Integer, n=Integer).cte("counts"))
+    else:
+        counts = (select(R.c.physician_id.label("pid"), func.count().label("n"))
+                  .where(R.c.submitted_at >= scope.start, R.c.submitted_at < scope.end,
+                         *scope.conditions())
+                  .group_by(R.c.physician_id).cte("counts"))
     peers = (select(counts.c.pid, counts.c.n, U.c.kind.label("kind"),
                     func.row_number().over(partition_by=U.c.kind,
                                            order_by=(counts.c.n, counts.c.pid)).label("rn"),
@@ -921,7 +933,8 @@ def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[Any], tuple[i
                     _count_if(R.c.status.in_(_REJECTED_STATES)).label("rejected"),
                     _count_if(R.c.status.in_(PENDING_STATES)).label("pending"))
              # Served by the partial index ix_requests_report_emergency alone.
-             .where(R.c.is_emergency.is_(True), R.c.submitted_at >= scope.start,
+             # A literal (not a bound parameter), so SQLite can match the partial index.
+             .where(R.c.is_emergency.is_(true()), R.c.submitted_at >= scope.start,
                     R.c.submitted_at < scope.end, *scope.conditions())
              .group_by(R.c.specialty_id))
     rows = list(session.execute(query).all())
@@ -1091,6 +1104,16 @@ def _run_jobs(main: Session, helpers: Sequence[Session],
 _PG_REPORT_SETTINGS = ("work_mem = '64MB'", "random_page_cost = 1.1", "jit = off")
 
 
+_SQLITE_REPORT_CACHE = -131072  # KiB: up to 128 MB of pages per report connection
+
+
+def _restore_sqlite_cache(session: Session) -> None:
+    """Back to SQLite's default page cache before the connection returns to the pool."""
+    session.rollback()
+    session.connection().exec_driver_sql("PRAGMA cache_size=-2000")
+    session.rollback()
+
+
 @contextlib.contextmanager
 def report_session(db: Database) -> Iterator[Session]:
     """A read-only session tuned for report queries (one consistent snapshot).
@@ -1103,7 +1126,7 @@ def report_session(db: Database) -> Iterator[Session]:
     try:
         if db.is_sqlite:
             conn = session.connection()  # temp_store=MEMORY is set per connection (st2desk.db)
-            conn.exec_driver_sql("PRAGMA cache_size=-131072")
+            conn.exec_driver_sql(f"PRAGMA cache_size={_SQLITE_REPORT_CACHE}")
         else:
             conn = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
@@ -1113,44 +1136,56 @@ def report_session(db: Database) -> Iterator[Session]:
     finally:
         try:
             if db.is_sqlite:
-                session.rollback()
-                conn = session.connection()
-                conn.exec_driver_sql("PRAGMA cache_size=-2000")
-                session.rollback()
+                _restore_sqlite_cache(session)
         finally:
             session.close()
 
 
 @contextlib.contextmanager
 def _helper_sessions(db: Database, main: Session, count: int) -> Iterator[list[Session]]:
-    """`count` more read sessions on exactly the main session's snapshot (PostgreSQL:
-    ``pg_export_snapshot`` / ``SET TRANSACTION SNAPSHOT``). SQLite gets none: separate
-    connections could not be pinned to one snapshot."""
-    if count <= 0 or db.is_sqlite:
+    """`count` more read sessions on exactly the main session's snapshot."""
+    if count <= 0:
         yield []
         return
-    # The sessions themselves are the parallelism: no extra workers per query on top.
-    main.connection().exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
-    snapshot = main.connection().exec_driver_sql("SELECT pg_export_snapshot()").scalar()
     helpers: list[Session] = []
     try:
-        for _ in range(count):
-            s = db.session()
-            helpers.append(s)
-            conn = s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-            for setting in (*_PG_REPORT_SETTINGS, "max_parallel_workers_per_gather = 0"):
-                conn.exec_driver_sql(f"SET LOCAL {setting}")
+        if db.is_sqlite:
+            # Readers of a WAL database see the last commit before their first read. While
+            # this write transaction holds the lock no commit can land, so sessions that
+            # first read now all see the same database. Writers wait a few milliseconds.
+            with db.transaction():
+                for s in (main, *[db.session() for _ in range(count)]):
+                    if s is not main:
+                        helpers.append(s)
+                        s.connection().exec_driver_sql(f"PRAGMA cache_size={_SQLITE_REPORT_CACHE}")
+                    s.connection().exec_driver_sql("SELECT count(*) FROM sqlite_master")
+        else:
+            # ``pg_export_snapshot`` / ``SET TRANSACTION SNAPSHOT``. The sessions themselves
+            # are the parallelism: no extra workers per query on top.
+            main.connection().exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+            snapshot = main.connection().exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+            for _ in range(count):
+                s = db.session()
+                helpers.append(s)
+                conn = s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                for setting in (*_PG_REPORT_SETTINGS, "max_parallel_workers_per_gather = 0"):
+                    conn.exec_driver_sql(f"SET LOCAL {setting}")
         yield helpers
     finally:
         for s in helpers:
-            s.close()
+            try:
+                if db.is_sqlite:
+                    _restore_sqlite_cache(s)
+            finally:
+                s.close()
 
 
 def default_parallelism(db: Database) -> int:
-    """Connections a report uses: two on PostgreSQL (when the machine has two cores)."""
-    return 1 if db.is_sqlite else max(1, min(2, os.cpu_count() or 1))
+    """Connections a report uses: two when the machine has two cores (the database driver
+    releases the GIL while a query runs)."""
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def generate(db: Database, actor: Actor | None, flt: ReportFilter,

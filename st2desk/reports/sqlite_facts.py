@@ -1,0 +1,279 @@
+"""SQLite's report facts: one narrow row per submitted request, kept by triggers.
+
+Why: SQLite has no hash aggregation and no percentile aggregate, so every ``GROUP BY``
+and every median over the raw `requests` sorts the year's rows again (about 0.3 s per
+grouping at the reference scale of DESIGN §6). `report_facts` holds what the reports
+need as small integers — Mexico days as proleptic ordinals (`date.toordinal`), 0/1
+flags, working seconds to the first decision — and one covering index per breakdown, in
+the order that breakdown groups and ranks by. A report then reads indexes in order:
+
+- counts and sums by day (rolled up into weeks, months and the total by the caller) or
+  by the breakdown's key: one ordered index scan, no sort;
+- the nearest-rank median and 90th percentile of each group: ``ORDER BY secs LIMIT 1
+  OFFSET k − 1`` on the group's index, a walk of the group's entries, no sort.
+
+The facts are a pure function of the request row (and of its unit's delegation and its
+service's category); triggers on `requests`, `units` and `services` keep them so, in the
+same transaction as the change, whatever code path writes — services, paper capture,
+sync imports or a bulk load. PostgreSQL does not need them (GROUPING SETS and
+``percentile_disc``) and does not have them. The migration that creates them fills them
+from the existing requests.
+
+The working time matches `st2desk.services.reports._decision_time_seconds`: the service
+level (SLA) of each priority is written into the view; a migration that changes
+`workflow.SERVICE_LEVEL` must call `create` again (it replaces the view and refills).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from st2desk.reports.model import MEXICO_OFFSET_HOURS, Dimension
+
+# One index per way of reading. The filter columns ride along in each so a filtered
+# report never leaves the index. The name is the key a breakdown groups and ranks by.
+_FILTERS = "specialty_id, unit_id, delegation_id, category"
+INDEXES = {
+    "sub": f"sub_day, pr, emergency, em_late, physician_id, {_FILTERS}",
+    "dec": f"dec_day, pr, approved, late, secs, {_FILTERS}",
+    "total": f"pr, secs, dec_day, {_FILTERS}",
+    "week": f"dec_week, pr, secs, dec_day, {_FILTERS}",
+    "month": f"dec_month, pr, secs, dec_day, {_FILTERS}",
+    "physician": f"physician_id, sub_day, {_FILTERS}",
+    **{dim: f"{col}, pr, secs, dec_day, approved, late, sub_day, emergency, em_late, {_FILTERS}"
+       for dim, col in (("specialty", "specialty_id"), ("unit", "unit_id"),
+                        ("delegation", "delegation_id"), ("category", "category"))},
+}
+_PARTIAL = {"dec", "total", "week", "month"}  # only requests with a first decision
+KEY_COLUMN = {Dimension.SPECIALTY: "specialty_id", Dimension.UNIT: "unit_id",
+              Dimension.DELEGATION: "delegation_id", Dimension.CATEGORY: "category",
+              Dimension.WEEK: "dec_week", Dimension.MONTH: "dec_month"}
+
+_ORDINAL = "1721424.5"  # julianday('0001-01-01') − 1: julianday(day) − this = day's ordinal
+_SHIFT = f"'-{MEXICO_OFFSET_HOURS} hours'"
+_TRIGGERED_COLUMNS = ("submitted_at", "decided_at", "rejected_at", "due_at", "priority",
+                      "specialty_id", "requesting_unit_id", "service_id", "physician_id",
+                      "is_emergency", "performed_on")
+
+
+def _day(expr: str, *modifiers: str) -> str:
+    mods = "".join(f", '{m}'" for m in modifiers)
+    return f"CAST(julianday(date({expr}, {_SHIFT}{mods})) - {_ORDINAL} AS INTEGER)"
+
+
+def _view_sql(sla_urgent: int, sla_ordinary: int) -> str:
+    sla = f"CASE WHEN priority = 'urgent' THEN {sla_urgent} ELSE {sla_ordinary} END"
+    return f"""
+CREATE VIEW report_facts_source AS
+SELECT id AS request_id, physician_id, specialty_id, unit_id, delegation_id, category,
+       (priority = 'urgent') AS pr,
+       (is_emergency = 1) AS emergency,
+       (is_emergency = 1 AND performed_on IS NOT NULL
+        AND julianday(date(submitted_at, {_SHIFT})) - julianday(performed_on) > 3) AS em_late,
+       {_day("submitted_at")} AS sub_day,
+       {_day("first_at")} AS dec_day,
+       {_day("first_at", "-6 days", "weekday 1")} AS dec_week,
+       {_day("first_at", "start of month")} AS dec_month,
+       CASE WHEN first_at IS NOT NULL THEN rejected_at IS NULL END AS approved,
+       CASE WHEN first_at IS NOT NULL THEN due_at IS NOT NULL AND first_at > due_at END AS late,
+       CAST(CASE WHEN first_at IS NULL THEN NULL
+                 WHEN due_at IS NULL
+                 THEN round((julianday(first_at) - julianday(submitted_at)) * 86400.0)
+                 ELSE round((julianday(first_at) - julianday(due_at)) * 86400.0) + {sla}
+            END AS INTEGER) AS secs
+FROM (SELECT r.id, r.physician_id, r.specialty_id, r.requesting_unit_id AS unit_id,
+             u.delegation_id, s.category, r.priority, r.is_emergency, r.performed_on,
+             r.submitted_at, r.due_at, r.rejected_at,
+             -- the first decision: a rejection (kept through an appeal) or an approval
+             coalesce(r.rejected_at, r.decided_at) AS first_at
+      FROM requests r JOIN units u ON u.id = r.requesting_unit_id
+      LEFT JOIN services s ON s.id = r.service_id
+      WHERE r.submitted_at IS NOT NULL)
+"""
+
+
+def _ddl(sla_urgent: int, sla_ordinary: int) -> list[str]:
+    refresh = ("DELETE FROM report_facts WHERE request_id = {row}.id; "
+               "INSERT INTO report_facts SELECT * FROM report_facts_source "
+               "WHERE request_id = {row}.id;")
+    stmts = [
+        "DROP VIEW IF EXISTS report_facts_source",
+        _view_sql(sla_urgent, sla_ordinary),
+        """CREATE TABLE IF NOT EXISTS report_facts (
+            request_id INTEGER PRIMARY KEY REFERENCES requests (id) ON DELETE CASCADE,
+            physician_id INTEGER, specialty_id INTEGER, unit_id INTEGER, delegation_id INTEGER,
+            category VARCHAR(24), pr INTEGER, emergency INTEGER, em_late INTEGER,
+            sub_day INTEGER, dec_day INTEGER, dec_week INTEGER, dec_month INTEGER,
+            approved INTEGER, late INTEGER, secs INTEGER)""",
+    ]
+    for name, columns in INDEXES.items():
+        where = " WHERE dec_day IS NOT NULL" if name in _PARTIAL else ""
+        stmts.append(f"CREATE INDEX IF NOT EXISTS ix_report_facts_{name} "
+                     f"ON report_facts ({columns}){where}")
+    stmts += [
+        "DROP TRIGGER IF EXISTS tr_report_facts_insert",
+        "DROP TRIGGER IF EXISTS tr_report_facts_update",
+        "DROP TRIGGER IF EXISTS tr_report_facts_unit",
+        "DROP TRIGGER IF EXISTS tr_report_facts_service",
+        "CREATE TRIGGER tr_report_facts_insert AFTER INSERT ON requests "
+        "WHEN NEW.submitted_at IS NOT NULL BEGIN "
+        "INSERT INTO report_facts SELECT * FROM report_facts_source WHERE request_id = NEW.id; END",
+        f"CREATE TRIGGER tr_report_facts_update AFTER UPDATE OF {', '.join(_TRIGGERED_COLUMNS)} "
+        f"ON requests BEGIN {refresh.format(row='NEW')} END",
+        "CREATE TRIGGER tr_report_facts_unit AFTER UPDATE OF delegation_id ON units BEGIN "
+        "UPDATE report_facts SET delegation_id = NEW.delegation_id WHERE unit_id = NEW.id; END",
+        "CREATE TRIGGER tr_report_facts_service AFTER UPDATE OF category ON services BEGIN "
+        "UPDATE report_facts SET category = NEW.category WHERE request_id IN "
+        "(SELECT id FROM requests WHERE service_id = NEW.id); END",
+        # Fill from what is there (a new database: nothing).
+        "DELETE FROM report_facts",
+        "INSERT INTO report_facts SELECT * FROM report_facts_source",
+    ]
+    return stmts
+
+
+def create(connection: Connection, sla_urgent: int, sla_ordinary: int) -> None:
+    """Create (or replace) the view, table, indexes and triggers, and fill the table."""
+    for stmt in _ddl(sla_urgent, sla_ordinary):
+        connection.exec_driver_sql(stmt)
+
+
+def drop(connection: Connection) -> None:
+    for stmt in ("DROP TRIGGER IF EXISTS tr_report_facts_insert",
+                 "DROP TRIGGER IF EXISTS tr_report_facts_update",
+                 "DROP TRIGGER IF EXISTS tr_report_facts_unit",
+                 "DROP TRIGGER IF EXISTS tr_report_facts_service",
+                 "DROP TABLE IF EXISTS report_facts",
+                 "DROP VIEW IF EXISTS report_facts_source"):
+        connection.exec_driver_sql(stmt)
+
+
+# --------------------------------------------------------------------------- queries
+# Plain SQL: each names the index it reads (INDEXED BY), which SQLAlchemy cannot render.
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The days (inclusive ordinals) and filters of a report, on the facts."""
+
+    day_from: int
+    day_to: int
+    delegation_id: int | None = None
+    unit_id: int | None = None
+    specialty_id: int | None = None
+    category: str | None = None
+
+    def where(self, day: str) -> tuple[str, dict[str, Any]]:
+        """``WHERE`` text on the day column `day` and the filters, with its parameters."""
+        conds = [f"{day} BETWEEN :day_from AND :day_to"]
+        params: dict[str, Any] = {"day_from": self.day_from, "day_to": self.day_to}
+        for column in ("delegation_id", "unit_id", "specialty_id", "category"):
+            value = getattr(self, column)
+            if value is not None:
+                conds.append(f"{column} = :{column}")
+                params[column] = value
+        return " AND ".join(conds), params
+
+
+def _period_key(dim: Dimension, day: int) -> date:
+    d = date.fromordinal(day)
+    if dim is Dimension.WEEK:
+        return date.fromordinal(day - d.weekday())
+    return d.replace(day=1)
+
+
+Groups = dict[tuple[Dimension, ...], dict[tuple[Any, ...], dict[str, Any]]]
+
+
+def _add(slot: dict[str, Any], values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        slot[name] = slot.get(name, 0) + (value or 0)
+
+
+def _by_day_and_key(session: Session, scope: Scope, dims: Sequence[Dimension], day: str,
+                    day_index: str, split_by_pr: bool, aggregates: dict[str, str]) -> Groups:
+    """Sums per grouping: periods and the total rolled up from per-day rows (the day
+    index, in order), every other dimension from its own index (in order)."""
+    out: Groups = {(): {}, **{(d,): {} for d in dims}}
+    pr = ", pr" if split_by_pr else ""
+    aggs = ", ".join(f"{expr} AS {name}" for name, expr in aggregates.items())
+    where, params = scope.where(day)
+    periods = [d for d in dims if d.is_period]
+    rows = session.execute(text(
+        f"SELECT {day} AS k{pr}, {aggs} FROM report_facts INDEXED BY ix_report_facts_{day_index} "
+        f"WHERE {where} GROUP BY {day}{pr}"), params)
+    for row in rows:
+        m = row._mapping
+        tail = (m["pr"],) if split_by_pr else ()
+        values = {name: m[name] for name in aggregates}
+        _add(out[()].setdefault(tail, {}), values)
+        for d in periods:
+            _add(out[(d,)].setdefault((_period_key(d, m["k"]),) + tail, {}), values)
+    for d in dims:
+        if d.is_period:
+            continue
+        key = KEY_COLUMN[d]
+        rows = session.execute(text(
+            f"SELECT {key} AS k{pr}, {aggs} FROM report_facts INDEXED BY ix_report_facts_{d.value} "
+            f"WHERE {where} GROUP BY {key}{pr}"), params)
+        for row in rows:
+            m = row._mapping
+            tail = (m["pr"],) if split_by_pr else ()
+            out[(d,)][(m["k"],) + tail] = {name: m[name] for name in aggregates}
+    return out
+
+
+def submissions(session: Session, scope: Scope, dims: Sequence[Dimension]) -> Groups:
+    """Requests submitted in the range: requests, urgent, emergencies, emergencies_late."""
+    return _by_day_and_key(session, scope, dims, "sub_day", "sub", False, {
+        "requests": "count(*)", "urgent": "sum(pr)", "emergencies": "sum(emergency)",
+        "emergencies_late": "sum(em_late)"})
+
+
+def first_decisions(session: Session, scope: Scope, dims: Sequence[Dimension]) -> Groups:
+    """First decisions in the range, per grouping and priority (1 urgent, 0 ordinary):
+    n, approved, late, mean, and the nearest-rank p50 and p90 of the working seconds."""
+    out = _by_day_and_key(session, scope, dims, "dec_day", "dec", True, {
+        "n": "count(*)", "approved": "sum(approved)", "late": "sum(late)", "secs": "sum(secs)"})
+    where, params = scope.where("dec_day")
+    for grouping, groups in out.items():
+        if grouping:
+            dim = grouping[0]
+            index, key = dim.value, f"{KEY_COLUMN[dim]} = :key AND "
+        else:
+            dim, index, key = None, "total", ""
+        # The group's entries in order of working time; the k-th is its nearest-rank value.
+        ranked = text(f"SELECT secs FROM report_facts INDEXED BY ix_report_facts_{index} "
+                      f"WHERE {key}pr = :pr AND {where} ORDER BY secs LIMIT 1 OFFSET :skip")
+        for group_key, slot in groups.items():
+            n = int(slot["n"] or 0)
+            slot["mean"] = slot.pop("secs") / n if n else None
+            if not n:
+                continue
+            bind = dict(params, pr=group_key[-1])
+            if dim is not None:
+                bind["key"] = group_key[0].toordinal() if dim.is_period else group_key[0]
+            slot["p50"] = session.execute(ranked, dict(bind, skip=(n + 1) // 2 - 1)).scalar()
+            slot["p90"] = session.execute(ranked, dict(bind, skip=(n * 9 + 9) // 10 - 1)).scalar()
+    return out
+
+
+def physician_counts_sql(scope: Scope) -> tuple[str, dict[str, Any]]:
+    """(SQL, parameters) of (pid, n): requests submitted in the range per physician, read
+    in the order of the physician index (no sort)."""
+    where, params = scope.where("sub_day")
+    return (f"SELECT physician_id AS pid, count(*) AS n FROM report_facts "
+            f"INDEXED BY ix_report_facts_physician WHERE {where} GROUP BY physician_id"), params
+
+
+def is_own(name: str | None) -> bool:
+    """The schema objects of this module, which `st2desk.models` does not describe."""
+    return bool(name) and str(name).startswith(("report_facts", "ix_report_facts",
+                                                "tr_report_facts"))

@@ -1,0 +1,120 @@
+"""SQLite's report facts (st2desk.reports.sqlite_facts): always equal to what the requests
+say, whatever writes them, and read in index order so a year's report never sorts.
+
+The figures themselves are checked against known answers in test_reports.py.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select, text
+
+from st2desk import clock
+from st2desk.db import Database
+from st2desk.models import Priority, Service, ServiceCategory, Unit
+from st2desk.reports.model import MEXICO, ReportFilter
+from st2desk.services import decisions, reports, requests
+from tests import flows
+from tests.cast import Cast
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_only(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("report_facts exist only on SQLite; PostgreSQL aggregates the requests")
+
+
+def _differences(db: Database) -> tuple[list, list, int]:
+    with db.session() as s:
+        missing = s.execute(text("SELECT * FROM report_facts_source EXCEPT "
+                                 "SELECT * FROM report_facts")).all()
+        stale = s.execute(text("SELECT * FROM report_facts EXCEPT "
+                               "SELECT * FROM report_facts_source")).all()
+        submitted = s.execute(text(
+            "SELECT count(*) FROM requests WHERE submitted_at IS NOT NULL")).scalar_one()
+        facts = s.execute(text("SELECT count(*) FROM report_facts")).scalar_one()
+    assert facts == submitted
+    return missing, stale, facts
+
+
+def test_facts_follow_every_change_to_a_request(db: Database, cast: Cast) -> None:
+    t0 = clock.now()
+    draft = flows.draft(db, cast)
+    with clock.frozen_at(t0):
+        paused = flows.in_review(db, cast, patient_id=cast.patient_female_id)
+    with clock.frozen_at(t0 + timedelta(hours=3)), db.transaction() as s:
+        decisions.ask_information(s, cast.specialist, paused, "¿Tiene estudios previos?")
+    with clock.frozen_at(t0 + timedelta(hours=30)), db.transaction() as s:
+        requests.answer_information(s, cast.physician, paused, "Sí, se anexan al expediente.")
+    with clock.frozen_at(t0 + timedelta(hours=31)), db.transaction() as s:
+        decisions.approve(s, cast.specialist, paused)
+    rejected = flows.rejected(db, cast)
+    with db.transaction() as s:
+        decisions.file_appeal(s, cast.physician, rejected, "Se agregan hallazgos que lo justifican.")
+    with db.transaction() as s:
+        decisions.decide_appeal(s, cast.appeals, rejected, grant=True,
+                                text="Procede: la evolución justifica el estudio.")
+    flows.emergency(db, cast, clock.today() - timedelta(days=1))
+    second_rejection = flows.rejected(db, cast, patient_id=cast.patient_child_id,
+                                      priority=Priority.URGENT)
+    with db.transaction() as s:
+        revised = requests.revise(s, cast.physician, second_rejection).id
+    with db.transaction() as s:
+        requests.submit(s, cast.physician, revised)
+    assert _differences(db)[:2] == ([], [])
+
+    with db.session() as s:
+        row = s.execute(text("SELECT approved, late, secs, sub_day, dec_day FROM report_facts "
+                             "WHERE request_id = :id"), {"id": paused}).one()
+        unsubmitted = s.execute(text("SELECT count(*) FROM report_facts WHERE request_id = :id"),
+                                {"id": draft}).scalar_one()
+    # Asked after 3 h, answered 27 h later, approved 1 h after that: 4 working hours.
+    assert (row.approved, row.late, row.secs) == (1, 0, 4 * 3600)
+    assert row.sub_day == t0.astimezone(MEXICO).date().toordinal()
+    assert row.dec_day == (t0 + timedelta(hours=31)).astimezone(MEXICO).date().toordinal()
+    assert unsubmitted == 0
+
+    # Reference data that moves a unit to another delegation, or a service to another
+    # category, moves its requests' facts with it.
+    with db.transaction() as s:
+        unit = s.get(Unit, cast.requesting_unit_id)
+        other = s.scalar(select(Unit.delegation_id).where(Unit.delegation_id != unit.delegation_id))
+        unit.delegation_id = other
+        service = s.get(Service, cast.service_id)
+        service.category = next(c for c in ServiceCategory if c != service.category)
+    missing, stale, facts = _differences(db)
+    assert (missing, stale) == ([], [])
+    assert facts == 4  # paused, appealed, second rejection, its revision (not the draft or
+    #                    the emergency recorded but not filed)
+
+
+def test_a_years_report_reads_the_facts_in_index_order(db: Database, cast: Cast) -> None:
+    """No statement of a report over the facts sorts (no temporary B-tree): the design
+    that keeps a year at the reference scale under a second (bench/bench_reports.py)."""
+    flows.authorized(db, cast)
+    flows.rejected(db, cast, patient_id=cast.patient_female_id)
+    statements: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if "report_facts" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        today = clock.today()
+        flt = ReportFilter(today - timedelta(days=364), today)
+        for by in ("week,month,category,specialty,delegation,unit", "specialty"):
+            reports.generate(db, None, flt, by)
+        reports.generate(db, None, ReportFilter(flt.date_from, flt.date_to, delegation="09"),
+                         "month,specialty")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert len(statements) > 10
+    with db.engine.connect() as conn:
+        for statement, parameters in statements:
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            details = " | ".join(str(row[-1]) for row in plan)
+            assert "TEMP B-TREE" not in details or "counts" in statement, (statement, details)
+            assert "USING COVERING INDEX ix_report_facts_" in details, (statement, details)
