@@ -243,25 +243,31 @@ def first_decisions(session: Session, scope: Scope, dims: Sequence[Dimension]) -
     out = _by_day_and_key(session, scope, dims, "dec_day", "dec", True, {
         "n": "count(*)", "approved": "sum(approved)", "late": "sum(late)", "secs": "sum(secs)"})
     where, params = scope.where("dec_day")
-    for grouping, groups in out.items():
-        if grouping:
-            dim = grouping[0]
-            index, key = dim.value, f"{KEY_COLUMN[dim]} = :key AND "
-        else:
-            dim, index, key = None, "total", ""
-        # The group's entries in order of working time; the k-th is its nearest-rank value.
-        ranked = text(f"SELECT secs FROM report_facts INDEXED BY ix_report_facts_{index} "
+    # Thousands of tiny statements for a unit breakdown: on the driver's own cursor, which
+    # costs a tenth of a SQLAlchemy execution each.
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for grouping, groups in out.items():
+            if grouping:
+                dim = grouping[0]
+                index, key = dim.value, f"{KEY_COLUMN[dim]} = :key AND "
+            else:
+                dim, index, key = None, "total", ""
+            # The group's entries in order of working time; the k-th is its nearest-rank value.
+            ranked = (f"SELECT secs FROM report_facts INDEXED BY ix_report_facts_{index} "
                       f"WHERE {key}pr = :pr AND {where} ORDER BY secs LIMIT 1 OFFSET :skip")
-        for group_key, slot in groups.items():
-            n = int(slot["n"] or 0)
-            slot["mean"] = slot.pop("secs") / n if n else None
-            if not n:
-                continue
-            bind = dict(params, pr=group_key[-1])
-            if dim is not None:
-                bind["key"] = group_key[0].toordinal() if dim.is_period else group_key[0]
-            slot["p50"] = session.execute(ranked, dict(bind, skip=(n + 1) // 2 - 1)).scalar()
-            slot["p90"] = session.execute(ranked, dict(bind, skip=(n * 9 + 9) // 10 - 1)).scalar()
+            for group_key, slot in groups.items():
+                n = int(slot["n"] or 0)
+                slot["mean"] = slot.pop("secs") / n if n else None
+                if not n:
+                    continue
+                bind = dict(params, pr=group_key[-1])
+                if dim is not None:
+                    bind["key"] = group_key[0].toordinal() if dim.is_period else group_key[0]
+                for name, rank in (("p50", (n + 1) // 2), ("p90", (n * 9 + 9) // 10)):
+                    slot[name] = cursor.execute(ranked, dict(bind, skip=rank - 1)).fetchone()[0]
+    finally:
+        cursor.close()
     return out
 
 
