@@ -189,7 +189,8 @@ def _period_key(dim: Dimension, day: int) -> date:
     return d.replace(day=1)
 
 
-Groups = dict[tuple[Dimension, ...], dict[tuple[Any, ...], dict[str, Any]]]
+Grouping = tuple[Dimension, ...]  # () is the total; otherwise one dimension
+Groups = dict[Grouping, dict[tuple[Any, ...], dict[str, Any]]]
 
 
 def _add(slot: dict[str, Any], values: dict[str, Any]) -> None:
@@ -197,50 +198,51 @@ def _add(slot: dict[str, Any], values: dict[str, Any]) -> None:
         slot[name] = slot.get(name, 0) + (value or 0)
 
 
-def _by_day_and_key(session: Session, scope: Scope, dims: Sequence[Dimension], day: str,
+def _by_day_and_key(session: Session, scope: Scope, groupings: Sequence[Grouping], day: str,
                     day_index: str, split_by_pr: bool, aggregates: dict[str, str]) -> Groups:
     """Sums per grouping: periods and the total rolled up from per-day rows (the day
     index, in order), every other dimension from its own index (in order)."""
-    out: Groups = {(): {}, **{(d,): {} for d in dims}}
+    out: Groups = {g: {} for g in groupings}
     pr = ", pr" if split_by_pr else ""
     aggs = ", ".join(f"{expr} AS {name}" for name, expr in aggregates.items())
     where, params = scope.where(day)
-    periods = [d for d in dims if d.is_period]
-    rows = session.execute(text(
-        f"SELECT {day} AS k{pr}, {aggs} FROM report_facts INDEXED BY ix_report_facts_{day_index} "
-        f"WHERE {where} GROUP BY {day}{pr}"), params)
-    for row in rows:
-        m = row._mapping
-        tail = (m["pr"],) if split_by_pr else ()
-        values = {name: m[name] for name in aggregates}
-        _add(out[()].setdefault(tail, {}), values)
-        for d in periods:
-            _add(out[(d,)].setdefault((_period_key(d, m["k"]),) + tail, {}), values)
-    for d in dims:
-        if d.is_period:
-            continue
-        key = KEY_COLUMN[d]
+    by_day = [g for g in groupings if not g or g[0].is_period]
+    if by_day:
         rows = session.execute(text(
-            f"SELECT {key} AS k{pr}, {aggs} FROM report_facts INDEXED BY ix_report_facts_{d.value} "
-            f"WHERE {where} GROUP BY {key}{pr}"), params)
+            f"SELECT {day} AS k{pr}, {aggs} FROM report_facts "
+            f"INDEXED BY ix_report_facts_{day_index} WHERE {where} GROUP BY {day}{pr}"), params)
         for row in rows:
             m = row._mapping
             tail = (m["pr"],) if split_by_pr else ()
-            out[(d,)][(m["k"],) + tail] = {name: m[name] for name in aggregates}
+            values = {name: m[name] for name in aggregates}
+            for g in by_day:
+                key = (_period_key(g[0], m["k"]),) + tail if g else tail
+                _add(out[g].setdefault(key, {}), values)
+    for g in groupings:
+        if not g or g[0].is_period:
+            continue
+        key = KEY_COLUMN[g[0]]
+        rows = session.execute(text(
+            f"SELECT {key} AS k{pr}, {aggs} FROM report_facts "
+            f"INDEXED BY ix_report_facts_{g[0].value} WHERE {where} GROUP BY {key}{pr}"), params)
+        for row in rows:
+            m = row._mapping
+            tail = (m["pr"],) if split_by_pr else ()
+            out[g][(m["k"],) + tail] = {name: m[name] for name in aggregates}
     return out
 
 
-def submissions(session: Session, scope: Scope, dims: Sequence[Dimension]) -> Groups:
+def submissions(session: Session, scope: Scope, groupings: Sequence[Grouping]) -> Groups:
     """Requests submitted in the range: requests, urgent, emergencies, emergencies_late."""
-    return _by_day_and_key(session, scope, dims, "sub_day", "sub", False, {
+    return _by_day_and_key(session, scope, groupings, "sub_day", "sub", False, {
         "requests": "count(*)", "urgent": "sum(pr)", "emergencies": "sum(emergency)",
         "emergencies_late": "sum(em_late)"})
 
 
-def first_decisions(session: Session, scope: Scope, dims: Sequence[Dimension]) -> Groups:
+def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping]) -> Groups:
     """First decisions in the range, per grouping and priority (1 urgent, 0 ordinary):
     n, approved, late, mean, and the nearest-rank p50 and p90 of the working seconds."""
-    out = _by_day_and_key(session, scope, dims, "dec_day", "dec", True, {
+    out = _by_day_and_key(session, scope, groupings, "dec_day", "dec", True, {
         "n": "count(*)", "approved": "sum(approved)", "late": "sum(late)", "secs": "sum(secs)"})
     where, params = scope.where("dec_day")
     # Thousands of tiny statements for a unit breakdown: on the driver's own cursor, which

@@ -418,7 +418,8 @@ def _dims_of(groupings: list[tuple[Dimension, ...]]) -> list[Dimension]:
 def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimension, ...]]) -> _Grouped:
     dims = _dims_of(groupings)
     if scope.dialect == "sqlite":
-        return _from_facts(groupings, sqlite_facts.submissions(session, _facts_scope(scope), dims))
+        return _from_facts(groupings,
+                           sqlite_facts.submissions(session, _facts_scope(scope), groupings))
     late_days = sqlx.days_after(scope.dialect, sqlx.local_day(scope.dialect, R.c.submitted_at),
                                 R.c.performed_on)
     facts = (select(*[_key_expr(scope, d, R.c.submitted_at).label(_key_name(d)) for d in dims],
@@ -465,7 +466,7 @@ def _first_decisions(session: Session, scope: _Scope,
     dims = _dims_of(groupings)
     if scope.dialect == "sqlite":
         return _from_facts(groupings,
-                           sqlite_facts.first_decisions(session, _facts_scope(scope), dims))
+                           sqlite_facts.first_decisions(session, _facts_scope(scope), groupings))
 
     def branch(when: Any, approved: int, condition: ColumnElement[bool]) -> Select[Any]:
         return (select(*[_key_expr(scope, d, when).label(_key_name(d)) for d in dims],
@@ -1018,9 +1019,16 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     scope = _resolve(session, flt, as_of)
     groupings: list[tuple[Dimension, ...]] = [()] + [(d,) for d in dims]
     # Independent queries, the slowest first; on more than one connection when given.
+    # SQLite reads each breakdown from its own index: one job per breakdown, so they
+    # spread over the connections. (PostgreSQL does all groupings in one statement.)
+    parts = [groupings] if scope.dialect != "sqlite" else (
+        [[g for g in groupings if not g or g[0].is_period]]
+        + [[g] for g in groupings if g and not g[0].is_period])
     results = _run_jobs(session, helpers, {
-        "first": lambda s: _first_decisions(s, scope, groupings),
-        "sub": lambda s: _submissions(s, scope, groupings),
+        **{f"first{i}": (lambda s, part=part: _first_decisions(s, scope, part))
+           for i, part in enumerate(parts)},
+        **{f"sub{i}": (lambda s, part=part: _submissions(s, scope, part))
+           for i, part in enumerate(parts)},
         "appeals": lambda s: _appeal_decisions(s, scope, groupings),
         "physicians": lambda s: _physicians(s, scope),
         "dups": lambda s: _duplicates(s, scope, groupings),
@@ -1028,7 +1036,11 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
         "backlog": lambda s: _backlog_rows(s, scope),
         "overdue": lambda s: _overdue_rows(s, scope),
     })
-    sub, first, appeals = (results[k] for k in ("sub", "first", "appeals"))
+    appeals = results["appeals"]
+    first, sub = _Grouped(groupings, {}), _Grouped(groupings, {})
+    for i in range(len(parts)):
+        first.values.update(results[f"first{i}"].values)
+        sub.values.update(results[f"sub{i}"].values)
     dups = _without_code(results["dups"])
 
     labels = _Labels(session)
