@@ -26,7 +26,7 @@ level (SLA) of each priority is written into the view; a migration that changes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -206,29 +206,26 @@ def _by_day_and_key(session: Session, scope: Scope, groupings: Sequence[Grouping
     pr = ", pr" if split_by_pr else ""
     aggs = ", ".join(f"{expr} AS {name}" for name, expr in aggregates.items())
     where, params = scope.where(day)
+
+    def rows(column: str, index: str) -> Iterator[tuple[Any, tuple[Any, ...], dict[str, Any]]]:
+        """(key, (pr,) or (), sums) per value of `column`, read in `index` order."""
+        for row in session.execute(text(
+                f"SELECT {column} AS k{pr}, {aggs} FROM report_facts "
+                f"INDEXED BY ix_report_facts_{index} WHERE {where} GROUP BY {column}{pr}"), params):
+            m = row._mapping
+            yield (m["k"], (m["pr"],) if split_by_pr else (),
+                   {name: m[name] for name in aggregates})
+
     by_day = [g for g in groupings if not g or g[0].is_period]
     if by_day:
-        rows = session.execute(text(
-            f"SELECT {day} AS k{pr}, {aggs} FROM report_facts "
-            f"INDEXED BY ix_report_facts_{day_index} WHERE {where} GROUP BY {day}{pr}"), params)
-        for row in rows:
-            m = row._mapping
-            tail = (m["pr"],) if split_by_pr else ()
-            values = {name: m[name] for name in aggregates}
+        for day_value, tail, values in rows(day, day_index):
             for g in by_day:
-                key = (_period_key(g[0], m["k"]),) + tail if g else tail
+                key = (_period_key(g[0], day_value),) + tail if g else tail
                 _add(out[g].setdefault(key, {}), values)
     for g in groupings:
-        if not g or g[0].is_period:
-            continue
-        key = KEY_COLUMN[g[0]]
-        rows = session.execute(text(
-            f"SELECT {key} AS k{pr}, {aggs} FROM report_facts "
-            f"INDEXED BY ix_report_facts_{g[0].value} WHERE {where} GROUP BY {key}{pr}"), params)
-        for row in rows:
-            m = row._mapping
-            tail = (m["pr"],) if split_by_pr else ()
-            out[g][(m["k"],) + tail] = {name: m[name] for name in aggregates}
+        if g and not g[0].is_period:
+            for value, tail, values in rows(KEY_COLUMN[g[0]], g[0].value):
+                out[g][(value,) + tail] = values
     return out
 
 
