@@ -47,6 +47,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -1025,9 +1026,9 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
         [[g for g in groupings if not g or g[0].is_period]]
         + [[g] for g in groupings if g and not g[0].is_period])
     results = _run_jobs(session, helpers, {
-        **{f"first{i}": (lambda s, part=part: _first_decisions(s, scope, part))
+        **{f"first{i}": partial(_first_decisions, scope=scope, groupings=part)
            for i, part in enumerate(parts)},
-        **{f"sub{i}": (lambda s, part=part: _submissions(s, scope, part))
+        **{f"sub{i}": partial(_submissions, scope=scope, groupings=part)
            for i, part in enumerate(parts)},
         "appeals": lambda s: _appeal_decisions(s, scope, groupings),
         "physicians": lambda s: _physicians(s, scope),
