@@ -131,6 +131,11 @@ class Origin(enum.StrEnum):
     SYNC = "sync"
 
 
+# Filed on a form (handwritten or fillable PDF): `requested_on` is the date written on it,
+# which is when it was filed, however late it was captured.
+PAPER_ORIGINS = frozenset({Origin.PAPER, Origin.PDF})
+
+
 class Severity(enum.StrEnum):
     BLOCK = "block"
     WARN = "warn"
@@ -308,7 +313,7 @@ class Request(Base):
         # partial, see below the class).
         Index("ix_requests_report_submitted", "submitted_at", "specialty_id",
               "requesting_unit_id", "service_id", "physician_id", "priority", "is_emergency",
-              "performed_on"),
+              "performed_on", "origin", "requested_on"),
         Index("ix_requests_report_decided", "decided_at", "rejected_at", "specialty_id",
               "requesting_unit_id", "service_id", "priority", "due_at", "submitted_at"),
     )
@@ -373,6 +378,7 @@ Index("ix_requests_report_rejected", Request.rejected_at, Request.specialty_id,
 # Reports: emergencies filed, by date (partial: ~2 % of requests; carries the status).
 Index("ix_requests_report_emergency", Request.submitted_at, Request.specialty_id,
       Request.requesting_unit_id, Request.service_id, Request.status, Request.performed_on,
+      Request.origin, Request.requested_on,
       sqlite_where=Request.is_emergency.is_(True), postgresql_where=Request.is_emergency.is_(True))
 
 

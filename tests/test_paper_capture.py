@@ -19,7 +19,8 @@ from st2desk.models import (
     RequestStatus,
     ReviewFinding,
 )
-from st2desk.services import folios, paper, requests
+from st2desk.reports.model import ReportFilter
+from st2desk.services import folios, paper, reports, requests
 from st2desk.services.paper import PaperRejected, Scan
 from tests.cast import BASIC_SERVICE, REQUESTING_UNIT
 from tests.paper_support import paper_values
@@ -177,3 +178,26 @@ def test_paper_dates(text):
     from datetime import date
 
     assert paper.parse_paper_date(text) == date(2026, 11, 20)
+
+
+def test_an_emergency_on_paper_counts_its_72_hours_to_the_date_written(db, cast):
+    """Filed on paper the day after it was performed, captured ten days later: on time. The
+    review and the report agree; one written five days after the emergency is late."""
+    paper_day = clock.today() - timedelta(days=10)
+    outcomes = []
+    folios = reserve(db, cast)
+    for folio, patient, days_before in ((folios[0], cast.patient_id, 1),
+                                        (folios[1], cast.patient_female_id, 5)):
+        performed = paper_day - timedelta(days=days_before)
+        with db.transaction() as s:
+            outcomes.append(paper.capture_paper(s, cast.reception_elsewhere, form(
+                db, cast, folio, patient_id=patient, emergency="1", priority="",
+                performed_on=f"{performed:%d/%m/%Y}", requested_on=f"{paper_day:%d/%m/%Y}")))
+    on_time, late = outcomes
+    assert on_time.submitted and late.submitted, [o.summary() for o in outcomes]
+    assert "emergency.late" not in [f.code for f in on_time.findings]
+    assert "emergency.late" in [f.code for f in late.findings]
+
+    rep = reports.generate(db, None, ReportFilter(paper_day, clock.today()), "specialty")
+    assert (rep.summary["emergencies"], rep.summary["emergencies_late"]) == (2, 1)
+    assert sum(rep.table("emergencies").values("filed_late")) == 1

@@ -60,7 +60,7 @@ _ORDINAL = "1721424.5"  # julianday('0001-01-01') − 1: julianday(day) − this
 _SHIFT = f"'-{MEXICO_OFFSET_HOURS} hours'"
 _TRIGGERED_COLUMNS = ("submitted_at", "decided_at", "rejected_at", "due_at", "priority",
                       "specialty_id", "requesting_unit_id", "service_id", "physician_id",
-                      "is_emergency", "performed_on")
+                      "is_emergency", "performed_on", "origin", "requested_on")
 
 
 def _day(expr: str, *modifiers: str) -> str:
@@ -75,8 +75,11 @@ CREATE VIEW report_facts_source AS
 SELECT id AS request_id, physician_id, specialty_id, unit_id, delegation_id, category,
        (priority = 'urgent') AS pr,
        (is_emergency = 1) AS emergency,
+       -- filed on the day written on a paper or PDF form, else on the day submitted
        (is_emergency = 1 AND performed_on IS NOT NULL
-        AND julianday(date(submitted_at, {_SHIFT})) - julianday(performed_on) > 3) AS em_late,
+        AND julianday(CASE WHEN origin IN ('paper', 'pdf') THEN requested_on
+                           ELSE date(submitted_at, {_SHIFT}) END)
+            - julianday(performed_on) > 3) AS em_late,
        {_day("submitted_at")} AS sub_day,
        {_day("first_at")} AS dec_day,
        {_day("first_at", "-6 days", "weekday 1")} AS dec_week,
@@ -90,6 +93,7 @@ SELECT id AS request_id, physician_id, specialty_id, unit_id, delegation_id, cat
             END AS INTEGER) AS secs
 FROM (SELECT r.id, r.physician_id, r.specialty_id, r.requesting_unit_id AS unit_id,
              u.delegation_id, s.category, r.priority, r.is_emergency, r.performed_on,
+             r.origin, r.requested_on,
              r.submitted_at, r.due_at, r.rejected_at,
              -- the first decision: a rejection (kept through an appeal) or an approval
              coalesce(r.rejected_at, r.decided_at) AS first_at

@@ -73,6 +73,7 @@ from st2desk import clock
 from st2desk.db import Database
 from st2desk.errors import NotFound, ValidationError
 from st2desk.models import (
+    PAPER_ORIGINS,
     Decision,
     DecisionKind,
     Delegation,
@@ -421,13 +422,11 @@ def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimensio
     if scope.dialect == "sqlite":
         return _from_facts(groupings,
                            sqlite_facts.submissions(session, _facts_scope(scope), groupings))
-    late_days = sqlx.days_after(scope.dialect, sqlx.local_day(scope.dialect, R.c.submitted_at),
-                                R.c.performed_on)
     facts = (select(*[_key_expr(scope, d, R.c.submitted_at).label(_key_name(d)) for d in dims],
                     case((R.c.priority == Priority.URGENT, 1), else_=0).label("urgent"),
                     case((R.c.is_emergency.is_(True), 1), else_=0).label("emergency"),
-                    case((and_(R.c.is_emergency.is_(True), R.c.performed_on.is_not(None),
-                               late_days > EMERGENCY_LATE_DAYS), 1), else_=0).label("em_late"))
+                    case((and_(R.c.is_emergency.is_(True), _filed_late(scope)), 1),
+                         else_=0).label("em_late"))
              .select_from(_with_dimension_joins(R, dims))
              .where(R.c.submitted_at >= scope.start, R.c.submitted_at < scope.end,
                     *scope.conditions()))
@@ -925,12 +924,18 @@ _AUTHORIZED_STATES = (S.AUTHORIZED, S.USED, S.EXPIRED)
 _REJECTED_STATES = (S.REJECTED, S.IN_APPEAL, S.REJECTED_FINAL)
 
 
+def _filed_late(scope: _Scope) -> ColumnElement[bool]:
+    """An emergency filed more than 72 h after the day it was performed: filed on the day
+    written on a paper or PDF form, else on the day it was submitted (as the review)."""
+    filed_on = case((R.c.origin.in_(sorted(PAPER_ORIGINS)), R.c.requested_on),
+                    else_=sqlx.local_day(scope.dialect, R.c.submitted_at))
+    return and_(R.c.performed_on.is_not(None),
+                sqlx.days_after(scope.dialect, filed_on, R.c.performed_on) > EMERGENCY_LATE_DAYS)
+
+
 def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[Any], tuple[int, int]]:
-    late_days = sqlx.days_after(scope.dialect, sqlx.local_day(scope.dialect, R.c.submitted_at),
-                                R.c.performed_on)
     query = (select(R.c.specialty_id, func.count().label("filed"),
-                    _count_if(and_(R.c.performed_on.is_not(None),
-                                   late_days > EMERGENCY_LATE_DAYS)).label("late"),
+                    _count_if(_filed_late(scope)).label("late"),
                     _count_if(R.c.status.in_(_AUTHORIZED_STATES)).label("authorized"),
                     _count_if(R.c.status.in_(_REJECTED_STATES)).label("rejected"),
                     _count_if(R.c.status.in_(PENDING_STATES)).label("pending"))

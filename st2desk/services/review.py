@@ -19,6 +19,7 @@ from st2desk import clock
 from st2desk.forms import st2_fields as F
 from st2desk.identifiers import identity_problems
 from st2desk.models import (
+    PAPER_ORIGINS,
     Authorization,
     AuthorizationStatus,
     Diagnosis,
@@ -220,8 +221,11 @@ def check_emergency(session: Session, req: Request) -> list[Finding]:
     if req.performed_on > today:
         return [block("emergency.future", "La fecha de realización de la urgencia está en el futuro.",
                       "performed_on")]
-    # Paper gives only the day it was performed, so the 72 hours count in whole days.
-    if today - req.performed_on > EMERGENCY_FILING_WINDOW:
+    # Paper gives only the day it was performed, so the 72 hours count in whole days, up
+    # to the day it was filed: for a paper or PDF form the date written on it (it may be
+    # captured days later), otherwise today.
+    filed_on = req.requested_on if req.origin in PAPER_ORIGINS and req.requested_on else today
+    if filed_on - req.performed_on > EMERGENCY_FILING_WINDOW:
         return [warn("emergency.late",
                      "La urgencia se presenta después de 72 horas de realizada.", "performed_on")]
     return []

@@ -223,10 +223,10 @@ def upgrade() -> None:
         batch_op.create_index('ix_requests_status_due', ['status', 'due_at', 'id'], unique=False)
         batch_op.create_index('ix_requests_submitted', ['submitted_at'], unique=False)
         # Reports (services/reports.py): covering indexes for a year's figures.
-        batch_op.create_index('ix_requests_report_submitted', ['submitted_at', 'specialty_id', 'requesting_unit_id', 'service_id', 'physician_id', 'priority', 'is_emergency', 'performed_on'], unique=False)
+        batch_op.create_index('ix_requests_report_submitted', ['submitted_at', 'specialty_id', 'requesting_unit_id', 'service_id', 'physician_id', 'priority', 'is_emergency', 'performed_on', 'origin', 'requested_on'], unique=False)
         batch_op.create_index('ix_requests_report_decided', ['decided_at', 'rejected_at', 'specialty_id', 'requesting_unit_id', 'service_id', 'priority', 'due_at', 'submitted_at'], unique=False)
         batch_op.create_index('ix_requests_report_rejected', ['rejected_at', 'specialty_id', 'requesting_unit_id', 'service_id', 'priority', 'due_at', 'submitted_at'], unique=False, sqlite_where=sa.text('rejected_at IS NOT NULL'), postgresql_where=sa.text('rejected_at IS NOT NULL'))
-        batch_op.create_index('ix_requests_report_emergency', ['submitted_at', 'specialty_id', 'requesting_unit_id', 'service_id', 'status', 'performed_on'], unique=False, sqlite_where=sa.text('is_emergency IS 1'), postgresql_where=sa.text('is_emergency IS true'))
+        batch_op.create_index('ix_requests_report_emergency', ['submitted_at', 'specialty_id', 'requesting_unit_id', 'service_id', 'status', 'performed_on', 'origin', 'requested_on'], unique=False, sqlite_where=sa.text('is_emergency IS 1'), postgresql_where=sa.text('is_emergency IS true'))
 
     op.create_table('user_roles',
     sa.Column('user_id', sa.Integer(), nullable=False),
