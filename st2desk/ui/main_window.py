@@ -43,6 +43,8 @@ SECTIONS = (
     Section("authorizations", frozenset({Role.RECEPTION}),
             "st2desk.ui.authorization_viewer:AuthorizationViewer"),
     Section("reports", frozenset({Role.ADMIN}), "st2desk.ui.reports:ReportsView"),
+    Section("paper_capture", frozenset({Role.RECEPTION, Role.ADMIN}),
+            "st2desk.ui.paper_capture:PaperCapture"),
 )
 
 
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
             "my_requests": self.tr("My requests"),
             "inbox": self.tr("Inbox"),
             "appeals": self.tr("Appeals"),
+            "paper_capture": self.tr("Paper capture"),
             "authorizations": self.tr("Authorizations"),
             "reports": self.tr("Reports"),
         }

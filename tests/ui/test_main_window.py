@@ -22,7 +22,11 @@ def test_sections_follow_roles(qtbot, make_ctx, cast):
     assert [s.key for s in chief.sections] == ["inbox", "appeals"]
     reception = MainWindow(make_ctx(cast.reception))
     qtbot.addWidget(reception)
-    assert [s.key for s in reception.sections] == ["authorizations"]
+    assert [s.key for s in reception.sections] == ["authorizations", "paper_capture"]
+    assert titles(reception) == ["Autorizaciones", "Captura en papel"]
+    admin = MainWindow(make_ctx(cast.admin))
+    qtbot.addWidget(admin)
+    assert [s.key for s in admin.sections] == ["reports", "paper_capture"]
 
 
 def test_idle_lock_asks_again_and_keeps_the_window(qtbot, make_ctx, cast):

@@ -24,6 +24,10 @@
             <translation>Recursos de revisión</translation>
         </message>
         <message>
+            <source>Paper capture</source>
+            <translation>Captura en papel</translation>
+        </message>
+        <message>
             <source>Authorizations</source>
             <translation>Autorizaciones</translation>
         </message>
