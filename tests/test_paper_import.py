@@ -118,3 +118,36 @@ def test_command_line_import_checks_the_user(db_url, db, cast, tmp_path, capsys,
     captured = capsys.readouterr()
     assert code != 0
     assert "no existe un usuario" in captured.err or "RECHAZADO" in captured.out
+
+
+def test_a_database_error_on_one_file_does_not_stop_the_batch(db, cast, tmp_path, monkeypatch):
+    """Another workstation registers a folio between the check and the insert (an
+    IntegrityError), or the database fails on one file: that file says so, nothing of it
+    is written, the batch goes on and progress counts every file."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    blanks = print_fillable_blanks(db, tmp_path, 3)
+    files = [filled_copy(db, cast, blank, tmp_path / f"{i}.pdf", patient_id=patient)
+             for i, (blank, patient) in enumerate(zip(
+                 blanks, (cast.patient_id, cast.patient_female_id, cast.patient_child_id),
+                 strict=True))]
+    real = paper.import_fillable
+    failures = {"0.pdf": IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed")),
+                "1.pdf": OperationalError("INSERT", {}, Exception("disk I/O error"))}
+
+    def flaky(session, actor, data, source="PDF"):  # type: ignore[no-untyped-def]
+        outcome = real(session, actor, data, source)  # writes, then fails before commit
+        if source in failures:
+            raise failures[source]
+        return outcome
+
+    monkeypatch.setattr(paper, "import_fillable", flaky)
+    seen: list[tuple[int, int]] = []
+    outcomes = paper.import_pdf_files(db, None, files, progress=lambda d, t: seen.append((d, t)))
+    assert [o.accepted for o in outcomes] == [False, False, True]
+    assert "Otra estación registró este folio" in outcomes[0].summary()
+    assert "Error de la base de datos" in outcomes[1].summary()
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    with db.session() as s:
+        assert s.scalars(select(Request.folio).where(Request.origin == Origin.PDF)).all() == [
+            blanks[2].stem]

@@ -36,6 +36,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from st2desk import audit, clock
@@ -479,23 +480,37 @@ def import_pdf_files(db: Database, actor: Actor | None, paths: Sequence[str | Pa
     for done, path in enumerate(paths, 1):
         if cancel is not None and cancel():
             break
-        source = Path(path).name
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            outcomes.append(PaperOutcome(source, problems=[PaperProblem(None, f"No se pudo leer el "
-                                                                              f"archivo: {exc.strerror}.")]))
-            continue
-        try:
-            with db.transaction() as session:
-                outcomes.append(import_fillable(session, actor, data, source))
-        except PaperRejected as exc:
-            outcomes.append(PaperOutcome(source, exc.folio, problems=exc.problems))
-        except St2Error as exc:
-            outcomes.append(PaperOutcome(source, problems=[PaperProblem(exc.field, exc.message)]))
+        outcomes.append(_import_one(db, actor, Path(path)))
         if progress is not None:
             progress(done, len(paths))
     return outcomes
+
+
+def _import_one(db: Database, actor: Actor | None, path: Path) -> PaperOutcome:
+    """One file of a batch, in its own transaction; every failure becomes its outcome."""
+    source = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return PaperOutcome(source, problems=[PaperProblem(
+            None, f"No se pudo leer el archivo: {exc.strerror}.")])
+    try:
+        with db.transaction() as session:
+            return import_fillable(session, actor, data, source)
+    except PaperRejected as exc:
+        return PaperOutcome(source, exc.folio, problems=exc.problems)
+    except St2Error as exc:
+        return PaperOutcome(source, problems=[PaperProblem(exc.field, exc.message)])
+    except IntegrityError:
+        # Checked just before, so another workstation registered the same folio meanwhile.
+        return PaperOutcome(source, problems=[PaperProblem(
+            "folio", "Otra estación registró este folio al mismo tiempo; no se registró nada "
+                     "de este archivo. Impórtelo de nuevo para ver su estado.")])
+    except SQLAlchemyError as exc:
+        cause = getattr(exc, "orig", None) or exc  # the driver's error, when there is one
+        return PaperOutcome(source, problems=[PaperProblem(
+            None, "Error de la base de datos al importar este archivo; no se registró nada de "
+                  f"él ({type(cause).__name__}).")])
 
 
 # --------------------------------------------------------------------------- printing
