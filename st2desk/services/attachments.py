@@ -39,6 +39,13 @@ EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jp
 _READERS = (Role.SPECIALIST, Role.APPEALS, Role.ADMIN)
 
 
+def human_size(size: int) -> str:
+    """A file size as people read it: 820 KB, 3.4 MB."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
 def sniff_media_type(content: bytes) -> str | None:
     """The media type the content's magic bytes announce, if it is one we accept."""
     for media_type, magic in _SIGNATURES:

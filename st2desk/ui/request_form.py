@@ -86,12 +86,6 @@ FIELD_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_DELAY_MS = 150
 
 
-def human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
-
-
 # --------------------------------------------------------------------------- catalog search
 
 
@@ -1137,7 +1131,7 @@ class RequestForm(QWidget):
     def _show_attachments(self, items: tuple[AttachmentInfo, ...] | list[AttachmentInfo]) -> None:
         self.attachments_list.clear()
         for info in items:
-            item = QListWidgetItem(f"{info.filename} · {human_size(info.size)}")
+            item = QListWidgetItem(f"{info.filename} · {attachment_service.human_size(info.size)}")
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             item.setToolTip(f"{info.media_type} · SHA-256 {info.sha256[:16]}…")
             self.attachments_list.addItem(item)
