@@ -71,7 +71,7 @@ from st2desk.ui.patient_lookup import (
     DateEdit,
     set_reason,
 )
-from st2desk.ui.pdf_import import ImportReportDialog, ImportResult, run_import
+from st2desk.ui.pdf_import import ImportReportDialog, ImportResult, outcome_lines, run_import
 
 log = logging.getLogger(__name__)
 
@@ -981,18 +981,11 @@ class PaperCapture(QWidget):
             color = WARN_COLOR
         title = title.replace("%1", outcome.folio).replace("%2", status)
         style = self.style()
-        items = []
-        for finding in sorted(outcome.findings, key=lambda f: not f.blocks):
-            if finding.blocks:
-                icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
-                text = self.tr("Must be corrected by the physician: %1").replace("%1", finding.message)
-            else:
-                icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-                text = self.tr("Warning for the specialist: %1").replace("%1", finding.message)
-            items.append(QListWidgetItem(icon, text))
-        for note in outcome.notes:
-            items.append(QListWidgetItem(style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation),
-                                         self.tr("Note: %1").replace("%1", note)))
+        icons = {"block": QStyle.StandardPixmap.SP_MessageBoxCritical,
+                 "warn": QStyle.StandardPixmap.SP_MessageBoxWarning,
+                 "note": QStyle.StandardPixmap.SP_MessageBoxInformation}
+        items = [QListWidgetItem(style.standardIcon(icons[kind]), text)
+                 for kind, text in outcome_lines(outcome)]
         self._clear_form()
         self.autosaver.discard()
         self._show_result(title, color, items)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,6 +31,24 @@ from st2desk.services.paper import PaperOutcome
 from st2desk.ui.patient_lookup import ERROR_COLOR, OK_COLOR, WARN_COLOR
 
 log = logging.getLogger(__name__)
+
+
+def outcome_lines(outcome: PaperOutcome) -> list[tuple[str, str]]:
+    """What the review found on a form that was recorded, blocking first, then the notes:
+    (kind, text) with kind "block", "warn" or "note". Shared with the capture screen."""
+    lines = []
+    for finding in sorted(outcome.findings, key=lambda f: not f.blocks):
+        if finding.blocks:
+            template = QCoreApplication.translate("ImportReportDialog",
+                                                  "Must be corrected by the physician: %1")
+            lines.append(("block", template.replace("%1", finding.message)))
+        else:
+            template = QCoreApplication.translate("ImportReportDialog",
+                                                  "Warning for the specialist: %1")
+            lines.append(("warn", template.replace("%1", finding.message)))
+    lines += [("note", QCoreApplication.translate("ImportReportDialog", "Note: %1")
+               .replace("%1", note)) for note in outcome.notes]
+    return lines
 
 
 @dataclass
@@ -139,13 +157,7 @@ class ImportReportDialog(QDialog):
     def detail_lines(self, outcome: PaperOutcome) -> list[str]:
         if not outcome.accepted:
             return [str(p) for p in outcome.problems]
-        lines = []
-        for finding in sorted(outcome.findings, key=lambda f: not f.blocks):
-            template = (self.tr("Must be corrected by the physician: %1") if finding.blocks
-                        else self.tr("Warning for the specialist: %1"))
-            lines.append(template.replace("%1", finding.message))
-        lines += [self.tr("Note: %1").replace("%1", note) for note in outcome.notes]
-        return lines
+        return [text for _kind, text in outcome_lines(outcome)]
 
     def report_html(self) -> str:
         e = html.escape

@@ -296,18 +296,6 @@
         <translation>El folio %1 se registró como borrador (estado: %2): el médico debe corregir lo señalado y enviarlo.</translation>
     </message>
     <message>
-        <source>Must be corrected by the physician: %1</source>
-        <translation>El médico debe corregir: %1</translation>
-    </message>
-    <message>
-        <source>Warning for the specialist: %1</source>
-        <translation>Advertencia para el dictaminador: %1</translation>
-    </message>
-    <message>
-        <source>Note: %1</source>
-        <translation>Nota: %1</translation>
-    </message>
-    <message>
         <source>Clear the form</source>
         <translation>Limpiar el formulario</translation>
     </message>
