@@ -54,6 +54,7 @@ from st2desk.models import (
     User,
 )
 from st2desk.services.common import Actor, require_role
+from st2desk.services.lookup import AttachmentInfo, attachment_infos
 
 S = RequestStatus
 INBOX_STATUSES = (S.IN_REVIEW, S.INFO_REQUESTED)
@@ -250,6 +251,7 @@ class RequestDetail:
     decisions: tuple[DecisionInfo, ...]
     appeals: tuple[AppealInfo, ...]
     history: tuple[HistoryItem, ...]
+    attachments: tuple[AttachmentInfo, ...] = ()
 
     @property
     def warnings(self) -> tuple[FindingInfo, ...]:
@@ -668,7 +670,7 @@ def request_detail(session: Session, actor: Actor, request_id: int) -> RequestDe
         revision_of_folio=req.revision_of.folio if req.revision_of else None,
         authorization_number=req.authorization.number if req.authorization else None,
         findings=findings, information=information, decisions=decisions, appeals=appeals,
-        history=history,
+        history=history, attachments=attachment_infos(session, req.id),
     )
 
 

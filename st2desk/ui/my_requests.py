@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTimer,
+    QUrl,
     Signal,
     Slot,
 )
@@ -65,6 +66,7 @@ from st2desk.services.lookup import (
     RequestDetail,
     RequestGroup,
 )
+from st2desk.ui.attachment_opener import attachment_id_of, attachment_url, open_attachment
 from st2desk.ui.context import UiContext
 from st2desk.ui.operations import show_error
 
@@ -394,6 +396,7 @@ class MyRequests(QWidget):
         self.detail_browser.setObjectName("detailBrowser")
         self.detail_browser.setOpenLinks(False)
         self.detail_browser.setAccessibleName(self.tr("Request details"))
+        self.detail_browser.anchorClicked.connect(self._link_clicked)
 
         self.answer_frame = QFrame()
         self.answer_frame.setObjectName("answerFrame")
@@ -797,10 +800,17 @@ class MyRequests(QWidget):
         if d.attachments:
             section(self.tr("Attached files"))
             out.append("<p style='margin:1px 0'>" + "<br>".join(
-                f"{e(a.filename)} ({a.size // 1024 or 1} KB)" for a in d.attachments) + "</p>")
+                f"<a href='{attachment_url(a.id)}'>{e(a.filename)}</a> "
+                f"({e(attachment_service.human_size(a.size))})" for a in d.attachments) + "</p>")
         section(self.tr("Clinical justification"))
         out.append(f"<p style='white-space:pre-wrap; margin-top:2px'>{e(d.justification) or '—'}</p>")
         return "".join(out)
+
+    @Slot(QUrl)
+    def _link_clicked(self, url: QUrl) -> None:
+        attachment_id = attachment_id_of(url)
+        if attachment_id is not None:
+            open_attachment(self, self.ctx, attachment_id)
 
     def _update_actions(self) -> None:
         d = self.detail

@@ -1,5 +1,6 @@
 """Read-only detail of one request: the request, the automated findings, the exchanges,
-the decisions and appeals, and the patient's earlier requests.
+the decisions and appeals, the attached files (a link opens one), and the patient's
+earlier requests.
 
 `RequestDetailPane` is reusable by any window that shows a request (inbox, appeals,
 my requests, reception): hand it a `RequestDetail` from `services.inbox.request_detail`,
@@ -13,15 +14,17 @@ from __future__ import annotations
 import html
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from st2desk import clock
 from st2desk.errors import St2Error
 from st2desk.models import DecisionKind, Priority, RequestStatus, Severity, Sex
 from st2desk.services import inbox as inbox_service
+from st2desk.services.attachments import human_size
 from st2desk.services.inbox import MX, RequestDetail
 from st2desk.services.review import age_on
+from st2desk.ui.attachment_opener import attachment_id_of, attachment_url, open_attachment
 from st2desk.ui.context import UiContext
 
 # --------------------------------------------------------------------------- formatters
@@ -126,6 +129,8 @@ class RequestDetailPane(QWidget):
         self.browser.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction
                                              | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.browser.setAccessibleName(self.tr("Request detail"))
+        self.browser.anchorClicked.connect(self._link_clicked)
+        self.ctx: UiContext | None = None
         self.browser.document().setDefaultStyleSheet(
             "h2 { margin: 0 0 2px 0; } h3 { margin: 10px 0 2px 0; color: #1f4e79; }"
             " td.k { color: #555; padding-right: 8px; white-space: nowrap; }"
@@ -159,6 +164,7 @@ class RequestDetailPane(QWidget):
 
     def load(self, ctx: UiContext, request_id: int) -> RequestDetail | None:
         """Fetch and show a request; a domain error is shown in the pane, not raised."""
+        self.ctx = ctx
         try:
             detail = ctx.ops.read(lambda s: inbox_service.request_detail(s, ctx.actor, request_id))
         except St2Error as exc:
@@ -182,6 +188,13 @@ class RequestDetailPane(QWidget):
     def text(self) -> str:
         """The pane's plain text (tests, copying)."""
         return self.browser.toPlainText()
+
+    @Slot(QUrl)
+    def _link_clicked(self, url: QUrl) -> None:
+        """An attached file's link (click, or Tab to it and Enter) opens the file."""
+        attachment_id = attachment_id_of(url)
+        if attachment_id is not None and self.ctx is not None:
+            open_attachment(self, self.ctx, attachment_id)
 
     # ------------------------------------------------------------------ rendering
 
@@ -257,6 +270,13 @@ class RequestDetailPane(QWidget):
         ])
         h3(self.tr("Clinical justification"))
         parts.append("<p>" + _multiline(d.justification) + "</p>")
+
+        if d.attachments:
+            h3(self.tr("Attached files (%1)").replace("%1", str(len(d.attachments))))
+            items = [f"<li><a href='{attachment_url(a.id)}'>{_e(a.filename)}</a>"
+                     f" <span class='muted'>· {_e(human_size(a.size))}</span></li>"
+                     for a in d.attachments]
+            parts.append("<ul>" + "".join(items) + "</ul>")
 
         h3(self.tr("Automated review (warnings: %1)").replace("%1", str(len(d.warnings))))
         if d.findings:

@@ -1,0 +1,70 @@
+"""Open a request's attached file (a prior study, a referral) in the system's viewer.
+
+The content is read through `services.attachments.get_attachment_content`, which checks
+that the user may see it, and written to a folder of this session that only this user
+can read (removed when the application ends), under the file's own name so the viewer
+shows it. Qt has no PDF or image viewer in PySide6-Essentials; the desktop's is better
+anyway for zooming and printing a study.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QWidget
+
+from st2desk.errors import St2Error
+from st2desk.services import attachments as attachment_service
+from st2desk.ui.context import UiContext
+from st2desk.ui.operations import show_error
+
+URL_SCHEME = "attachment"  # links in detail views: attachment:<id>
+
+_folder: Path | None = None
+
+
+def attachment_url(attachment_id: int) -> str:
+    return f"{URL_SCHEME}:{attachment_id}"
+
+
+def attachment_id_of(url: QUrl) -> int | None:
+    """The attachment a link names, or None for any other link."""
+    if url.scheme() != URL_SCHEME:
+        return None
+    try:
+        return int(url.path())
+    except ValueError:
+        return None
+
+
+def _session_folder() -> Path:
+    """A private folder for this run (0700 from mkdtemp), removed at exit."""
+    global _folder
+    if _folder is None:
+        _folder = Path(tempfile.mkdtemp(prefix="st2desk-adjuntos-"))
+        atexit.register(shutil.rmtree, _folder, ignore_errors=True)
+    return _folder
+
+
+def open_attachment(parent: QWidget, ctx: UiContext, attachment_id: int) -> Path | None:
+    """Fetch, save and open one attachment; the saved path, or None when refused."""
+    try:
+        file = ctx.ops.read(lambda s: attachment_service.get_attachment_content(
+            s, ctx.actor, attachment_id))
+    except St2Error as exc:
+        show_error(parent, exc.message)
+        return None
+    # One subfolder per attachment: two files may share a name.
+    target = _session_folder() / str(attachment_id) / Path(file.filename).name
+    target.parent.mkdir(exist_ok=True)
+    target.write_bytes(file.content)
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+        show_error(parent, QCoreApplication.translate(
+            "AttachmentOpener", "There is no application on this computer to open %1. "
+            "The file was saved in %2.").replace("%1", file.filename).replace("%2", str(target)))
+    return target
