@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QFont,
     QKeySequence,
@@ -190,25 +190,47 @@ class CatalogSearchEdit(QLineEdit, Generic[T]):
         super().keyPressEvent(event)
 
 
+FOLDED_ROLE = Qt.ItemDataRole.UserRole + 3
+
+
+class FoldingCompleter(QCompleter):
+    """Matches typed text with or without accents («aragon» finds «Aragón»): both sides are
+    compared folded (`lookup.fold`), and a choice still inserts the item's own text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCompletionRole(FOLDED_ROLE)
+        self.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def splitPath(self, path: str) -> list[str]:  # noqa: N802 - Qt API
+        return [lookup.fold(path)]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802 - Qt API
+        return str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+
+
 class UnitCombo(QComboBox):
-    """Performing units, searchable by any part of the code or name."""
+    """Performing units, searchable by any part of the code or name, accents or not."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(15)
-        completer = self.completer()
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer = FoldingCompleter(self)
+        completer.setModel(self.model())
+        self.setCompleter(completer)
         self.lineEdit().editingFinished.connect(self._resolve_typed)
 
     def set_units(self, units: list[UnitOption]) -> None:
         current = self.unit_id()
         self.clear()
         for unit in units:
-            self.addItem(f"{unit.code} — {unit.name}", unit.id)
+            text = f"{unit.code} — {unit.name}"
+            self.addItem(text, unit.id)
+            self.setItemData(self.count() - 1, lookup.fold(text), FOLDED_ROLE)
         self.set_unit_id(current)
 
     def unit_id(self) -> int | None:
@@ -226,10 +248,10 @@ class UnitCombo(QComboBox):
 
     @Slot()
     def _resolve_typed(self) -> None:
-        text = self.currentText().strip().casefold()
+        text = lookup.fold(self.currentText().strip())
         if not text or self.unit_id() is not None:
             return
-        matches = [i for i in range(self.count()) if text in self.itemText(i).casefold()]
+        matches = [i for i in range(self.count()) if text in lookup.fold(self.itemText(i))]
         if len(matches) == 1:
             self.setCurrentIndex(matches[0])
 

@@ -21,6 +21,7 @@ from st2desk.models import (
     ReviewFinding,
     Severity,
     Sex,
+    Unit,
 )
 from st2desk.services import requests
 from st2desk.ui import drafts
@@ -447,3 +448,25 @@ def test_ctrl_n_starts_over_after_asking(qtbot, make_ctx, cast, db, messages):
     press(qtbot, Qt.Key.Key_N, CTRL)
     assert form.is_blank() and not form.store.exists()
     assert focused() is form.patient.nss_edit
+
+
+def test_performing_unit_is_found_without_typing_accents(qtbot, make_ctx, cast, db):
+    """«aragon» finds «HGZ No. 29 San Juan de Aragón»; the choice keeps its own spelling."""
+    form = open_form(qtbot, make_ctx, cast.physician)
+    with db.session() as s:
+        aragon = s.scalar(select(Unit.id).where(Unit.code == "09HGZ29"))
+    focus(qtbot, form.unit_combo)
+    type_text(qtbot, "juan de aragon")
+    qtbot.waitUntil(lambda: form.unit_combo.completer().popup().isVisible(), timeout=2000)
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Tab)
+    assert form.unit_combo.unit_id() == aragon
+    assert form.unit_combo.currentText() == "09HGZ29 — HGZ No. 29 San Juan de Aragón"
+    # Typed in full without accents and left with Tab: the only match is taken.
+    focus(qtbot, form.unit_combo)
+    form.unit_combo.lineEdit().clear()
+    type_text(qtbot, "hospital de traumatologia y ortopedia magdalena")
+    press(qtbot, Qt.Key.Key_Escape)
+    press(qtbot, Qt.Key.Key_Tab)
+    assert form.unit_combo.currentText().startswith("09UMAE04 — UMAE Hospital de Traumatología")
