@@ -22,7 +22,7 @@ from st2desk.errors import St2Error
 from st2desk.models import RequestStatus
 from st2desk.services import decisions
 from st2desk.services import inbox as inbox_service
-from st2desk.services.inbox import Choice, Cursor
+from st2desk.services.inbox import Cursor
 from st2desk.ui.context import UiContext
 from st2desk.ui.decision_dialogs import (
     DenyAppealDialog,
@@ -42,7 +42,6 @@ class AppealsInbox(PagedQueue):
         super().__init__(ctx, AppealsModel(), parent)
         self.setObjectName("appealsInbox")
         self.model.setParent(self)
-        self._reasons: list[Choice] | None = None
 
         self.scope_label = QLabel(self.tr(
             "Appeals (recursos de revisión) against first decisions of your unit, oldest first."))
@@ -156,8 +155,6 @@ class AppealsInbox(PagedQueue):
         if detail is None:
             return
         request_id, version, folio = detail.id, detail.version, detail.folio
-        if self._reasons is None:
-            self._reasons = self.ctx.ops.read(inbox_service.rejection_reason_choices)
 
         def submit(values: RejectValues) -> Outcome:
             return self.run_decision(
@@ -169,5 +166,5 @@ class AppealsInbox(PagedQueue):
                     "%1", folio),
                 self._dialog)
 
-        self.open_dialog(DenyAppealDialog(self.subject(detail), reasons=self._reasons, parent=self,
-                                          submit=submit))
+        self.open_dialog(DenyAppealDialog(self.subject(detail), reasons=self.rejection_reasons(),
+                                          parent=self, submit=submit))

@@ -108,6 +108,7 @@ class PagedQueue(QWidget):
         self.model = model
         self._restoring = False
         self._writing = False
+        self._reasons: list[Choice] | None = None
         self._stale = False
         self._own_changes: set[int] = set()
         self._dialog: DecisionDialog | None = None
@@ -308,6 +309,12 @@ class PagedQueue(QWidget):
 
     # ------------------------------------------------------------------ decisions
 
+    def rejection_reasons(self) -> list[Choice]:
+        """The catalog's rejection reasons, read once per window."""
+        if self._reasons is None:
+            self._reasons = self.ctx.ops.read(inbox_service.rejection_reason_choices)
+        return self._reasons
+
     def subject(self, detail: RequestDetail) -> Subject:
         return Subject(detail.folio, f"{detail.patient_name} · {detail.nss} {detail.agregado}",
                        f"{detail.service_code} — {detail.service_name}")
@@ -425,7 +432,6 @@ class Inbox(PagedQueue):
         self.setObjectName("inbox")
         self.model.setParent(self)
         self._search_text: str | None = None
-        self._reasons: list[Choice] | None = None
         try:
             _unit_id, self._fixed_specialty = ctx.ops.read(
                 lambda s: inbox_service.specialist_scope(s, ctx.actor))
@@ -746,8 +752,6 @@ class Inbox(PagedQueue):
         if detail is None:
             return
         request_id, version, folio = detail.id, detail.version, detail.folio
-        if self._reasons is None:
-            self._reasons = self.ctx.ops.read(inbox_service.rejection_reason_choices)
 
         def submit(values: RejectValues) -> Outcome:
             return self.run_decision(
@@ -758,8 +762,8 @@ class Inbox(PagedQueue):
                     "%2", values.reason_code),
                 self._dialog)
 
-        self.open_dialog(RejectDialog(self.subject(detail), reasons=self._reasons, parent=self,
-                                      submit=submit))
+        self.open_dialog(RejectDialog(self.subject(detail), reasons=self.rejection_reasons(),
+                                      parent=self, submit=submit))
 
     @Slot()
     def ask_info(self) -> None:
