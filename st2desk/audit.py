@@ -60,9 +60,11 @@ def record(
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
     last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        select(AuditEvent.seq, AuditEvent.hash, AuditEvent.at).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
-    moment = clock.now()
+    # The log's times never go backwards, whatever a workstation's clock says (a station
+    # set back, a clock corrected by NTP): an event is never older than the one before.
+    moment = max(clock.now(), last.at) if last else clock.now()
     event = AuditEvent(
         seq=(last.seq + 1) if last else 1,
         at=moment,

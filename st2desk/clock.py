@@ -1,25 +1,66 @@
-"""The one source of "now" for the domain, so tests and demo data can move time."""
+"""The one source of "now" for the domain, so tests and demo data can move time.
+
+Clock of record (issue: faults at the desk). On SQLite the workstation is the whole
+system, so its clock is the clock of record. On PostgreSQL several workstations write
+the same records, so the server's clock is: every write transaction reads the server's
+time once (`Database.transaction`) and `now()` inside it counts from that reading; outside
+a transaction `now()` is the local clock corrected by the last difference measured. A
+station whose clock differs from the server's by more than `SKEW_WARNING` is warned.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+
+SKEW_WARNING = timedelta(minutes=2)
 
 _frozen: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("st2_now", default=None)
+# (server time read, time.monotonic() when it was read) inside a transaction.
+_anchor: contextvars.ContextVar[tuple[datetime, float] | None] = contextvars.ContextVar(
+    "st2_server_anchor", default=None)
+_offset = timedelta(0)  # server minus local, as last measured (zero on SQLite)
 
 
 def now() -> datetime:
-    """Current time, timezone-aware UTC."""
-    return _frozen.get() or datetime.now(UTC)
+    """Current time, timezone-aware UTC, by the clock of record."""
+    frozen = _frozen.get()
+    if frozen is not None:
+        return frozen
+    anchor = _anchor.get()
+    if anchor is not None:
+        return anchor[0] + timedelta(seconds=time.monotonic() - anchor[1])
+    return datetime.now(UTC) + _offset
 
 
 def today() -> date:
     # Clinics work on Mexico's calendar day; the central zone has no DST since 2022 (UTC-6).
-    from datetime import timedelta
-
     return (now() - timedelta(hours=6)).date()
+
+
+def skew() -> timedelta:
+    """How far the server's clock is ahead of this workstation's (zero on SQLite)."""
+    return _offset
+
+
+def observe_server_time(server_now: datetime) -> None:
+    """Remember how far this workstation's clock is from the server's."""
+    global _offset
+    _offset = server_now.astimezone(UTC) - datetime.now(UTC)
+
+
+@contextlib.contextmanager
+def server_time(server_now: datetime) -> Iterator[None]:
+    """Inside the block `now()` counts from `server_now` (one transaction)."""
+    observe_server_time(server_now)
+    token = _anchor.set((server_now.astimezone(UTC), time.monotonic()))
+    try:
+        yield
+    finally:
+        _anchor.reset(token)
 
 
 @contextlib.contextmanager

@@ -11,23 +11,101 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from st2desk import config
-from st2desk.errors import ConcurrencyConflict
+from st2desk import clock, config
+from st2desk.errors import ConcurrencyConflict, StorageUnavailable
 
 _IMMEDIATE = "st2desk_immediate"
+_BUSY_MS = "st2desk_busy_ms"
+
+# How long a workstation waits for another one's write on SQLite before it says so. The
+# GUI waits in steps of this size with the wait shown (ui/operations.py); a command waits
+# up to the total.
+SQLITE_BUSY_MS = 5000
+
+# PostgreSQL: how long a workstation waits to connect, for a statement, and for a lock,
+# and how long a connection may go without the server acknowledging what was sent (a
+# powered-off host). A command or a window is never stuck longer than these.
+PG_CONNECT_TIMEOUT_S = 5
+PG_STATEMENT_TIMEOUT_MS = 15_000
+PG_LOCK_TIMEOUT_MS = 10_000
+PG_TCP_USER_TIMEOUT_MS = 10_000
+
+_OFFLINE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 
 
-def make_engine(url: str) -> Engine:
+def storage_error(exc: BaseException) -> StorageUnavailable | None:
+    """The Spanish, user-facing form of a database failure, or None if it is not one.
+
+    Only failures of reaching or running the database are translated (a lost server, a
+    lock held elsewhere, a timeout, a full disk); integrity and programming errors are
+    bugs or domain conflicts and keep their own handling."""
+    from sqlalchemy import exc as sa_exc
+
+    if isinstance(exc, StorageUnavailable):
+        return exc
+    if isinstance(exc, sa_exc.TimeoutError | sa_exc.DisconnectionError):
+        return _offline()
+    if not isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return None
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    text_ = str(orig or exc).lower()
+    if sqlstate == "57014" or "statement timeout" in text_:
+        return StorageUnavailable(
+            "El servidor de la base de datos tardó demasiado en responder. No se cambió nada; "
+            "vuelva a intentarlo en un momento. Si se repite, avise a sistemas.", kind="timeout")
+    if sqlstate == "55P03" or "database is locked" in text_ or "database table is locked" in text_:
+        return StorageUnavailable(
+            "Otra estación está guardando cambios y la base de datos sigue ocupada. No se cambió "
+            "nada; lo escrito se conserva. Vuelva a intentarlo en unos segundos.", kind="busy")
+    if sqlstate == "53100" or "database or disk is full" in text_:
+        where = "del servidor" if sqlstate else "de este equipo"
+        return StorageUnavailable(
+            f"El disco {where} está lleno y no se pudo guardar. No se cambió nada; lo escrito se "
+            "conserva. Libere espacio (o avise a sistemas) y vuelva a intentarlo.", kind="disk_full")
+    if "disk i/o error" in text_ or "unable to open database file" in text_ or "readonly" in text_:
+        return StorageUnavailable(
+            "No se pudo leer o escribir el archivo de la base de datos en este equipo (disco, "
+            "permisos o memoria USB retirada). No se cambió nada; revise el disco y vuelva a "
+            "intentarlo.", kind="io")
+    if sqlstate.startswith(_OFFLINE_SQLSTATES) or not sqlstate or isinstance(exc, sa_exc.InterfaceError):
+        return _offline()
+    return None
+
+
+def _offline() -> StorageUnavailable:
+    return StorageUnavailable(
+        "Sin conexión con el servidor de la base de datos. No se cambió nada y lo escrito se "
+        "conserva; st2desk reintenta solo. Si no vuelve en unos minutos, revise la red o avise "
+        "a sistemas.", kind="offline")
+
+
+@contextlib.contextmanager
+def storage_errors() -> Iterator[None]:
+    """Re-raise database failures as `StorageUnavailable` with a Spanish message."""
+    try:
+        yield
+    except Exception as exc:
+        translated = storage_error(exc)
+        if translated is None or translated is exc:
+            raise
+        raise translated from exc
+
+
+def make_engine(url: str, *, interactive: bool = False) -> Engine:
+    """An engine for `url`. `interactive` (the GUI) bounds every statement in time, so a
+    hung or vanished server costs a workstation seconds, not minutes; commands that run
+    long jobs (init, demo, reports, imports) only bound connecting."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
         _configure_sqlite(engine)
         return engine
     options = {}
@@ -36,7 +114,21 @@ def make_engine(url: str) -> Engine:
         # every process's first connection (about 1 ms of the cold start). SQLAlchemy's
         # HSTORE type would still work without it (it then converts the text itself).
         options["use_native_hstore"] = False
-    return create_engine(url, pool_pre_ping=True, **options)
+        connect_args: dict[str, object] = {
+            "connect_timeout": PG_CONNECT_TIMEOUT_S,
+            "tcp_user_timeout": PG_TCP_USER_TIMEOUT_MS,
+            "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3,
+        }
+        if interactive:
+            connect_args["options"] = (f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS} "
+                                       f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}")
+        options["connect_args"] = connect_args
+    engine = create_engine(url, pool_pre_ping=True, **options)
+    if interactive and parsed.get_backend_name() == "postgresql":
+        from st2desk.watchdog import watch_statements
+
+        watch_statements(engine, (PG_STATEMENT_TIMEOUT_MS + 3000) / 1000)
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -48,23 +140,30 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         # Sorts (reports, inbox) in memory; it cannot change later inside a transaction.
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+        options = conn.get_execution_options()
+        immediate = options.get(_IMMEDIATE, False)
+        busy = int(options.get(_BUSY_MS, SQLITE_BUSY_MS))
+        info = conn.connection.info
+        if info.get(_BUSY_MS, SQLITE_BUSY_MS) != busy:  # a pragma only when it changes
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={busy}")
+            info[_BUSY_MS] = busy
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Database:
     """One database: its engine and the session factory the services use."""
 
-    def __init__(self, url: str | None = None, engine: Engine | None = None) -> None:
+    def __init__(self, url: str | None = None, engine: Engine | None = None, *,
+                 interactive: bool = False) -> None:
         self.url = url or config.database_url()
-        self.engine = engine or make_engine(self.url)
+        self.engine = engine or make_engine(self.url, interactive=interactive)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -76,14 +175,28 @@ class Database:
         return self._sessions()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A write unit of work: commit on success, roll back everything on any error."""
+    def transaction(self, *, busy_ms: int | None = None) -> Iterator[Session]:
+        """A write unit of work: commit on success, roll back everything on any error.
+
+        Database failures (server away, lock held elsewhere, disk full) come out as
+        `StorageUnavailable` with a Spanish message. On SQLite `busy_ms` bounds the wait
+        for another workstation's write lock (the GUI waits in short steps, showing it).
+        On PostgreSQL the server's time is read once and is the clock of record inside."""
         session = self._sessions()
         try:
-            if self.is_sqlite:
-                session.connection(execution_options={_IMMEDIATE: True})
-            yield session
-            session.commit()
+            with storage_errors():
+                if self.is_sqlite:
+                    options: dict[str, object] = {_IMMEDIATE: True}
+                    if busy_ms is not None:
+                        options[_BUSY_MS] = busy_ms
+                    session.connection(execution_options=options)
+                    stamp: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+                else:
+                    stamp = clock.server_time(session.scalar(text("SELECT now()")))
+            with stamp:
+                yield session
+                with storage_errors():
+                    session.commit()
         except StaleDataError:
             session.rollback()
             raise ConcurrencyConflict(
@@ -91,10 +204,24 @@ class Database:
                 "Recargue para ver su estado actual."
             ) from None
         except BaseException:
-            session.rollback()
+            with contextlib.suppress(Exception):  # a lost connection cannot roll back either
+                session.rollback()
             raise
         finally:
-            session.close()
+            with contextlib.suppress(Exception):
+                session.close()
+
+    def server_clock_check(self) -> None:
+        """Read the server's time once (PostgreSQL) so `clock.skew()` is known."""
+        if self.is_sqlite:
+            return
+        with storage_errors(), self.engine.connect() as conn:
+            clock.observe_server_time(conn.scalar(text("SELECT now()")))
+
+    def ping(self) -> None:
+        """Reach the database once; raises `StorageUnavailable` when it cannot."""
+        with storage_errors(), self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
 
     def upgrade(self) -> None:
         """Create or upgrade the schema to the newest migration."""

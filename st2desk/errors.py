@@ -45,3 +45,20 @@ class ReviewBlocked(St2Error):
 
 class AuthenticationFailed(St2Error):
     """Wrong user name or password, or the account is locked."""
+
+
+class StorageUnavailable(St2Error):
+    """The database or the disk could not do its part now; nothing was changed.
+
+    `kind` says which: "offline" (the server cannot be reached), "busy" (another
+    workstation holds the database), "timeout" (the server took too long), "disk_full",
+    "io". Offline, busy and timeout usually pass by themselves: retrying may work.
+    """
+
+    def __init__(self, message: str, *, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+    @property
+    def transient(self) -> bool:
+        return self.kind in ("offline", "busy", "timeout")

@@ -25,7 +25,8 @@ try:
     import st2desk.services.common  # noqa: F401
     import st2desk.services.users  # noqa: F401
     import st2desk.services.workflow  # noqa: F401
-    from st2desk.db import Database
+    from st2desk.db import Database, storage_errors
+    from st2desk.errors import StorageUnavailable
     from st2desk.models import User
     from st2desk.resources import resources_dir
 
@@ -33,7 +34,7 @@ try:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-    from st2desk.ui import i18n
+    from st2desk.ui import failures, i18n
     from st2desk.ui.context import UiContext
     from st2desk.ui.login import LoginDialog
     from st2desk.ui.main_window import MainWindow
@@ -54,6 +55,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def _startup_problem(db: Database) -> str | None:
+    """What stops the application from starting, or None. The database being
+    unreachable is not a problem but a wait: `StorageUnavailable` is raised for it."""
+    with storage_errors():
+        return _schema_problem(db)
+
+
+def _schema_problem(db: Database) -> str | None:
     if not inspect(db.engine).has_table("alembic_version"):
         return QApplication.translate(
             "App", "The database is not initialised. Run “st2desk init” (and “st2desk demo” "
@@ -68,8 +76,17 @@ def _startup_problem(db: Database) -> str | None:
 
 def run(database_url: str | None = None) -> int:
     app = make_application()
-    db = Database(database_url)
-    problem = _startup_problem(db)
+    failures.install_excepthook()
+    db = Database(database_url, interactive=True)
+    while True:
+        try:
+            problem = _startup_problem(db)
+            break
+        except StorageUnavailable as exc:
+            from st2desk.ui.startup import WaitForDatabaseDialog
+
+            if WaitForDatabaseDialog(db, exc.message).exec() != QDialog.DialogCode.Accepted:
+                return 0
     if problem:
         QMessageBox.critical(None, "st2desk", problem)
         return 1
@@ -77,7 +94,9 @@ def run(database_url: str | None = None) -> int:
     if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
         return 0
     actor = login.actor
-    ctx = UiContext(db=db, actor=actor, ops=Operations(db))
+    ops = Operations(db)
+    ops.probe()  # reads the server's clock off the GUI thread (the skew warning)
+    ctx = UiContext(db=db, actor=actor, ops=ops)
     window: MainWindow
 
     def relock() -> bool:

@@ -106,6 +106,12 @@ class DecisionDialog(QDialog):
         self.subject_label.setObjectName("decisionSubject")
         self.subject_label.setTextFormat(Qt.TextFormat.RichText)
         self.subject_label.setWordWrap(True)
+        self._stale = False
+        self.stale_label = QLabel()
+        self.stale_label.setObjectName("decisionStale")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.stale_label.hide()
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.hint = QLabel(QCoreApplication.translate("DecisionDialog",
@@ -126,6 +132,7 @@ class DecisionDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.subject_label)
+        layout.addWidget(self.stale_label)
         layout.addLayout(self.form)
         layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
@@ -148,7 +155,19 @@ class DecisionDialog(QDialog):
 
     @Slot()
     def update_state(self) -> None:
-        self.confirm_button.setEnabled(self.is_complete())
+        self.confirm_button.setEnabled(self.is_complete() and not self._stale)
+
+    def mark_stale(self, message: str) -> None:
+        """The request changed elsewhere while this dialog was open: say so; no confirming."""
+        self._stale = True
+        self.stale_label.setText(message)
+        self.stale_label.show()
+        self.stale_label.setAccessibleDescription(message)
+        self.update_state()
+
+    @property
+    def stale(self) -> bool:
+        return self._stale
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -157,7 +176,7 @@ class DecisionDialog(QDialog):
             field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def accept(self) -> None:
-        if not self.is_complete():
+        if not self.is_complete() or self._stale:
             return
         if self.submit is not None:
             outcome = self.submit(self.values())

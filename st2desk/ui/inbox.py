@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from st2desk.errors import NotFound, St2Error, ValidationError
+from st2desk.errors import NotFound, St2Error, StorageUnavailable, ValidationError
 from st2desk.models import Priority, RequestStatus
 from st2desk.services import decisions
 from st2desk.services import inbox as inbox_service
@@ -54,7 +54,7 @@ from st2desk.ui.decision_dialogs import (
 )
 from st2desk.ui.inbox_model import InboxModel, PagedTableModel
 from st2desk.ui.operations import show_error
-from st2desk.ui.request_detail import RequestDetailPane
+from st2desk.ui.request_detail import RequestDetailPane, status_labels
 
 _DATE = re.compile(r"^\s*(\d{1,2})[/.\-]?(\d{1,2})[/.\-]?(\d{4})\s*$")
 _COMPACT_DATE = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
@@ -112,6 +112,8 @@ class PagedQueue(QWidget):
         self._stale = False
         self._own_changes: set[int] = set()
         self._dialog: DecisionDialog | None = None
+        self._dialog_request: tuple[int, int] | None = None  # (id, version) being decided
+        self._refresh_after_dialog = False
         self.feedback: QLabel | None = None  # outcome of the last decision (subclasses place it)
         self.why_label: QLabel | None = None  # why the current request cannot be decided
         self.table = QTableView()
@@ -168,8 +170,16 @@ class PagedQueue(QWidget):
         """Whether the current request can be decided here, and why not (shown to the user)."""
         return False, ""
 
+    def shown_is_selected(self) -> bool:
+        """The detail on screen is the request selected in the table (a failed load, or one
+        still on its way, never leaves another patient's detail under the actions)."""
+        shown = self.detail.detail
+        return shown is not None and shown.id == self.current_id()
+
     def update_actions(self) -> None:
         ok, why = self._decidable()
+        if ok and not self.shown_is_selected():
+            ok, why = False, ""
         for widget in self.decision_widgets():
             widget.setEnabled(ok)
         if self.why_label is not None:
@@ -284,6 +294,12 @@ class PagedQueue(QWidget):
     def _on_data_changed(self, what: str) -> None:
         if self._writing:
             return  # run_decision refreshes itself
+        if self._dialog is not None:
+            # Someone is deciding: the list must not move under them. Tell the dialog at
+            # once if its request changed; reload the list when the dialog closes.
+            self._refresh_after_dialog = True
+            self._check_dialog_request()
+            return
         if not self.isVisible():
             self._stale = True  # another section changed data: refresh when shown
             return
@@ -328,6 +344,10 @@ class PagedQueue(QWidget):
         except ValidationError as exc:
             show_error(dialog or self, exc.message)
             return Outcome.RETRY
+        except StorageUnavailable as exc:
+            # Nothing was written: keep the dialog and what was typed for another try.
+            show_error(dialog or self, exc.message)
+            return Outcome.RETRY
         except St2Error as exc:
             show_error(self, exc.message)
             self.refresh()  # the request changed elsewhere: show what it is now
@@ -345,18 +365,44 @@ class PagedQueue(QWidget):
 
     def _current_detail(self) -> RequestDetail | None:
         ok, _why = self._decidable()
-        return self.detail.detail if ok and self._dialog is None else None
+        if not ok or self._dialog is not None or not self.shown_is_selected():
+            return None
+        return self.detail.detail
 
     def open_dialog(self, dialog: DecisionDialog) -> None:
+        shown = self.detail.detail
         self._dialog = dialog
+        self._dialog_request = (shown.id, shown.version) if shown is not None else None
         dialog.finished.connect(self._dialog_finished)
         dialog.open()
+
+    def _check_dialog_request(self) -> None:
+        """If the request in the open dialog was decided or changed elsewhere, say so in it."""
+        if self._dialog is None or self._dialog_request is None:
+            return
+        request_id, version = self._dialog_request
+        try:
+            now = self.ctx.ops.read(
+                lambda s: inbox_service.request_detail(s, self.ctx.actor, request_id))
+        except StorageUnavailable:
+            return  # the banner says the server is away; the decision will say it too
+        except St2Error as exc:
+            self._dialog.mark_stale(exc.message)
+            return
+        if now.version != version:
+            self._dialog.mark_stale(QCoreApplication.translate(
+                "PagedQueue", "This request was changed on another workstation (now: %1). "
+                "Close this window to see its current state.").replace("%1", status_labels()[now.status]))
 
     @Slot(int)
     def _dialog_finished(self, _result: int) -> None:
         if self._dialog is not None:
             self._dialog.deleteLater()
             self._dialog = None
+            self._dialog_request = None
+        if self._refresh_after_dialog:
+            self._refresh_after_dialog = False
+            self.refresh()
         self.activateWindow()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from st2desk.db import Database
-from st2desk.errors import AuthenticationFailed
+from st2desk.errors import AuthenticationFailed, St2Error
 from st2desk.services.common import Actor
 from st2desk.services.users import login
 
@@ -79,6 +79,10 @@ class LoginDialog(QDialog):
             self.error_label.show()
             self.password_edit.clear()
             self.password_edit.setFocus()
+            return
+        except St2Error as exc:  # the database failed: say so, keep what was typed
+            self.error_label.setText(exc.message)
+            self.error_label.show()
             return
         if self._locked_user and actor.username != self._locked_user:
             return

@@ -6,6 +6,7 @@ import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -18,9 +19,12 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
+from st2desk import clock
+from st2desk.errors import St2Error
 from st2desk.models import Role, Unit
 from st2desk.ui.context import UiContext
 
@@ -63,12 +67,24 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(210)
         self.stack = QStackedWidget()
         self.stack.setObjectName("sectionStack")
+        self.connection_banner = self._banner("connectionBanner", "#fdecea", "#8a1c1c")
+        self.clock_banner = self._banner("clockBanner", "#fff4e5", "#7a4a00")
         central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(6, 6, 6, 6)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setSpacing(4)
+        outer.addWidget(self.connection_banner)
+        outer.addWidget(self.clock_banner)
+        layout = QHBoxLayout()
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
+        ctx.ops.sig_connection_changed.connect(self._connection_changed)
+        ctx.ops.sig_clock_checked.connect(self._clock_checked)
+        if not ctx.ops.online:
+            self._connection_changed(False)
 
         self.sections = [s for s in SECTIONS if s.roles & ctx.actor.roles]
         titles = self._titles()
@@ -94,6 +110,42 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         if self.sections:
             self.nav.setCurrentRow(0)
+
+    # ------------------------------------------------------------------ banners
+
+    def _banner(self, name: str, background: str, color: str) -> QLabel:
+        banner = QLabel()
+        banner.setObjectName(name)
+        banner.setWordWrap(True)
+        banner.setStyleSheet(f"QLabel#{name} {{ background: {background}; color: {color}; "
+                             "padding: 6px; border-radius: 3px; font-weight: bold; }")
+        banner.hide()
+        return banner
+
+    @Slot(bool)
+    def _connection_changed(self, online: bool) -> None:
+        self.connection_banner.setText(self.tr(
+            "No connection to the server — retrying. What you have typed is kept; "
+            "actions that need the server will work again when it is back."))
+        self.connection_banner.setAccessibleName(self.connection_banner.text())
+        self.connection_banner.setVisible(not online)
+        if online:
+            self.statusBar().showMessage(self.tr("Connection to the server restored."), 8000)
+            row = self.nav.currentRow()
+            if row >= 0 and self.sections[row].key not in self._widgets:
+                self._show_section(row)  # it could not be built while the server was away
+
+    @Slot(object)
+    def _clock_checked(self, skew: timedelta) -> None:
+        minutes = round(abs(skew).total_seconds() / 60)
+        if abs(skew) <= clock.SKEW_WARNING:
+            self.clock_banner.hide()
+            return
+        text = (self.tr("This computer's clock is %1 min behind the server's.") if skew > timedelta(0)
+                else self.tr("This computer's clock is %1 min ahead of the server's."))
+        self.clock_banner.setText(text.replace("%1", str(minutes)) + " " + self.tr(
+            "st2desk records the server's time; ask for this computer's clock to be corrected."))
+        self.clock_banner.show()
 
     # ------------------------------------------------------------------ sections
 
@@ -132,8 +184,27 @@ class MainWindow(QMainWindow):
     def _show_section(self, row: int) -> None:
         if row < 0:
             return
-        widget = self.section_widget(self.sections[row].key)
+        try:
+            widget = self.section_widget(self.sections[row].key)
+        except St2Error as exc:
+            # A section reads its choices when first built; with the server away it
+            # cannot, so say why here and build it when it is shown again.
+            placeholder = self.stack.widget(row)
+            self.stack.setCurrentWidget(placeholder)
+            self._section_failed(placeholder, exc.message)
+            return
         self.stack.setCurrentWidget(widget)
+
+    def _section_failed(self, placeholder: QWidget, message: str) -> None:
+        label = placeholder.findChild(QLabel, "sectionError")
+        if label is None:
+            label = QLabel(placeholder)
+            label.setObjectName("sectionError")
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            QVBoxLayout(placeholder).addWidget(label)
+        label.setText(message)
+        self.statusBar().showMessage(message, 10000)
 
     # ------------------------------------------------------------------ chrome
 
@@ -163,7 +234,10 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _build_status_bar(self) -> None:
-        unit = self.ctx.ops.read(lambda s: s.get(Unit, self.ctx.actor.unit_id))
+        try:
+            unit = self.ctx.ops.read(lambda s: s.get(Unit, self.ctx.actor.unit_id))
+        except St2Error:
+            unit = None  # the connection banner says why
         text = self.tr("%1 · %2 · %3").replace("%1", self.ctx.actor.username).replace(
             "%2", f"{unit.code} {unit.name}" if unit else "").replace(
             "%3", self.ctx.db.engine.dialect.name)
