@@ -19,14 +19,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from st2desk import config
+from st2desk.outputs import os_error_message
 
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 AUTOSAVE_MS = 3000
+RETRY_MS = 10_000  # after a failed save (disk full), try again this often
 
 
 def _safe(name: str) -> str:
@@ -42,8 +45,10 @@ class LocalDraftStore:
         self.folder = folder or config.data_dir() / "drafts"
         self.path = self.folder / f"{_safe(kind)}-{_safe(username)}.json"
 
-    def save(self, content: dict[str, Any]) -> None:
-        """Write `content` atomically; a failure is logged, never raised into the GUI."""
+    def save(self, content: dict[str, Any]) -> str | None:
+        """Write `content` atomically; None when saved, else why not (Spanish).
+
+        A failure (disk full, folder removed) leaves the previous copy in place."""
         payload = {"format": FORMAT_VERSION, "user_id": self.user_id, "content": content}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -62,6 +67,8 @@ class LocalDraftStore:
                 raise
         except OSError as exc:
             log.warning("local draft not saved: %s", exc.strerror or exc)
+            return os_error_message(exc, self.folder)
+        return None
 
     def load(self) -> dict[str, Any] | None:
         """The saved content, or None when there is none or it is unreadable or someone else's."""
@@ -89,19 +96,27 @@ class Autosaver(QObject):
     """Saves `snapshot()` to `store` a few seconds after the first unsaved change.
 
     The timer is not restarted by later changes, so continuous typing is still saved
-    every few seconds. `flush()` saves at once (closing, switching away).
+    every few seconds. `flush()` saves at once (closing, switching away). When a save
+    fails (disk full) `failure` says why, `sig_state_changed` lets the form say so, and
+    the save is retried every RETRY_MS until it succeeds.
     """
 
+    sig_state_changed = Signal()
+    """A save failed, or succeeded after failing (`failure` tells which)."""
+
     def __init__(self, store: LocalDraftStore, snapshot: Callable[[], dict[str, Any] | None],
-                 parent: QObject | None = None, interval_ms: int | None = None) -> None:
+                 parent: QObject | None = None, interval_ms: int | None = None,
+                 retry_ms: int = RETRY_MS) -> None:
         super().__init__(parent)
         self.store = store
         self._snapshot = snapshot
         self._pending = False
+        self.failure: str | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(AUTOSAVE_MS if interval_ms is None else interval_ms)
+        self._interval_ms = AUTOSAVE_MS if interval_ms is None else interval_ms
         self._timer.timeout.connect(self.flush)
+        self._retry_ms = retry_ms
 
     @property
     def pending(self) -> bool:
@@ -110,7 +125,7 @@ class Autosaver(QObject):
     def changed(self) -> None:
         self._pending = True
         if not self._timer.isActive():
-            self._timer.start()
+            self._timer.start(self._interval_ms)
 
     @Slot()
     def flush(self) -> None:
@@ -121,11 +136,32 @@ class Autosaver(QObject):
         content = self._snapshot()
         if content is None:
             self.store.clear()
+            failure = None
         else:
-            self.store.save(content)
+            failure = self.store.save(content)
+        if failure is not None:
+            self._pending = True  # still to be saved: retry until the disk has room again
+            self._timer.start(self._retry_ms)
+        if failure != self.failure:
+            self.failure = failure
+            self.sig_state_changed.emit()
 
     def discard(self) -> None:
         """Forget pending changes and remove the file (the content is safe elsewhere)."""
         self._timer.stop()
         self._pending = False
         self.store.clear()
+        if self.failure is not None:
+            self.failure = None
+            self.sig_state_changed.emit()
+
+
+def confirm_losing_typed_work(parent: QWidget, autosaver: Autosaver) -> bool:
+    """Closing while the typed content could not be kept on this computer: ask first."""
+    answer = QMessageBox.warning(
+        parent, "st2desk",
+        QCoreApplication.translate(
+            "Drafts", "What you typed could not be kept on this computer:\n%1\n\n"
+            "If you close now it will be lost. Close anyway?").replace("%1", autosaver.failure or ""),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes

@@ -61,7 +61,7 @@ from st2desk.services.lookup import UnitOption
 from st2desk.services.paper import MAX_SCAN_BYTES, PaperOutcome, PaperProblem, PaperRejected, Scan
 from st2desk.services.workflow import STATUS_LABELS
 from st2desk.ui.context import UiContext
-from st2desk.ui.drafts import Autosaver, LocalDraftStore
+from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
 from st2desk.ui.operations import show_error
 from st2desk.ui.patient_lookup import (
     ERROR_COLOR,
@@ -246,6 +246,7 @@ class PaperCapture(QWidget):
         self._units: list[UnitOption] | None = None
         self.store = LocalDraftStore(ctx.actor.username, ctx.actor.user_id, kind="paper_capture")
         self.autosaver = Autosaver(self.store, self.snapshot, self)
+        self.autosaver.sig_state_changed.connect(self._update_state)
         self._build()
         self._wire()
         self._restore_local()
@@ -826,6 +827,10 @@ class PaperCapture(QWidget):
         elif self.is_blank():
             set_reason(self.state_label, self.tr("Blank form: type or scan the folio to begin."),
                        HINT_COLOR)
+        elif self.autosaver.failure is not None:
+            set_reason(self.state_label, self.tr(
+                "Not captured yet · NOT kept on this computer (retrying): %1").replace(
+                "%1", self.autosaver.failure))
         else:
             set_reason(self.state_label, self.tr("Not captured yet · kept on this computer as you "
                                                  "type"), HINT_COLOR)
@@ -1067,9 +1072,10 @@ class PaperCapture(QWidget):
         self._update_state()
 
     def can_close(self) -> bool:
-        """Nothing is lost on closing: the typed content is kept on this computer."""
+        """Nothing is lost on closing: the typed content is kept on this computer. If it
+        cannot be (disk full), the person decides."""
         self.autosaver.flush()
-        return True
+        return self.autosaver.failure is None or confirm_losing_typed_work(self, self.autosaver)
 
     def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt API
         self.autosaver.flush()

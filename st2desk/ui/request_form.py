@@ -68,7 +68,7 @@ from st2desk.services.patients import PatientData, register_patient
 from st2desk.services.requests import RequestData
 from st2desk.services.workflow import STATUS_LABELS
 from st2desk.ui.context import UiContext
-from st2desk.ui.drafts import Autosaver, LocalDraftStore
+from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
 from st2desk.ui.operations import show_error
 from st2desk.ui.patient_lookup import (
     ERROR_COLOR,
@@ -295,6 +295,7 @@ class RequestForm(QWidget):
         self._last_sent: int | None = None
         self.store = LocalDraftStore(ctx.actor.username, ctx.actor.user_id)
         self.autosaver = Autosaver(self.store, self.snapshot, self)
+        self.autosaver.sig_state_changed.connect(self._update_header)
 
         self._build()
         self._wire()
@@ -724,6 +725,12 @@ class RequestForm(QWidget):
         parts = []
         if self.status is not None:
             parts.append(STATUS_LABELS[self.status])
+        if self._dirty and self.autosaver.failure is not None:
+            set_reason(self.state_label, self.tr(
+                "Unsaved changes NOT kept on this computer (retrying): %1").replace(
+                "%1", self.autosaver.failure))
+            self._update_buttons()
+            return
         if self._dirty:
             parts.append(self.tr("unsaved changes, kept on this computer"))
         elif self._saved_at is not None:
@@ -1226,9 +1233,10 @@ class RequestForm(QWidget):
             select(self._last_sent)
 
     def can_close(self) -> bool:
-        """Nothing is lost on closing: the content is kept on this computer."""
+        """Nothing is lost on closing: the content is kept on this computer. If it cannot
+        be (disk full), the person decides."""
         self.autosaver.flush()
-        return True
+        return self.autosaver.failure is None or confirm_losing_typed_work(self, self.autosaver)
 
     def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt API
         self.autosaver.flush()

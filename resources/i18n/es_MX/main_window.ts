@@ -8,6 +8,26 @@
             <translation>st2desk — Autorizaciones ST2</translation>
         </message>
         <message>
+            <source>No connection to the server — retrying. What you have typed is kept; actions that need the server will work again when it is back.</source>
+            <translation>Sin conexión con el servidor — reintentando. Lo escrito se conserva; las acciones que necesitan el servidor volverán a funcionar cuando regrese.</translation>
+        </message>
+        <message>
+            <source>Connection to the server restored.</source>
+            <translation>Se restableció la conexión con el servidor.</translation>
+        </message>
+        <message>
+            <source>This computer's clock is %1 min behind the server's.</source>
+            <translation>El reloj de este equipo va %1 min atrasado respecto al del servidor.</translation>
+        </message>
+        <message>
+            <source>This computer's clock is %1 min ahead of the server's.</source>
+            <translation>El reloj de este equipo va %1 min adelantado respecto al del servidor.</translation>
+        </message>
+        <message>
+            <source>st2desk records the server's time; ask for this computer's clock to be corrected.</source>
+            <translation>st2desk registra la hora del servidor; pida que corrijan el reloj de este equipo.</translation>
+        </message>
+        <message>
             <source>New request</source>
             <translation>Nueva solicitud</translation>
         </message>
@@ -49,7 +69,7 @@
         </message>
         <message>
             <source>&amp;Quit</source>
-            <translation>S&amp;alir</translation>
+            <translation>&amp;Salir</translation>
         </message>
         <message>
             <source>&amp;Go</source>

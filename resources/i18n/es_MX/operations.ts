@@ -8,12 +8,16 @@
             <translation>st2desk</translation>
         </message>
         <message>
+            <source>Another workstation is saving changes; waiting for it…</source>
+            <translation>Otra estación está guardando cambios; esperando a que termine…</translation>
+        </message>
+        <message>
             <source>Cancel</source>
             <translation>Cancelar</translation>
         </message>
         <message>
-            <source>The operation failed unexpectedly; nothing was changed.</source>
-            <translation>La operación falló de forma inesperada; no se modificó nada.</translation>
+            <source>Another workstation is saving changes; waiting for it… %1 s</source>
+            <translation>Otra estación está guardando cambios; esperando a que termine… %1 s</translation>
         </message>
     </context>
 </TS>
