@@ -193,10 +193,9 @@ class Database:
                     stamp: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
                 else:
                     stamp = clock.server_time(session.scalar(text("SELECT now()")))
-            with stamp:
+            with stamp, storage_errors():
                 yield session
-                with storage_errors():
-                    session.commit()
+                session.commit()
         except StaleDataError:
             session.rollback()
             raise ConcurrencyConflict(
