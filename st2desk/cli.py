@@ -247,13 +247,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("st2desk: interrumpido", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback, no data
-        from sqlalchemy.exc import SQLAlchemyError
+        from st2desk.failures import user_message
 
-        if isinstance(exc, SQLAlchemyError):
-            cause = getattr(exc, "orig", None) or exc
-            first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
-            print(f"st2desk: error de base de datos ({type(cause).__name__}): {first_line}",
-                  file=sys.stderr)
+        message = user_message(exc)  # the database or the disk failed: say it in Spanish
+        if message is not None:
+            print(f"st2desk: {message}", file=sys.stderr)
             return EXIT_FAILED
         if os.environ.get("ST2DESK_DEBUG"):
             raise

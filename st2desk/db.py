@@ -22,10 +22,11 @@ from st2desk.errors import ConcurrencyConflict, StorageUnavailable
 _IMMEDIATE = "st2desk_immediate"
 _BUSY_MS = "st2desk_busy_ms"
 
-# How long a workstation waits for another one's write on SQLite before it says so. The
-# GUI waits in steps of this size with the wait shown (ui/operations.py); a command waits
-# up to the total.
-SQLITE_BUSY_MS = 5000
+# How long a write waits for another one's lock on SQLite before it says so: a command
+# (imports, demo data) waits long; the GUI waits briefly, and ui/operations.py keeps
+# trying in short steps with the wait shown, so the window never freezes for long.
+SQLITE_BUSY_MS = 30_000
+SQLITE_INTERACTIVE_BUSY_MS = 3_000
 
 # PostgreSQL: how long a workstation waits to connect, for a statement, and for a lock,
 # and how long a connection may go without the server acknowledging what was sent (a
@@ -62,12 +63,12 @@ def storage_error(exc: BaseException) -> StorageUnavailable | None:
     if sqlstate == "55P03" or "database is locked" in text_ or "database table is locked" in text_:
         return StorageUnavailable(
             "Otra estación está guardando cambios y la base de datos sigue ocupada. No se cambió "
-            "nada; lo escrito se conserva. Vuelva a intentarlo en unos segundos.", kind="busy")
+            "nada; vuelva a intentarlo en unos segundos.", kind="busy")
     if sqlstate == "53100" or "database or disk is full" in text_:
         where = "del servidor" if sqlstate else "de este equipo"
         return StorageUnavailable(
-            f"El disco {where} está lleno y no se pudo guardar. No se cambió nada; lo escrito se "
-            "conserva. Libere espacio (o avise a sistemas) y vuelva a intentarlo.", kind="disk_full")
+            f"El disco {where} está lleno y no se pudo guardar. No se cambió nada; libere "
+            "espacio (o avise a sistemas) y vuelva a intentarlo.", kind="disk_full")
     if "disk i/o error" in text_ or "unable to open database file" in text_ or "readonly" in text_:
         return StorageUnavailable(
             "No se pudo leer o escribir el archivo de la base de datos en este equipo (disco, "
@@ -80,9 +81,9 @@ def storage_error(exc: BaseException) -> StorageUnavailable | None:
 
 def _offline() -> StorageUnavailable:
     return StorageUnavailable(
-        "Sin conexión con el servidor de la base de datos. No se cambió nada y lo escrito se "
-        "conserva; st2desk reintenta solo. Si no vuelve en unos minutos, revise la red o avise "
-        "a sistemas.", kind="offline")
+        "Sin conexión con el servidor de la base de datos; no se cambió nada. Vuelva a "
+        "intentarlo cuando regrese la conexión; si no vuelve en unos minutos, revise la red o "
+        "avise a sistemas.", kind="offline")
 
 
 @contextlib.contextmanager
@@ -105,8 +106,9 @@ def make_engine(url: str, *, interactive: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
-        _configure_sqlite(engine)
+        busy_ms = SQLITE_INTERACTIVE_BUSY_MS if interactive else SQLITE_BUSY_MS
+        engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})
+        _configure_sqlite(engine, busy_ms)
         return engine
     options = {}
     if parsed.drivername in ("postgresql+psycopg", "postgresql+psycopg2"):
@@ -131,7 +133,7 @@ def make_engine(url: str, *, interactive: bool = False) -> Engine:
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit BEGIN is deferred).
@@ -140,7 +142,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        cur.execute(f"PRAGMA busy_timeout={busy_ms}")
         # Sorts (reports, inbox) in memory; it cannot change later inside a transaction.
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
@@ -149,9 +151,9 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn):  # type: ignore[no-untyped-def]
         options = conn.get_execution_options()
         immediate = options.get(_IMMEDIATE, False)
-        busy = int(options.get(_BUSY_MS, SQLITE_BUSY_MS))
+        busy = int(options.get(_BUSY_MS, busy_ms))
         info = conn.connection.info
-        if info.get(_BUSY_MS, SQLITE_BUSY_MS) != busy:  # a pragma only when it changes
+        if info.get(_BUSY_MS, busy_ms) != busy:  # a pragma only when it changes
             conn.exec_driver_sql(f"PRAGMA busy_timeout={busy}")
             info[_BUSY_MS] = busy
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -116,7 +116,7 @@ def test_unknown_command_and_missing_subcommand(initialized):
 def test_unreachable_database_is_one_line():
     result = st2("--database", "postgresql+psycopg://nadie@127.0.0.1:9/nada", "init")
     assert result.returncode == 1
-    assert "error de base de datos" in one_line(result.stderr)
+    assert "Sin conexión con el servidor de la base de datos" in one_line(result.stderr)
 
 
 def test_demo_rejects_a_negative_count(initialized):

@@ -146,7 +146,7 @@ def test_a_database_error_on_one_file_does_not_stop_the_batch(db, cast, tmp_path
     outcomes = paper.import_pdf_files(db, None, files, progress=lambda d, t: seen.append((d, t)))
     assert [o.accepted for o in outcomes] == [False, False, True]
     assert "Otra estación registró este folio" in outcomes[0].summary()
-    assert "Error de la base de datos" in outcomes[1].summary()
+    assert "No se pudo leer o escribir el archivo de la base de datos" in outcomes[1].summary()
     assert seen == [(1, 3), (2, 3), (3, 3)]
     with db.session() as s:
         assert s.scalars(select(Request.folio).where(Request.origin == Origin.PDF)).all() == [

@@ -19,6 +19,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 
 from st2desk.errors import St2Error
+from st2desk.outputs import os_error_message, write_atomic
 from st2desk.services import attachments as attachment_service
 from st2desk.ui.context import UiContext
 from st2desk.ui.operations import show_error
@@ -61,8 +62,15 @@ def open_attachment(parent: QWidget, ctx: UiContext, attachment_id: int) -> Path
         return None
     # One subfolder per attachment: two files may share a name.
     target = _session_folder() / str(attachment_id) / Path(file.filename).name
-    target.parent.mkdir(exist_ok=True)
-    target.write_bytes(file.content)
+    try:
+        target.parent.mkdir(exist_ok=True)
+        write_atomic(target, file.content)
+    except OSError as exc:
+        show_error(parent, os_error_message(exc, target))
+        return None
+    except St2Error as exc:  # OutputError: disk full, folder gone
+        show_error(parent, exc.message)
+        return None
     if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
         show_error(parent, QCoreApplication.translate(
             "AttachmentOpener", "There is no application on this computer to open %1. "

@@ -212,3 +212,36 @@ def test_audit_times_never_go_backwards_when_the_clock_does(db, cast):
     with db.session() as s:
         times = s.scalars(select(AuditEvent.at).order_by(AuditEvent.seq)).all()
     assert times == sorted(times)
+
+
+def test_submission_while_the_database_is_away_keeps_what_was_typed(qtbot, db, cast, make_ctx, messages):
+    from tests.ui.test_request_form import CTRL, nss_of, open_form, press, type_text
+
+    form = open_form(qtbot, make_ctx, cast.physician)
+    type_text(qtbot, nss_of(db, cast.patient_id))
+    form.justification_edit.setFocus()
+    type_text(qtbot, "Dolor persistente de rodilla derecha")
+    with unreachable(db):
+        press(qtbot, Qt.Key.Key_S, CTRL)
+    assert messages.texts() and _spanish_failure(messages.texts()[-1])
+    assert form.justification_edit.toPlainText() == "Dolor persistente de rodilla derecha"
+    assert form.patient.nss_edit.text().replace(" ", "").replace("-", "") == nss_of(db, cast.patient_id)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Request)) == 0
+
+
+def test_an_exception_escaping_a_slot_reaches_the_person_in_spanish(qtbot, messages):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from st2desk.failures import UNEXPECTED
+    from st2desk.ui import failures
+
+    failures.report(OperationalError("BEGIN", {}, sqlite3.OperationalError("database is locked")))
+    failures.report(OSError(28, "No space left on device", "/home/recepcion/comprobante.pdf"))
+    failures.report(KeyError("bug"))
+    assert messages.texts()[0].startswith("Otra estación está guardando cambios")
+    assert messages.texts()[1].startswith("No hay espacio libre en el disco para escribir "
+                                          "/home/recepcion/comprobante.pdf")
+    assert messages.texts()[2] == UNEXPECTED
