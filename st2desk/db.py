@@ -32,8 +32,8 @@ SQLITE_INTERACTIVE_BUSY_MS = 3_000
 # and how long a connection may go without the server acknowledging what was sent (a
 # powered-off host). A command or a window is never stuck longer than these.
 PG_CONNECT_TIMEOUT_S = 5
-PG_STATEMENT_TIMEOUT_MS = 15_000
-PG_LOCK_TIMEOUT_MS = 10_000
+PG_STATEMENT_TIMEOUT_MS = 10_000
+PG_LOCK_TIMEOUT_MS = 8_000
 PG_TCP_USER_TIMEOUT_MS = 10_000
 
 _OFFLINE_SQLSTATES = ("08", "57P01", "57P02", "57P03")

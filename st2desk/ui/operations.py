@@ -202,7 +202,12 @@ class Operations(QObject):
             with self.db.session() as session:
                 return fn(session)
 
-        return self._guarded(call)
+        # The busy cursor shows at once (the window cannot repaint while it waits).
+        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+        try:
+            return self._guarded(call)
+        finally:
+            QApplication.restoreOverrideCursor()
 
     def write(self, fn: Callable[[Session], T], *, parent: QWidget | None,
               changed: str = "request", show_errors: bool = True) -> T | None:
