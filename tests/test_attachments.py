@@ -7,10 +7,11 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from st2desk.errors import InvalidTransition, PermissionDenied, ValidationError
-from st2desk.models import Attachment, AuditEvent
-from st2desk.services import attachments, decisions
+from st2desk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from st2desk.models import Attachment, AuditEvent, Role
+from st2desk.services import attachments, decisions, requests
 from tests import flows
+from tests.cast import OTHER_UNIT
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -98,3 +99,25 @@ def test_removing_a_file_from_a_draft(db, cast):
     with db.session() as s:
         assert s.scalar(select(Attachment.id)) is None
         assert s.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1)) == "detach"
+
+
+def test_files_are_read_only_where_the_request_is_visible(db, cast):
+    """Attachment ids are sequential: trying them must not open another unit's files."""
+    from tests.test_inbox_queries import make_user
+
+    request_id = flows.draft(db, cast)
+    with db.transaction() as s:
+        info = attachments.add_attachment(s, cast.physician, request_id, "nota.pdf", PDF)
+    other_unit_chief = make_user(db, "jefe.27", OTHER_UNIT, [Role.SPECIALIST, Role.APPEALS], "RADIO")
+    with db.session() as s:
+        # A draft is its requesting unit's: the performing unit's reviewers do not see it yet.
+        for outsider in (cast.specialist, cast.appeals, other_unit_chief):
+            with pytest.raises(NotFound):
+                attachments.get_attachment_content(s, outsider, info.id)
+    with db.transaction() as s:
+        requests.submit(s, cast.physician, request_id)
+    with db.session() as s:
+        assert attachments.get_attachment_content(s, cast.specialist, info.id).content == PDF
+        for outsider in (other_unit_chief, cast.other_specialist):
+            with pytest.raises(NotFound):
+                attachments.get_attachment_content(s, outsider, info.id)

@@ -18,8 +18,8 @@ from st2desk.models import (
     Role,
     Service,
     Severity,
-    Specialty,
     Unit,
+    User,
 )
 from st2desk.services import decisions, inbox
 from st2desk.services.common import Actor
@@ -145,14 +145,26 @@ def test_scope_is_the_users_unit_and_specialty(db, cast):
         with pytest.raises(PermissionDenied, match="médico dictaminador"):
             inbox.inbox_page(s, cast.physician)
     elsewhere = make_user(db, "dictaminador.27", OTHER_UNIT, [Role.SPECIALIST], "RADIO")
-    any_specialty = make_user(db, "dictaminador.general", PERFORMING_UNIT, [Role.SPECIALIST])
     with db.session() as s:
         assert inbox.inbox_page(s, elsewhere) == []
-        assert [r.id for r in inbox.inbox_page(s, any_specialty)] == [request_id]
-        radio = s.scalar(select(Specialty.id).where(Specialty.code == "RADIO"))
-        cardio = s.scalar(select(Specialty.id).where(Specialty.code == "CARDIO"))
-        assert len(inbox.inbox_page(s, any_specialty, InboxFilters(specialty_id=radio))) == 1
-        assert inbox.inbox_page(s, any_specialty, InboxFilters(specialty_id=cardio)) == []
+
+
+def test_a_specialist_has_exactly_one_specialty(db, cast):
+    """No account decides "every specialty of its unit": none can be created, and one left
+    without a specialty (older data) sees and decides nothing, and is told why."""
+    request_id = flows.in_review(db, cast)
+    with pytest.raises(ValidationError, match="una sola especialidad"):
+        make_user(db, "dictaminador.general", PERFORMING_UNIT, [Role.SPECIALIST])
+    general = make_user(db, "dictaminador.general", PERFORMING_UNIT, [Role.SPECIALIST], "RADIO")
+    with db.transaction() as s:
+        s.get(User, general.user_id).specialty_id = None
+    with db.session() as s:
+        with pytest.raises(PermissionDenied, match="no tiene especialidad asignada"):
+            inbox.inbox_page(s, general)
+        with pytest.raises(NotFound):
+            inbox.request_detail(s, general, request_id)
+    with pytest.raises(PermissionDenied, match="no tiene especialidad asignada"), db.transaction() as s:
+        decisions.approve(s, general, request_id)
 
 
 # --------------------------------------------------------------------------- search
@@ -222,10 +234,19 @@ def test_detail_is_for_the_units_that_work_the_request(db, cast):
         for actor in (cast.specialist, cast.appeals, cast.physician2, cast.reception,
                       cast.reception_elsewhere, cast.admin):
             assert inbox.request_detail(s, actor, request_id).id == request_id
-        with pytest.raises(PermissionDenied, match="no corresponde a su unidad"):
-            inbox.request_detail(s, elsewhere, request_id)
+        # Another unit, another specialty of the same unit: told nothing, not even the folio.
+        for outsider in (elsewhere, cast.other_specialist):
+            with pytest.raises(NotFound) as refused:
+                inbox.request_detail(s, outsider, request_id)
+            assert "No existe esa solicitud" in refused.value.message
         with pytest.raises(NotFound):
             inbox.request_detail(s, cast.specialist, 987_654)
+    draft_id = flows.draft(db, cast)  # a draft belongs to its requesting unit until submitted
+    with db.session() as s:
+        assert inbox.request_detail(s, cast.physician2, draft_id).id == draft_id
+        for reviewer in (cast.specialist, cast.appeals):
+            with pytest.raises(NotFound):
+                inbox.request_detail(s, reviewer, draft_id)
 
 
 # --------------------------------------------------------------------------- appeals

@@ -23,6 +23,7 @@ from st2desk.errors import NotFound, PermissionDenied, ValidationError
 from st2desk.models import Attachment, Request, Role
 from st2desk.services.common import Actor, check_version, get_or_404, require_role
 from st2desk.services.lookup import AttachmentInfo, attachment_infos
+from st2desk.services.visibility import active_user, readable_request
 from st2desk.services.workflow import ensure_allowed
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -124,15 +125,12 @@ def remove_attachment(session: Session, actor: Actor, attachment_id: int) -> Non
 
 
 def _readable_request(session: Session, actor: Actor, request_id: int) -> Request:
-    req: Request = get_or_404(session, Request, request_id, "una solicitud")
-    if Role.PHYSICIAN in actor.roles and req.physician_id == actor.user_id:
-        require_role(session, actor, Role.PHYSICIAN, "ver los archivos adjuntos")
+    req = readable_request(session, actor.user_id, request_id)
+    if req.physician_id == actor.user_id:
         return req
-    for role in _READERS:
-        if role in actor.roles:
-            require_role(session, actor, role, "ver los archivos adjuntos")
-            return req
-    raise PermissionDenied(f"Su rol no permite ver los archivos adjuntos de la solicitud {req.folio}.")
+    if not active_user(session, actor.user_id).roles & set(_READERS):
+        raise PermissionDenied(f"Su rol no permite ver los archivos adjuntos de la solicitud {req.folio}.")
+    return req
 
 
 def list_attachments(session: Session, actor: Actor, request_id: int) -> list[AttachmentInfo]:

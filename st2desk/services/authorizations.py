@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from st2desk import audit, clock, numbering
@@ -42,21 +42,25 @@ def get_by_number(session: Session, number: str) -> Authorization:
     return auth
 
 
-def search(session: Session, text: str) -> list[Authorization]:
+def search(session: Session, text: str, unit_id: int | None = None) -> list[Authorization]:
     """Find authorizations by number, request folio or the patient's NSS.
 
     A barcode scanner types the number followed by Enter, so the same entry point
-    serves typed and scanned input.
+    serves typed and scanned input. With `unit_id`, only authorizations whose requesting
+    or performing unit is that unit (reception sees its own unit's patients only).
     """
     value = numbering.normalize(text)
     if not value:
         raise ValidationError("Escriba un número de autorización, un folio o un NSS.")
-    query = select(Authorization).options(joinedload(Authorization.request))
+    query = (select(Authorization).options(joinedload(Authorization.request))
+             .join(Request, Authorization.request_id == Request.id))
+    if unit_id is not None:
+        query = query.where(or_(Authorization.performing_unit_id == unit_id,
+                                Request.requesting_unit_id == unit_id))
     digits = compact_nss(value)
     if digits.isdigit():
         nss = validate_nss(digits)
-        query = (query.join(Request, Authorization.request_id == Request.id)
-                 .join(Patient, Request.patient_id == Patient.id)
+        query = (query.join(Patient, Request.patient_id == Patient.id)
                  .where(Patient.nss == nss)
                  .order_by(Authorization.issued_at.desc()).limit(SEARCH_LIMIT))
         return list(session.scalars(query).unique())
@@ -64,7 +68,7 @@ def search(session: Session, text: str) -> list[Authorization]:
     if parsed.is_authorization:
         query = query.where(Authorization.number == value)
     else:
-        query = query.join(Request, Authorization.request_id == Request.id).where(Request.folio == value)
+        query = query.where(Request.folio == value)
     return list(session.scalars(query).unique())
 
 

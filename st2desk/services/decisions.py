@@ -27,6 +27,7 @@ from st2desk.models import (
     User,
 )
 from st2desk.services.common import Actor, check_version, clean_text, get_or_404, require_role
+from st2desk.services.visibility import NO_SPECIALTY
 from st2desk.services.workflow import APPEAL_WINDOW, ensure_allowed
 
 MAX_VALIDITY_DAYS = 365
@@ -50,7 +51,9 @@ def _reviewable(session: Session, actor: Actor, request_id: int, doing: str,
         raise PermissionDenied(
             f"La solicitud {req.folio} corresponde a otra unidad de destino; "
             "solo la dictaminan los especialistas de esa unidad.")
-    if user.specialty_id is not None and req.specialty_id != user.specialty_id:
+    if user.specialty_id is None:
+        raise PermissionDenied(NO_SPECIALTY)
+    if req.specialty_id != user.specialty_id:
         raise PermissionDenied(f"La solicitud {req.folio} es de otra especialidad.")
     return user, req
 

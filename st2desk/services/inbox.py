@@ -55,6 +55,7 @@ from st2desk.models import (
 )
 from st2desk.services.common import Actor, require_role
 from st2desk.services.lookup import AttachmentInfo, attachment_infos
+from st2desk.services.visibility import NO_SPECIALTY, readable_request
 
 S = RequestStatus
 INBOX_STATUSES = (S.IN_REVIEW, S.INFO_REQUESTED)
@@ -298,7 +299,10 @@ def _after(key: Any, ident: Any, cursor: Cursor | None) -> list[ColumnElement[bo
 
 
 def _specialist(session: Session, actor: Actor) -> User:
-    return require_role(session, actor, Role.SPECIALIST, "consultar la bandeja de dictamen")
+    user = require_role(session, actor, Role.SPECIALIST, "consultar la bandeja de dictamen")
+    if user.specialty_id is None:  # one specialty each: never "all of the unit's"
+        raise PermissionDenied(NO_SPECIALTY)
+    return user
 
 
 def _all_specialties(session: Session) -> list[int]:
@@ -568,19 +572,6 @@ def appeals_count(session: Session, actor: Actor) -> int:
 # --------------------------------------------------------------------------- detail
 
 
-def _may_view(user: User, req: Request) -> bool:
-    roles = user.roles
-    if Role.ADMIN in roles:
-        return True
-    if roles & {Role.SPECIALIST, Role.APPEALS} and req.performing_unit_id == user.unit_id:
-        return True
-    if Role.PHYSICIAN in roles and (req.physician_id == user.id
-                                    or req.requesting_unit_id == user.unit_id):
-        return True
-    return Role.RECEPTION in roles and user.unit_id in (req.performing_unit_id,
-                                                        req.requesting_unit_id)
-
-
 def _unit_label(unit: Unit | None) -> str:
     return f"{unit.code} — {unit.name}" if unit else ""
 
@@ -588,17 +579,9 @@ def _unit_label(unit: Unit | None) -> str:
 def request_detail(session: Session, actor: Actor, request_id: int) -> RequestDetail:
     """Everything a reviewer reads before deciding: the request, findings, exchanges, history.
 
-    Open to the roles that work with the request: specialists and appeals heads of its
-    performing unit, physicians of its requesting unit, reception of either unit, admins.
+    Open to the roles that work with the request (`visibility.may_view`).
     """
-    user = session.get(User, actor.user_id)
-    if user is None or not user.active:
-        raise PermissionDenied("Su cuenta no está activa; inicie sesión de nuevo.")
-    req = session.get(Request, request_id)
-    if req is None:
-        raise NotFound(f"No existe una solicitud con identificador {request_id}.")
-    if not _may_view(user, req):
-        raise PermissionDenied(f"La solicitud {req.folio} no corresponde a su unidad.")
+    req = readable_request(session, actor.user_id, request_id)
     patient = req.patient
     service = req.service
     specialty = session.get(Specialty, req.specialty_id) if req.specialty_id else None

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from st2desk import clock, numbering
@@ -228,29 +228,35 @@ def find(session: Session, actor: Actor, text: str) -> LookupResult:
         value = compact_nss(value)
     else:
         kind = QueryKind.NUMBER if numbering.parse_number(value).is_authorization else QueryKind.FOLIO
-    found = authorizations.search(session, value)
+    found = authorizations.search(session, value, unit_id=actor.unit_id)
     if not found:
-        raise NotFound(_not_found_message(session, kind, value))
+        raise NotFound(_not_found_message(session, actor, kind, value))
     return LookupResult(kind, value, _cards(session, actor, [a.id for a in found]),
                         scanned[1] if scanned else None)
 
 
-def _not_found_message(session: Session, kind: QueryKind, value: str) -> str:
+def _not_found_message(session: Session, actor: Actor, kind: QueryKind, value: str) -> str:
+    """Why nothing was found, naming only what the person's unit may know."""
     if kind is QueryKind.NSS:
-        return f"No hay autorizaciones para el NSS {value}."
+        return f"No hay autorizaciones de su unidad para el NSS {value}."
     if kind is QueryKind.FOLIO:
-        status = session.scalar(select(Request.status).where(Request.folio == value))
+        status = session.scalar(select(Request.status).where(
+            Request.folio == value, or_(Request.requesting_unit_id == actor.unit_id,
+                                        Request.performing_unit_id == actor.unit_id)))
         if status is None:
-            return f"No existe la solicitud {value}."
+            return f"No existe la solicitud {value} en su unidad."
         return (f"La solicitud {value} no tiene autorización; "
                 f"su estado es «{STATUS_LABELS[status]}».")
-    return f"No existe la autorización {value}."
+    return f"No existe la autorización {value} en su unidad."
 
 
 def card(session: Session, actor: Actor, authorization_id: int) -> AuthorizationCard:
     """One authorization as the viewer shows it (to refresh after a change)."""
     require_role(session, actor, Role.RECEPTION, "consultar autorizaciones")
-    cards = _cards(session, actor, [authorization_id])
+    auth = session.get(Authorization, authorization_id)
+    visible = auth is not None and actor.unit_id in (auth.performing_unit_id,
+                                                     auth.request.requesting_unit_id)
+    cards = _cards(session, actor, [authorization_id]) if visible else []
     if not cards:
         raise NotFound("La autorización no existe.")
     return cards[0]

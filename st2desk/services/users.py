@@ -50,6 +50,9 @@ def add_user(session: Session, actor: Actor | None, *, username: str, full_name:
     if unit is None:
         raise NotFound(f"No existe la unidad «{unit_code}».")
     specialty = None
+    if Role.SPECIALIST in role_set and not (specialty_code or "").strip():
+        raise ValidationError("Un médico dictaminador decide una sola especialidad: indique cuál "
+                              "(--specialty).", field="specialty")
     if specialty_code:
         specialty = session.scalar(select(Specialty).where(
             Specialty.code == specialty_code.strip().upper()))

@@ -387,16 +387,15 @@ def test_a_specialist_never_decides_their_own_request(qtbot, db, cast, make_ctx)
     assert flows.status(db, draft.id) is RequestStatus.IN_REVIEW
 
 
-def test_a_specialist_without_specialty_filters_by_specialty(qtbot, db, cast, make_ctx):
-    request_id = flows.in_review(db, cast)
-    general = make_user(db, "dictaminador.general", PERFORMING_UNIT, [Role.SPECIALIST])
+def test_a_specialist_without_specialty_is_told_why_the_inbox_is_empty(qtbot, db, cast, make_ctx):
+    flows.in_review(db, cast)
+    general = make_user(db, "dictaminador.general", PERFORMING_UNIT, [Role.SPECIALIST], "RADIO")
+    with db.transaction() as s:  # older data: a specialist account with no specialty
+        s.get(User, general.user_id).specialty_id = None
     inbox = open_inbox(qtbot, make_ctx, general)
-    assert inbox.specialty_combo.isEnabled() and shown_ids(inbox) == [request_id]
-    assert not inbox.table.isColumnHidden(inbox.model.column_of("specialty"))
-    inbox.specialty_combo.setCurrentIndex(inbox.specialty_combo.findText("Cardiología"))
     assert shown_ids(inbox) == []
-    inbox.specialty_combo.setCurrentIndex(inbox.specialty_combo.findText("Radiología e Imagen"))
-    assert shown_ids(inbox) == [request_id]
+    assert "no tiene especialidad asignada" in inbox.detail.text()
+    assert not inbox.approve_button.isEnabled()
 
 
 def test_a_withdrawn_role_is_explained_not_crashed(qtbot, db, cast, make_ctx):

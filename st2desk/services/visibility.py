@@ -1,0 +1,59 @@
+"""Who may read a request: one rule for every read (DESIGN §7.1).
+
+The inbox, the detail, the history, attachments, printing and reception's search all ask
+here, so a person reads exactly what their role and unit allow, by whatever path:
+
+- admin: every request (the unit administrator answers for the whole installation);
+- specialist: submitted requests whose performing unit is theirs, in their specialty;
+- appeals head: submitted requests whose performing unit is theirs;
+- physician: requests of their unit, and the ones they filed;
+- reception: requests whose requesting or performing unit is theirs.
+
+Drafts (and emergencies not yet filed) belong to the requesting unit until submitted.
+A request outside the rule is reported as not found, without its folio, so identifiers
+cannot be enumerated.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from st2desk.errors import NotFound, PermissionDenied
+from st2desk.models import Request, RequestStatus, Role, User
+
+NO_SPECIALTY = ("Su cuenta de médico dictaminador no tiene especialidad asignada; pida al "
+                "administrador que le asigne una. Hasta entonces no puede dictaminar.")
+NOT_SUBMITTED = frozenset({RequestStatus.DRAFT, RequestStatus.PERFORMED_EMERGENCY})
+
+
+def may_view(user: User, req: Request) -> bool:
+    roles = user.roles
+    if Role.ADMIN in roles:
+        return True
+    submitted = req.status not in NOT_SUBMITTED
+    if (Role.SPECIALIST in roles and submitted and req.performing_unit_id == user.unit_id
+            and user.specialty_id is not None and req.specialty_id == user.specialty_id):
+        return True
+    if Role.APPEALS in roles and submitted and req.performing_unit_id == user.unit_id:
+        return True
+    if Role.PHYSICIAN in roles and (req.physician_id == user.id
+                                    or req.requesting_unit_id == user.unit_id):
+        return True
+    return Role.RECEPTION in roles and user.unit_id in (req.performing_unit_id,
+                                                        req.requesting_unit_id)
+
+
+def active_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise PermissionDenied("Su cuenta no está activa; inicie sesión de nuevo.")
+    return user
+
+
+def readable_request(session: Session, user_id: int, request_id: int) -> Request:
+    """The request, if the acting user may read it; NotFound otherwise (no folio named)."""
+    user = active_user(session, user_id)
+    req = session.get(Request, request_id)
+    if req is None or not may_view(user, req):
+        raise NotFound("No existe esa solicitud entre las que su rol y su unidad pueden ver.")
+    return req

@@ -1,0 +1,33 @@
+"""Reads are scoped by role and unit everywhere (DESIGN §7.1), not only in the inbox."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from st2desk.errors import NotFound
+from st2desk.models import Authorization, Patient, Request, Role
+from st2desk.services import reception
+from tests import flows
+from tests.cast import OTHER_UNIT
+from tests.test_inbox_queries import make_user
+
+
+def test_reception_finds_only_its_units_authorizations(db, cast):
+    request_id, auth_id = flows.authorized(db, cast)
+    stranger = make_user(db, "recepcion.27", OTHER_UNIT, [Role.RECEPTION])
+    with db.session() as s:
+        number = s.get(Authorization, auth_id).number
+        folio = s.get(Request, request_id).folio
+        nss = s.scalar(select(Patient.nss).where(Patient.id == cast.patient_id))
+        for entry in (number, folio, nss):
+            # The units that work the request find it…
+            for desk in (cast.reception, cast.reception_elsewhere):
+                assert [c.id for c in reception.find(s, desk, entry).cards] == [auth_id]
+            # …another unit's reception learns nothing about it.
+            with pytest.raises(NotFound, match="su unidad") as refused:
+                reception.find(s, stranger, entry)
+            assert "Autorizada" not in refused.value.message
+        with pytest.raises(NotFound):
+            reception.card(s, stranger, auth_id)
+        assert reception.card(s, cast.reception, auth_id).id == auth_id
