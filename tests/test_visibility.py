@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from st2desk.errors import NotFound
+from st2desk.errors import NotFound, ValidationError
 from st2desk.models import Authorization, Patient, Request, Role
 from st2desk.services import reception
 from tests import flows
@@ -31,3 +31,29 @@ def test_reception_finds_only_its_units_authorizations(db, cast):
         with pytest.raises(NotFound):
             reception.card(s, stranger, auth_id)
         assert reception.card(s, cast.reception, auth_id).id == auth_id
+
+
+def test_patient_lookup_shows_only_patients_this_unit_may_see(db, cast):
+    """A physician of another unit typing an NSS learns nothing about its patients; giving the
+    same identity refers to the patient without reading or changing the record, and a
+    different identity under that NSS is refused."""
+    from st2desk.services import lookup, patients
+
+    stranger = make_user(db, "medico.27", OTHER_UNIT, [Role.PHYSICIAN])
+    with db.session() as s:
+        patient = s.get(Patient, cast.patient_id)
+        nss = patient.nss
+        same = patients.PatientData(nss=patient.nss, agregado=patient.agregado, curp=patient.curp,
+                                    first_name=patient.first_name, last_name=patient.last_name,
+                                    second_last_name=patient.second_last_name,
+                                    birth_date=patient.birth_date, sex=patient.sex)
+        assert [p.id for p in lookup.patients_by_nss(s, cast.physician, nss)] != []
+        assert lookup.patients_by_nss(s, stranger, nss) == []
+    with db.transaction() as s:
+        assert patients.register_patient(s, stranger, same).id == cast.patient_id
+    other = patients.PatientData(**{**same.__dict__, "first_name": "OTRO"})
+    with pytest.raises(ValidationError, match="ya están registrados en otra unidad"), \
+            db.transaction() as s:
+        patients.register_patient(s, stranger, other)
+    with db.session() as s:
+        assert s.get(Patient, cast.patient_id).first_name == same.first_name

@@ -292,12 +292,13 @@ def _patient_info(p: Patient) -> PatientInfo:
 
 
 def patients_by_nss(session: Session, actor: Actor, nss: str) -> list[PatientInfo]:
-    """Everyone registered under an NSS (the titular and beneficiaries), by agregado.
+    """Everyone registered under an NSS (the titular and beneficiaries) that the physician's
+    unit may see (`visibility.patient_visible`), by agregado.
 
     Raises ValidationError (Spanish reason) when the NSS itself is not valid.
     """
-    require_role(session, actor, Role.PHYSICIAN, "consultar pacientes")
-    return [_patient_info(p) for p in find_by_nss(session, nss)]
+    user = require_role(session, actor, Role.PHYSICIAN, "consultar pacientes")
+    return [_patient_info(p) for p in find_by_nss(session, nss, visible_to=user)]
 
 
 # --------------------------------------------------------------------------- my requests

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from st2desk import audit, clock
 from st2desk.errors import PermissionDenied, ValidationError
 from st2desk.identifiers import identity_problems, parse_agregado, validate_curp, validate_nss
-from st2desk.models import Patient, Role, Sex
+from st2desk.models import Patient, Role, Sex, User
 from st2desk.services.common import Actor, require_role
+from st2desk.services.visibility import may_view_patient, patient_visible
 
 _REGISTRARS = (Role.PHYSICIAN, Role.RECEPTION, Role.ADMIN)
 
@@ -60,6 +61,15 @@ def register_patient(session: Session, actor: Actor, data: PatientData) -> Patie
     agregado = str(parse_agregado(data.agregado))
     curp = validate_curp(data.curp) if data.curp else None
     patient = session.scalar(select(Patient).where(Patient.nss == nss, Patient.agregado == agregado))
+    if patient is not None and not may_view_patient(session, user, patient.id):
+        # Registered by another unit: this unit neither reads nor corrects that record. It
+        # may refer to the patient only by giving the same identity, which reveals nothing.
+        if not _same_identity(patient, data, curp):
+            raise ValidationError(
+                "Este NSS y agregado médico ya están registrados en otra unidad con otros datos "
+                "(nombre, fecha de nacimiento, sexo o CURP). Verifique el NSS y el agregado; si "
+                "son correctos, pida a la administración que revise el registro.", field="nss")
+        return patient
     action = "patient_update" if patient else "patient_add"
     if patient is None:
         patient = Patient(nss=nss, agregado=agregado)
@@ -79,6 +89,20 @@ def register_patient(session: Session, actor: Actor, data: PatientData) -> Patie
     return patient
 
 
-def find_by_nss(session: Session, nss: str) -> list[Patient]:
+def _same_identity(patient: Patient, data: PatientData, curp: str | None) -> bool:
+    def norm(value: str | None) -> str:
+        return " ".join((value or "").upper().split())
+
+    return (norm(patient.first_name) == norm(data.first_name)
+            and norm(patient.last_name) == norm(data.last_name)
+            and norm(patient.second_last_name) == norm(data.second_last_name)
+            and patient.birth_date == data.birth_date and patient.sex == Sex(data.sex)
+            and (patient.curp or None) == curp)
+
+
+def find_by_nss(session: Session, nss: str, visible_to: User | None = None) -> list[Patient]:
     value = validate_nss(nss)
-    return list(session.scalars(select(Patient).where(Patient.nss == value).order_by(Patient.agregado)))
+    query = select(Patient).where(Patient.nss == value).order_by(Patient.agregado)
+    if visible_to is not None:
+        query = query.where(patient_visible(visible_to))
+    return list(session.scalars(query))

@@ -16,10 +16,11 @@ cannot be enumerated.
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from st2desk.errors import NotFound, PermissionDenied
-from st2desk.models import Request, RequestStatus, Role, User
+from st2desk.models import Patient, Request, RequestStatus, Role, User
 
 NO_SPECIALTY = ("Su cuenta de médico dictaminador no tiene especialidad asignada; pida al "
                 "administrador que le asigne una. Hasta entonces no puede dictaminar.")
@@ -57,3 +58,19 @@ def readable_request(session: Session, user_id: int, request_id: int) -> Request
     if req is None or not may_view(user, req):
         raise NotFound("No existe esa solicitud entre las que su rol y su unidad pueden ver.")
     return req
+
+
+def patient_visible(user: User) -> ColumnElement[bool]:
+    """Patients a user may read: those of their unit, and those with a request that their
+    unit filed or performs (an admin reads all)."""
+    if Role.ADMIN in user.roles:
+        return true()
+    worked_here = exists(select(Request.id).where(
+        Request.patient_id == Patient.id,
+        or_(Request.requesting_unit_id == user.unit_id, Request.performing_unit_id == user.unit_id)))
+    return or_(Patient.unit_id == user.unit_id, worked_here)
+
+
+def may_view_patient(session: Session, user: User, patient_id: int) -> bool:
+    return session.scalar(select(Patient.id).where(Patient.id == patient_id,
+                                                   patient_visible(user))) is not None
