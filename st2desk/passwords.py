@@ -24,3 +24,15 @@ def verify_password(stored_hash: str, password: str) -> bool:
 def needs_rehash(stored_hash: str) -> bool:
     """True when the hash was made with weaker parameters than today's defaults."""
     return _hasher.check_needs_rehash(stored_hash)
+
+
+_dummy_hash: str | None = None
+
+
+def verify_against_nothing(password: str) -> None:
+    """Spend what checking a password costs, for a user name that does not exist, so the
+    time of the answer does not tell which user names do (the hash is made once)."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("st2desk: no such user")
+    verify_password(_dummy_hash, password)

@@ -48,3 +48,43 @@ def test_unknown_user_and_wrong_password_give_the_same_message(db, cast):
     with pytest.raises(AuthenticationFailed) as wrong:
         login(db, "medico1", "otra-clave-9")
     assert unknown.value.message == wrong.value.message
+
+
+def test_every_sign_in_attempt_is_audited(db, cast):
+    from st2desk.models import AuditEvent
+
+    login(db, "medico1", PASSWORD)
+    for name, password in (("medico1", "equivocada"), ("nadie.aqui", "x")):
+        with pytest.raises(AuthenticationFailed):
+            login(db, name, password)
+    with db.session() as s:
+        events = s.execute(select(AuditEvent.action, AuditEvent.username, AuditEvent.details)
+                           .where(AuditEvent.action.like("login%")).order_by(AuditEvent.seq)).all()
+    assert [(a, u, d["reason"]) for a, u, d in events] == [
+        ("login", "medico1", "ok"),
+        ("login_failed", "medico1", "wrong_password"),
+        ("login_failed", "nadie.aqui", "unknown_user"),
+    ]
+
+
+@pytest.mark.parametrize("name", ["nadie.aqui", "medico1-bloqueado", "medico1-inactivo"])
+def test_no_user_name_answers_faster_than_a_wrong_password(db, cast, monkeypatch, name):
+    """Unknown, locked and inactive accounts cost one password check, like a wrong
+    password, so the answer's time does not tell which user names exist."""
+    with db.transaction() as s:
+        user = s.scalar(select(User).where(User.username == "medico2"))
+        if name.endswith("bloqueado"):
+            from datetime import UTC, datetime, timedelta
+            user.locked_until = datetime.now(UTC) + timedelta(minutes=10)
+        if name.endswith("inactivo"):
+            user.active = False
+    target = "nadie.aqui" if name == "nadie.aqui" else "medico2"
+    checks: list[str] = []
+    real = PasswordHasher.verify
+    monkeypatch.setattr(PasswordHasher, "verify",
+                        lambda self, hash_, pw: checks.append(pw) or real(self, hash_, pw))
+    with pytest.raises(AuthenticationFailed):
+        login(db, "medico1", "equivocada")
+    with pytest.raises(AuthenticationFailed):
+        login(db, target, "equivocada")
+    assert checks == ["equivocada", "equivocada"]

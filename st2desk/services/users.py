@@ -87,16 +87,30 @@ def login(db: Database, username: str, password: str) -> Actor:
 
 
 def _authenticate(session: Session, username: str, password: str) -> Actor:
-    user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    """Every attempt is an audit event (success, failure, lock); an unknown or inactive user
+    name costs the same time as a wrong password and gets the same answer."""
+    name = (username or "").strip().lower()[:64]
+    user = session.scalar(select(User).where(User.username == name))
     now = clock.now()
+
+    def attempt(action: str, reason: str) -> None:
+        audit.record(session, user_id=user.id if user else None, username=name or "(vacío)",
+                     action=action, entity="user", entity_id=user.uuid if user else "-",
+                     details={"reason": reason})
+
     if user is None or not user.active:
+        passwords.verify_against_nothing(password or "")
+        attempt("login_failed", "unknown_user" if user is None else "inactive")
         raise AuthenticationFailed("Usuario o contraseña incorrectos.")
     if user.locked_until is not None and user.locked_until > now:
+        passwords.verify_against_nothing(password or "")
+        attempt("login_failed", "locked")
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise AuthenticationFailed(
             f"La cuenta está bloqueada por intentos fallidos; intente de nuevo en {minutes} min.")
     if not passwords.verify_password(user.password_hash, password or ""):
         user.failed_logins += 1
+        attempt("login_failed", "wrong_password")
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
@@ -110,4 +124,5 @@ def _authenticate(session: Session, username: str, password: str) -> Actor:
     user.locked_until = None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
+    attempt("login", "ok")
     return Actor.from_user(user)
