@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from st2desk import __version__
+from st2desk import __version__, config, tempfiles
 from st2desk.db import Database
 from st2desk.errors import St2Error
 
@@ -36,7 +36,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def database(args: argparse.Namespace) -> Database:
-    return Database(args.database)
+    db = Database(args.database)
+    for path in db.fixed_permissions:
+        print(f"st2desk: aviso: {path} era legible por otras cuentas de este equipo; ahora solo "
+              "su dueño puede leerlo (0600).", file=sys.stderr)
+    return db
 
 
 def require_schema(db: Database) -> None:
@@ -229,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    config.private_files()
+    tempfiles.remove_stale()  # patient data left in temp by a process that was killed
     try:
         args = build_parser().parse_args(argv)
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)

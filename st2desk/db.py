@@ -8,6 +8,7 @@ at commit; on PostgreSQL the row locks and version checks do that work.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from st2desk import clock, config
 from st2desk.errors import ConcurrencyConflict, StorageUnavailable
+
+log = logging.getLogger(__name__)
 
 _IMMEDIATE = "st2desk_immediate"
 _BUSY_MS = "st2desk_busy_ms"
@@ -98,6 +101,22 @@ def storage_errors() -> Iterator[None]:
         raise translated from exc
 
 
+def protect_sqlite_file(database: str) -> list[Path]:
+    """Narrow a SQLite database (and its WAL files) readable by other accounts to 0600;
+    the files that were fixed, for a warning (DESIGN §7.1)."""
+    fixed = []
+    for path in (Path(database), Path(database + "-wal"), Path(database + "-shm")):
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+                fixed.append(path)
+        except FileNotFoundError:
+            continue
+    if fixed:
+        log.warning("database files readable by other accounts were narrowed to 0600")
+    return fixed
+
+
 def make_engine(url: str, *, interactive: bool = False) -> Engine:
     """An engine for `url`. `interactive` (the GUI) bounds every statement in time, so a
     hung or vanished server costs a workstation seconds, not minutes; commands that run
@@ -105,7 +124,7 @@ def make_engine(url: str, *, interactive: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         busy_ms = SQLITE_INTERACTIVE_BUSY_MS if interactive else SQLITE_BUSY_MS
         engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})
         _configure_sqlite(engine, busy_ms)
@@ -166,6 +185,11 @@ class Database:
                  interactive: bool = False) -> None:
         self.url = url or config.database_url()
         self.engine = engine or make_engine(self.url, interactive=interactive)
+        # SQLite files that other accounts could read, narrowed now (the caller warns).
+        self.fixed_permissions: list[Path] = []
+        database = self.engine.url.database
+        if self.is_sqlite and database and database != ":memory:":
+            self.fixed_permissions = protect_sqlite_file(database)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -122,3 +122,22 @@ def test_unreachable_database_is_one_line():
 def test_demo_rejects_a_negative_count(initialized):
     result = st2("--database", initialized, "demo", "--requests", "-5")
     assert result.returncode == 2 and "--requests" in one_line(result.stderr)
+
+
+@pytest.mark.slow
+def test_database_and_data_folder_are_private_and_a_readable_one_is_fixed(tmp_path):
+    """Another account of the computer must not read NSS, CURP or names (DESIGN §7.1)."""
+    import os
+    import stat
+
+    data = tmp_path / "datos"
+    url = f"sqlite:///{data / 'st2desk.sqlite3'}"
+    assert st2("--database", url, "init").returncode == 0
+    mode = lambda p: stat.S_IMODE(os.stat(p).st_mode)  # noqa: E731
+    assert mode(data) == 0o700
+    assert mode(data / "st2desk.sqlite3") == 0o600
+    os.chmod(data / "st2desk.sqlite3", 0o644)  # as an older version left it
+    result = st2("--database", url, "audit", "verify")
+    assert result.returncode == 0
+    assert "era legible por otras cuentas" in result.stderr
+    assert mode(data / "st2desk.sqlite3") == 0o600

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import signal
 import sys
 
 # Cold start (DESIGN §6: interactive main window under 0.8 s). Importing the application
@@ -31,6 +32,7 @@ try:
     from st2desk.resources import resources_dir
 
     # isort: split
+    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -74,9 +76,21 @@ def _schema_problem(db: Database) -> str | None:
     return None
 
 
+def _close_on_sigterm(app: QApplication) -> None:
+    """A session ending (logout, shutdown) sends SIGTERM: close the windows as the Quit
+    action would (forms keep what was typed on this computer), then exit; temporary
+    folders are removed at exit (st2desk.tempfiles). Python runs signal handlers only
+    between bytecodes, so a light timer gives it the chance while Qt waits for events."""
+    signal.signal(signal.SIGTERM, lambda *_: (app.closeAllWindows(), app.quit()))
+    ticker = QTimer(app)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(500)
+
+
 def run(database_url: str | None = None) -> int:
     app = make_application()
     failures.install_excepthook()
+    _close_on_sigterm(app)
     db = Database(database_url, interactive=True)
     while True:
         try:
@@ -105,4 +119,8 @@ def run(database_url: str | None = None) -> int:
 
     window = MainWindow(ctx, on_lock=relock)
     window.show()
+    if db.fixed_permissions:
+        window.statusBar().showMessage(QApplication.translate(
+            "App", "The database files could be read by other accounts of this computer; now "
+                   "only yours can."), 20000)
     return app.exec()

@@ -9,15 +9,13 @@ anyway for zooming and printing a study.
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 
+from st2desk import tempfiles
 from st2desk.errors import St2Error
 from st2desk.outputs import os_error_message, write_atomic
 from st2desk.services import attachments as attachment_service
@@ -44,11 +42,10 @@ def attachment_id_of(url: QUrl) -> int | None:
 
 
 def _session_folder() -> Path:
-    """A private folder for this run (0700 from mkdtemp), removed at exit."""
+    """A private folder for this run (0700), removed at exit and on SIGTERM (tempfiles)."""
     global _folder
     if _folder is None:
-        _folder = Path(tempfile.mkdtemp(prefix="st2desk-adjuntos-"))
-        atexit.register(shutil.rmtree, _folder, ignore_errors=True)
+        _folder = tempfiles.private_dir("adjuntos")
     return _folder
 
 
