@@ -249,3 +249,42 @@ def test_findings_are_replaced_on_resubmission(db, cast):
     with db.session() as s:
         assert s.scalars(select(Request.id).where(Request.id == request_id)).one()
         assert s.get(Request, request_id).findings == []
+
+
+def test_two_simultaneous_submissions_of_one_patient_and_service_pass_once(db, cast, monkeypatch):
+    """Two physicians submit the same patient and service at the same moment: the duplicate
+    check must see the other one (a lock, not read-then-write), on both databases."""
+    import threading
+    import time
+
+    from st2desk.services import requests as requests_service
+
+    first = flows.draft(db, cast)
+    second = flows.draft(db, cast)
+    real = requests_service.run_review
+
+    def slow_review(session, req):  # type: ignore[no-untyped-def]
+        findings = real(session, req)
+        time.sleep(0.5)  # widen the window between the check and the commit
+        return findings
+
+    monkeypatch.setattr(requests_service, "run_review", slow_review)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def submit(request_id: int) -> None:
+        try:
+            start.wait()
+            with db.transaction() as s:
+                requests_service.submit(s, cast.physician, request_id)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(rid,)) for rid in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    statuses = sorted(flows.status(db, rid).value for rid in (first, second))
+    assert statuses == ["draft", "in_review"]

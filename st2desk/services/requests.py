@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from st2desk import audit, clock, numbering
@@ -194,6 +194,7 @@ def run_submission(session: Session, actor: Actor | None, req: Request,
     """
     ensure_allowed(req, "submit")
     session.flush()
+    _serialize_duplicate_check(session, req)
     findings = run_review(session, req)
     req.findings = [
         ReviewFinding(severity=f.severity, code=f.code, message=f.message[:400], field=f.field,
@@ -212,6 +213,18 @@ def run_submission(session: Session, actor: Actor | None, req: Request,
     req.due_at = now + SERVICE_LEVEL[req.priority]
     _audit(session, actor, "submit", req, warnings=[f.code for f in findings], **details)
     return result
+
+
+def _serialize_duplicate_check(session: Session, req: Request) -> None:
+    """Two submissions of the same patient and service must not both pass the duplicate
+    check. SQLite already runs one write transaction at a time; on PostgreSQL a
+    transaction-scoped advisory lock on (patient, service) makes the second wait until the
+    first commits, and its check then sees the first request."""
+    if req.patient_id is None or req.service_id is None:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:patient, :service)"),
+                        {"patient": req.patient_id, "service": req.service_id})
 
 
 def answer_information(session: Session, actor: Actor, request_id: int, answer: str, *,
