@@ -245,3 +245,15 @@ def test_an_exception_escaping_a_slot_reaches_the_person_in_spanish(qtbot, messa
     assert messages.texts()[1].startswith("No hay espacio libre en el disco para escribir "
                                           "/home/recepcion/comprobante.pdf")
     assert messages.texts()[2] == UNEXPECTED
+
+
+def test_clock_skew_over_two_minutes_is_shown_and_cleared(qtbot, db, cast, make_ctx):
+    ctx = make_ctx(cast.specialist)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    ctx.ops.sig_clock_checked.emit(timedelta(minutes=125))  # the server is 2 h 5 min ahead
+    assert window.clock_banner.isVisible()
+    assert "125 min atrasado" in window.clock_banner.text()
+    ctx.ops.sig_clock_checked.emit(timedelta(seconds=40))
+    assert not window.clock_banner.isVisible()

@@ -39,3 +39,22 @@ def test_spanish_is_the_default_language(qtbot, db, cast):
     dialog = LoginDialog(db)
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "st2desk — Iniciar sesión"
+
+
+def test_unlock_while_the_database_is_away_says_so_and_keeps_the_password(qtbot, db, cast):
+    """The idle-lock dialog ("Desbloquear") with the server away: a Spanish reason, the
+    typed password kept for another try, and the window stays locked."""
+    from tests.faults import unreachable
+
+    dialog = LoginDialog(db, locked_user="medico1")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.password_edit, PASSWORD)
+    with unreachable(db):
+        qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.actor is None and dialog.isVisible()
+    assert dialog.error_label.text().startswith(("Sin conexión con el servidor",
+                                                 "No se pudo leer o escribir el archivo"))
+    assert dialog.password_edit.text() == PASSWORD
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)  # back: it unlocks
+    assert dialog.actor is not None and dialog.actor.username == "medico1"

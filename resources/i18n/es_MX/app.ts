@@ -11,5 +11,9 @@
         <source>There are no users yet. Create one with “st2desk user add” or load demonstration data with “st2desk demo”.</source>
         <translation>Aún no hay usuarios. Cree uno con «st2desk user add» o cargue datos de demostración con «st2desk demo».</translation>
     </message>
+    <message>
+        <source>The database files could be read by other accounts of this computer; now only yours can.</source>
+        <translation>Otras cuentas de este equipo podían leer los archivos de la base de datos; ahora solo la suya puede.</translation>
+    </message>
 </context>
 </TS>
