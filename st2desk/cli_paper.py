@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from st2desk.cli import EXIT_FAILED, EXIT_OK, CliError, _Parser, database, require_schema
+from st2desk.outputs import write_atomic
 
 
 def _actor(session, username: str | None):  # type: ignore[no-untyped-def]
@@ -41,17 +42,17 @@ def _progress(label: str, quiet: bool):  # type: ignore[no-untyped-def]
 
 
 def _output(path: str) -> Path:
-    target = Path(path)
-    if target.parent and not target.parent.exists():
-        raise CliError(f"no existe la carpeta «{target.parent}»")
-    return target
+    """The output path, checked before any side effect (a regular file or a new name)."""
+    from st2desk.outputs import check_target
+
+    return check_target(path)
 
 
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise CliError(f"no se pudo leer «{path}»: {exc.strerror}") from None
+def _read(path: str, limit: int, what: str) -> bytes:
+    """An input file, refused when it is not a regular file or exceeds `limit` bytes."""
+    from st2desk.inputs import read_bounded
+
+    return read_bounded(path, limit, what)
 
 
 # --------------------------------------------------------------------------- folios
@@ -95,7 +96,7 @@ def cmd_print_blank(args: argparse.Namespace) -> int:
         raise CliError("indique --unit y --count (o --block para reimprimir un bloque)")
     db = database(args)
     require_schema(db)
-    target = Path(args.output) if args.fillable else _output(args.output)
+    target = Path(args.output)
     if args.fillable and target.exists() and not target.is_dir():
         raise CliError(f"con --fillable, -o es una carpeta (un PDF por folio); «{target}» es un archivo")
     with db.session() as session:
@@ -169,9 +170,7 @@ def cmd_sync_export(args: argparse.Namespace) -> int:
     with db.transaction() as session:
         data, summary = export_bundle(session, _actor(session, args.user), unit_code=args.unit,
                                       full=args.full)
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        write_atomic(target, data)  # a failed write rolls the export mark back with it
     print(summary.line() + f" Archivo: {target}.")
     return EXIT_OK
 
@@ -179,7 +178,9 @@ def cmd_sync_export(args: argparse.Namespace) -> int:
 def cmd_sync_import(args: argparse.Namespace) -> int:
     from st2desk.services.sync import import_bundle
 
-    data = _read(args.file)
+    from st2desk.inputs import BUNDLE_LIMIT
+
+    data = _read(args.file, BUNDLE_LIMIT, "el paquete")
     db = database(args)
     require_schema(db)
     with db.transaction() as session:
@@ -191,7 +192,9 @@ def cmd_sync_import(args: argparse.Namespace) -> int:
 def cmd_keys_trust(args: argparse.Namespace) -> int:
     from st2desk.services.slips import trust_keys
 
-    text = _read(args.file).decode("utf-8", errors="replace")
+    from st2desk.inputs import KEY_FILE_LIMIT
+
+    text = _read(args.file, KEY_FILE_LIMIT, "el archivo de llaves").decode("utf-8", errors="replace")
     if text.startswith("ST2DESK-BUNDLE"):
         raise CliError("ese archivo es un paquete, no un archivo de llaves; pida a la otra "
                        "instalación su «st2desk keys export»")
@@ -211,7 +214,7 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
     target = _output(args.output)
     with db.transaction() as session:
         text = export_public_keys(session, include_trusted=args.all)
-    target.write_text(text, encoding="utf-8")
+    write_atomic(target, text.encode("utf-8"))
     count = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
     print(f"{count} llave(s) pública(s) en {target}.")
     return EXIT_OK
