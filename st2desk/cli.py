@@ -142,8 +142,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from st2desk import backup
 
     db = database(args)
+    backup.sqlite_path(db.url)  # PostgreSQL: explain pg_dump before touching anything
     require_schema(db)
-    pages = backup.backup(db.url, Path(args.file))
+    db.dispose()
+    show = sys.stderr is not None and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rRespaldo: {100 * done // total} %", end="\n" if done >= total else "",
+              file=sys.stderr, flush=True)
+
+    pages = backup.backup(db.url, Path(args.file), progress=progress if show else None)
     print(f"Respaldo escrito en {args.file} ({pages} páginas).")
     return EXIT_OK
 
@@ -156,8 +164,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     db = database(args)
     backup.sqlite_path(db.url)  # PostgreSQL: explain pg_restore before touching anything
     db.dispose()
-    pages = backup.restore(db.url, Path(args.file))
-    print(f"Base de datos restaurada desde {args.file} ({pages} páginas).")
+    report = backup.restore(db.url, Path(args.file))
+    print(f"Base de datos restaurada desde {args.file} ({report.pages} páginas).")
+    for line in report.lines():
+        print(line)
     return EXIT_OK
 
 
