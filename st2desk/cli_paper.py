@@ -12,7 +12,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from st2desk.cli import EXIT_FAILED, EXIT_OK, CliError, _Parser, database, require_schema
+from st2desk.cli import (
+    EXIT_FAILED,
+    EXIT_OK,
+    MAX_ID,
+    CliError,
+    _Parser,
+    database,
+    int_arg,
+    require_schema,
+)
 from st2desk.outputs import write_atomic
 
 
@@ -140,8 +149,11 @@ def cmd_print_slip(args: argparse.Namespace) -> int:
 
 
 def cmd_import_pdf(args: argparse.Namespace) -> int:
+    from st2desk.inputs import PDF_FORM_LIMIT, check_input
     from st2desk.services.paper import import_pdf_files
 
+    for name in args.files:  # a mistyped path or a device stops the batch before anything
+        check_input(name, PDF_FORM_LIMIT, "el PDF")
     db = database(args)
     require_schema(db)
     with db.session() as session:
@@ -279,8 +291,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     folios = group("folios", "bloques de folios para formatos en papel", "folios_command")
     reserve = folios.add_parser("reserve", help="reservar un bloque de folios para una unidad")
     reserve.add_argument("--unit", required=True, help="clave de la unidad")
-    reserve.add_argument("--count", required=True, type=int, help="cuántos folios")
-    reserve.add_argument("--year", type=int, help="año de los folios (por omisión, el actual)")
+    reserve.add_argument("--count", required=True, type=int_arg(-MAX_ID, MAX_ID), help="cuántos folios")
+    reserve.add_argument("--year", type=int_arg(1900, 2199), help="año de los folios (por omisión, el actual)")
     _user_arg(reserve)
     reserve.set_defaults(func=cmd_folios_reserve)
     listing = folios.add_parser("list", help="bloques reservados y cuántos folios se usaron")
@@ -290,8 +302,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     printing = group("print", "imprimir formatos ST2 y comprobantes", "print_command")
     blank = printing.add_parser("blank", help="formatos en blanco con folios reservados")
     blank.add_argument("--unit", help="clave de la unidad")
-    blank.add_argument("--count", type=int, help="cuántos formatos (reserva un bloque nuevo)")
-    blank.add_argument("--block", type=int, help="reimprimir un bloque ya reservado")
+    blank.add_argument("--count", type=int_arg(-MAX_ID, MAX_ID), help="cuántos formatos (reserva un bloque nuevo)")
+    blank.add_argument("--block", type=int_arg(1, MAX_ID), help="reimprimir un bloque ya reservado")
     blank.add_argument("--fillable", action="store_true",
                        help="PDF llenables, uno por folio, en la carpeta -o")
     blank.add_argument("-o", "--output", required=True, help="archivo PDF (o carpeta con --fillable)")
