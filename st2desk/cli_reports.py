@@ -91,7 +91,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
             target.write_bytes(report_pdf(report))
     except OSError as exc:
-        raise CliError(f"no se pudo escribir «{target}»: {exc.strerror}") from None
+        from st2desk.outputs import os_error_message
+
+        raise CliError(os_error_message(exc, target)) from None
     s = report.summary
     print(f"Reporte {fmt.upper()} escrito en {target}: {s['requests']:,} solicitudes y "
           f"{s['decided']:,} dictámenes del {start:%d/%m/%Y} al {end:%d/%m/%Y}; "
