@@ -188,8 +188,10 @@ def tiny_disk(tmp_path):  # type: ignore[no-untyped-def]
     mount = tmp_path / "disco"
     mount.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], check=True)
-    yield mount
-    subprocess.run(["umount", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
 
 
 def test_backup_onto_a_full_disk_leaves_nothing(sqlite_only, db_url, tiny_disk):

@@ -22,6 +22,13 @@ def full_disk(tmp_path):  # type: ignore[no-untyped-def]
     mount = tmp_path / "disco"
     mount.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], check=True)
+    try:
+        yield _fill(mount)
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def _fill(mount: Path):  # type: ignore[no-untyped-def]
     filler = mount / "relleno"
     (mount / "keys").mkdir()  # folders made while there was room
     fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
@@ -44,10 +51,7 @@ def full_disk(tmp_path):  # type: ignore[no-untyped-def]
         def names() -> list[str]:
             return sorted(p.name for p in mount.rglob("*"))
 
-    try:
-        yield Disk
-    finally:
-        subprocess.run(["umount", str(mount)], check=True)
+    return Disk
 
 
 def test_first_signing_key_on_a_full_disk_leaves_nothing_and_works_once_freed(full_disk, monkeypatch):
