@@ -236,7 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="llenar la base con datos de demostración")
     demo.add_argument("--requests", type=int_arg(0, 200_000), default=300, help="cuántas solicitudes (300)")
-    demo.add_argument("--seed", type=int_arg(0, MAX_ID), default=2026, help="semilla para datos reproducibles")
+    demo.add_argument("--seed", type=int_arg(0, MAX_ID), default=2026,
+                      help="semilla para datos reproducibles")
     demo.add_argument("--quiet", action="store_true", help="sin indicador de avance")
     demo.set_defaults(func=cmd_demo)
 

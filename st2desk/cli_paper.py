@@ -188,9 +188,8 @@ def cmd_sync_export(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_import(args: argparse.Namespace) -> int:
-    from st2desk.services.sync import import_bundle
-
     from st2desk.inputs import BUNDLE_LIMIT
+    from st2desk.services.sync import import_bundle
 
     data = _read(args.file, BUNDLE_LIMIT, "el paquete")
     db = database(args)
@@ -202,9 +201,8 @@ def cmd_sync_import(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_trust(args: argparse.Namespace) -> int:
-    from st2desk.services.slips import trust_keys
-
     from st2desk.inputs import KEY_FILE_LIMIT
+    from st2desk.services.slips import trust_keys
 
     text = _read(args.file, KEY_FILE_LIMIT, "el archivo de llaves").decode("utf-8", errors="replace")
     if text.startswith("ST2DESK-BUNDLE"):
@@ -291,8 +289,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     folios = group("folios", "bloques de folios para formatos en papel", "folios_command")
     reserve = folios.add_parser("reserve", help="reservar un bloque de folios para una unidad")
     reserve.add_argument("--unit", required=True, help="clave de la unidad")
-    reserve.add_argument("--count", required=True, type=int_arg(-MAX_ID, MAX_ID), help="cuántos folios")
-    reserve.add_argument("--year", type=int_arg(1900, 2199), help="año de los folios (por omisión, el actual)")
+    reserve.add_argument("--count", required=True, type=int_arg(-MAX_ID, MAX_ID),
+                         help="cuántos folios")
+    reserve.add_argument("--year", type=int_arg(1900, 2199),
+                         help="año de los folios (por omisión, el actual)")
     _user_arg(reserve)
     reserve.set_defaults(func=cmd_folios_reserve)
     listing = folios.add_parser("list", help="bloques reservados y cuántos folios se usaron")
@@ -302,7 +302,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     printing = group("print", "imprimir formatos ST2 y comprobantes", "print_command")
     blank = printing.add_parser("blank", help="formatos en blanco con folios reservados")
     blank.add_argument("--unit", help="clave de la unidad")
-    blank.add_argument("--count", type=int_arg(-MAX_ID, MAX_ID), help="cuántos formatos (reserva un bloque nuevo)")
+    blank.add_argument("--count", type=int_arg(-MAX_ID, MAX_ID),
+                       help="cuántos formatos (reserva un bloque nuevo)")
     blank.add_argument("--block", type=int_arg(1, MAX_ID), help="reimprimir un bloque ya reservado")
     blank.add_argument("--fillable", action="store_true",
                        help="PDF llenables, uno por folio, en la carpeta -o")

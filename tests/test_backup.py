@@ -10,10 +10,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from st2desk import audit, backup
-from st2desk.errors import ValidationError
 from st2desk.models import AuditEvent, Request
 from st2desk.outputs import OutputError
 from tests import flows
@@ -133,7 +132,6 @@ def test_backup_refuses_to_overwrite_and_restore_refuses_junk_and_devices(db, db
 
 def test_backup_finishes_while_another_process_writes(sqlite_only, db_url, tmp_path):
     """A writer committing continuously must not stop the backup (the old API restarted)."""
-    db = sqlite_only
     path = db_url[len("sqlite:///"):]
     conn = sqlite3.connect(path, timeout=30)
     conn.execute("CREATE TABLE IF NOT EXISTS bench_noise (id INTEGER PRIMARY KEY, pad BLOB)")
