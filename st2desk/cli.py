@@ -7,6 +7,7 @@ import getpass
 import importlib
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 
 from st2desk import __version__, config, tempfiles
@@ -30,9 +31,42 @@ class CliError(Exception):
         self.code = code
 
 
+# argparse's own messages are English; these are the ones an operator meets.
+_ARGPARSE_SPANISH = (
+    ("unrecognized arguments:", "argumentos no reconocidos:"),
+    ("the following arguments are required:", "faltan los argumentos:"),
+    ("invalid choice:", "opción no válida:"),
+    ("choose from", "elija entre"),
+    ("expected one argument", "falta su valor"),
+    ("invalid int value:", "no es un número entero:"),
+    ("not allowed with argument", "no se puede usar junto con"),
+    ("argument ", "opción "),
+)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, Spanish prefix, exit 2
+        for english, spanish in _ARGPARSE_SPANISH:
+            message = message.replace(english, spanish)
         raise CliError(f"uso incorrecto: {message} (vea «st2desk --help»)")
+
+
+MAX_ID = 2**31 - 1  # an id or count beyond this fits no database integer column
+
+
+def int_arg(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: an integer from `low` to `high`, refused in Spanish otherwise."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"«{text[:40]}» no es un número entero") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"«{text[:40]}» debe estar entre {low} y {high}")
+        return value
+
+    return parse
 
 
 def database(args: argparse.Namespace) -> Database:
@@ -146,8 +180,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from st2desk import backup
 
     db = database(args)
+    backup.sqlite_path(db.url)  # PostgreSQL: explain pg_dump before touching anything
     require_schema(db)
-    pages = backup.backup(db.url, Path(args.file))
+    db.dispose()
+    show = sys.stderr is not None and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rRespaldo: {100 * done // total} %", end="\n" if done >= total else "",
+              file=sys.stderr, flush=True)
+
+    pages = backup.backup(db.url, Path(args.file), progress=progress if show else None)
     print(f"Respaldo escrito en {args.file} ({pages} páginas).")
     return EXIT_OK
 
@@ -160,8 +202,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     db = database(args)
     backup.sqlite_path(db.url)  # PostgreSQL: explain pg_restore before touching anything
     db.dispose()
-    pages = backup.restore(db.url, Path(args.file))
-    print(f"Base de datos restaurada desde {args.file} ({pages} páginas).")
+    report = backup.restore(db.url, Path(args.file))
+    print(f"Base de datos restaurada desde {args.file} ({report.pages} páginas).")
+    for line in report.lines():
+        print(line)
     return EXIT_OK
 
 
@@ -195,8 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_init)
 
     demo = sub.add_parser("demo", help="llenar la base con datos de demostración")
-    demo.add_argument("--requests", type=int, default=300, help="cuántas solicitudes (300)")
-    demo.add_argument("--seed", type=int, default=2026, help="semilla para datos reproducibles")
+    demo.add_argument("--requests", type=int_arg(0, 200_000), default=300, help="cuántas solicitudes (300)")
+    demo.add_argument("--seed", type=int_arg(0, MAX_ID), default=2026,
+                      help="semilla para datos reproducibles")
     demo.add_argument("--quiet", action="store_true", help="sin indicador de avance")
     demo.set_defaults(func=cmd_demo)
 
@@ -232,6 +277,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+MAX_MESSAGE = 400
+
+
+def one_line(message: str) -> str:
+    """`message` as one printable line: control characters (which could also drive the
+    terminal) shown as «?», and what a user typed at absurd length cut short."""
+    text = "".join("?" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+                   for ch in str(message))
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
+
+
+def _say(message: str) -> None:
+    print(f"st2desk: {one_line(message)}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     config.private_files()
     tempfiles.remove_stale()  # patient data left in temp by a process that was killed
@@ -244,20 +304,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             func = cmd_gui
         return func(args)
     except CliError as exc:
-        print(f"st2desk: {exc}", file=sys.stderr)
+        _say(str(exc))
         return exc.code
     except St2Error as exc:
-        print(f"st2desk: {exc.message}", file=sys.stderr)
+        _say(exc.message)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("st2desk: interrumpido", file=sys.stderr)
+        _say("interrumpido")
         return 130
+    except OSError as exc:  # a file or device the command touched: Spanish, with its name
+        from st2desk.outputs import os_error_message
+
+        _say(os_error_message(exc, exc.filename or "un archivo"))
+        return EXIT_FAILED
     except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback, no data
         from st2desk.failures import user_message
 
         message = user_message(exc)  # the database or the disk failed: say it in Spanish
         if message is not None:
-            print(f"st2desk: {message}", file=sys.stderr)
+            _say(message)
+            return EXIT_FAILED
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            cause = getattr(exc, "orig", None) or exc
+            first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+            _say(f"error de base de datos ({type(cause).__name__}): {first_line}")
             return EXIT_FAILED
         if os.environ.get("ST2DESK_DEBUG"):
             raise

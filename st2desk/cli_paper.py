@@ -12,7 +12,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from st2desk.cli import EXIT_FAILED, EXIT_OK, CliError, _Parser, database, require_schema
+from st2desk.cli import (
+    EXIT_FAILED,
+    EXIT_OK,
+    MAX_ID,
+    CliError,
+    _Parser,
+    database,
+    int_arg,
+    require_schema,
+)
+from st2desk.outputs import write_atomic
 
 
 def _actor(session, username: str | None):  # type: ignore[no-untyped-def]
@@ -41,17 +51,17 @@ def _progress(label: str, quiet: bool):  # type: ignore[no-untyped-def]
 
 
 def _output(path: str) -> Path:
-    target = Path(path)
-    if target.parent and not target.parent.exists():
-        raise CliError(f"no existe la carpeta «{target.parent}»")
-    return target
+    """The output path, checked before any side effect (a regular file or a new name)."""
+    from st2desk.outputs import check_target
+
+    return check_target(path)
 
 
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise CliError(f"no se pudo leer «{path}»: {exc.strerror}") from None
+def _read(path: str, limit: int, what: str) -> bytes:
+    """An input file, refused when it is not a regular file or exceeds `limit` bytes."""
+    from st2desk.inputs import read_bounded
+
+    return read_bounded(path, limit, what)
 
 
 # --------------------------------------------------------------------------- folios
@@ -95,7 +105,7 @@ def cmd_print_blank(args: argparse.Namespace) -> int:
         raise CliError("indique --unit y --count (o --block para reimprimir un bloque)")
     db = database(args)
     require_schema(db)
-    target = Path(args.output) if args.fillable else _output(args.output)
+    target = Path(args.output)
     if args.fillable and target.exists() and not target.is_dir():
         raise CliError(f"con --fillable, -o es una carpeta (un PDF por folio); «{target}» es un archivo")
     with db.session() as session:
@@ -139,8 +149,11 @@ def cmd_print_slip(args: argparse.Namespace) -> int:
 
 
 def cmd_import_pdf(args: argparse.Namespace) -> int:
+    from st2desk.inputs import PDF_FORM_LIMIT, check_input
     from st2desk.services.paper import import_pdf_files
 
+    for name in args.files:  # a mistyped path or a device stops the batch before anything
+        check_input(name, PDF_FORM_LIMIT, "el PDF")
     db = database(args)
     require_schema(db)
     with db.session() as session:
@@ -169,17 +182,16 @@ def cmd_sync_export(args: argparse.Namespace) -> int:
     with db.transaction() as session:
         data, summary = export_bundle(session, _actor(session, args.user), unit_code=args.unit,
                                       full=args.full)
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        write_atomic(target, data)  # a failed write rolls the export mark back with it
     print(summary.line() + f" Archivo: {target}.")
     return EXIT_OK
 
 
 def cmd_sync_import(args: argparse.Namespace) -> int:
+    from st2desk.inputs import BUNDLE_LIMIT
     from st2desk.services.sync import import_bundle
 
-    data = _read(args.file)
+    data = _read(args.file, BUNDLE_LIMIT, "el paquete")
     db = database(args)
     require_schema(db)
     with db.transaction() as session:
@@ -189,9 +201,10 @@ def cmd_sync_import(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_trust(args: argparse.Namespace) -> int:
+    from st2desk.inputs import KEY_FILE_LIMIT
     from st2desk.services.slips import trust_keys
 
-    text = _read(args.file).decode("utf-8", errors="replace")
+    text = _read(args.file, KEY_FILE_LIMIT, "el archivo de llaves").decode("utf-8", errors="replace")
     if text.startswith("ST2DESK-BUNDLE"):
         raise CliError("ese archivo es un paquete, no un archivo de llaves; pida a la otra "
                        "instalación su «st2desk keys export»")
@@ -211,7 +224,7 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
     target = _output(args.output)
     with db.transaction() as session:
         text = export_public_keys(session, include_trusted=args.all)
-    target.write_text(text, encoding="utf-8")
+    write_atomic(target, text.encode("utf-8"))
     count = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
     print(f"{count} llave(s) pública(s) en {target}.")
     return EXIT_OK
@@ -276,8 +289,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     folios = group("folios", "bloques de folios para formatos en papel", "folios_command")
     reserve = folios.add_parser("reserve", help="reservar un bloque de folios para una unidad")
     reserve.add_argument("--unit", required=True, help="clave de la unidad")
-    reserve.add_argument("--count", required=True, type=int, help="cuántos folios")
-    reserve.add_argument("--year", type=int, help="año de los folios (por omisión, el actual)")
+    reserve.add_argument("--count", required=True, type=int_arg(-MAX_ID, MAX_ID),
+                         help="cuántos folios")
+    reserve.add_argument("--year", type=int_arg(1900, 2199),
+                         help="año de los folios (por omisión, el actual)")
     _user_arg(reserve)
     reserve.set_defaults(func=cmd_folios_reserve)
     listing = folios.add_parser("list", help="bloques reservados y cuántos folios se usaron")
@@ -287,8 +302,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     printing = group("print", "imprimir formatos ST2 y comprobantes", "print_command")
     blank = printing.add_parser("blank", help="formatos en blanco con folios reservados")
     blank.add_argument("--unit", help="clave de la unidad")
-    blank.add_argument("--count", type=int, help="cuántos formatos (reserva un bloque nuevo)")
-    blank.add_argument("--block", type=int, help="reimprimir un bloque ya reservado")
+    blank.add_argument("--count", type=int_arg(-MAX_ID, MAX_ID),
+                       help="cuántos formatos (reserva un bloque nuevo)")
+    blank.add_argument("--block", type=int_arg(1, MAX_ID), help="reimprimir un bloque ya reservado")
     blank.add_argument("--fillable", action="store_true",
                        help="PDF llenables, uno por folio, en la carpeta -o")
     blank.add_argument("-o", "--output", required=True, help="archivo PDF (o carpeta con --fillable)")

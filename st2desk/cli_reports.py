@@ -19,15 +19,20 @@ from pathlib import Path
 from st2desk.cli import EXIT_OK, CliError, database, require_schema
 
 FORMATS = ("csv", "xlsx", "pdf")
+MIN_YEAR, MAX_YEAR = 1900, 2199
 
 
 def _day(text: str, option: str) -> date:
     value = (text or "").strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(value, fmt).date()
+            day = datetime.strptime(value, fmt).date()
         except ValueError:
             continue
+        if not MIN_YEAR <= day.year <= MAX_YEAR:  # far dates overflow the day arithmetic
+            raise CliError(f"fecha fuera de rango en {option}: «{value}»; use un año entre "
+                           f"{MIN_YEAR} y {MAX_YEAR}")
+        return day
     raise CliError(f"fecha no válida en {option}: «{value}»; use AAAA-MM-DD "
                    "(por ejemplo 2026-03-31) o DD/MM/AAAA")
 
@@ -86,7 +91,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
             target.write_bytes(report_pdf(report))
     except OSError as exc:
-        raise CliError(f"no se pudo escribir «{target}»: {exc.strerror}") from None
+        from st2desk.outputs import os_error_message
+
+        raise CliError(os_error_message(exc, target)) from None
     s = report.summary
     print(f"Reporte {fmt.upper()} escrito en {target}: {s['requests']:,} solicitudes y "
           f"{s['decided']:,} dictámenes del {start:%d/%m/%Y} al {end:%d/%m/%Y}; "

@@ -7,6 +7,7 @@ for the CURP) so the rules are the well-tested ones, not ours.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,8 +24,22 @@ _AGREGADO = re.compile(r"^(\d)([MF])(\d{4})([A-Z]{2})$")
 TITULAR = 1
 
 
+# Spaces and every kind of dash (hyphen, non-breaking hyphen, en/em dash, minus sign) that
+# people or word processors put between groups of digits and letters.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u00ad\ufe63\uff0d_.]")
+
+
+def normalize_text_id(value: str) -> str:
+    """An identifier as typed, made plain: compatibility forms folded (full-width letters
+    and digits become ASCII), any Unicode decimal digit (Arabic-Indic, Devanagari…) becomes
+    its ASCII digit, separators removed, letters upper-case."""
+    text = unicodedata.normalize("NFKC", value or "")
+    text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+    return _SEPARATORS.sub("", text).upper()
+
+
 def compact_nss(value: str) -> str:
-    return re.sub(r"[\s-]", "", value or "")
+    return normalize_text_id(value)
 
 
 def validate_nss(value: str) -> str:
@@ -32,8 +47,9 @@ def validate_nss(value: str) -> str:
     nss = compact_nss(value)
     if not nss:
         raise ValidationError("Escriba el NSS del paciente.", field="nss")
-    if not nss.isdigit():
-        raise ValidationError("El NSS solo lleva dígitos.", field="nss")
+    if not (nss.isascii() and nss.isdigit()):
+        raise ValidationError("El NSS solo lleva dígitos (0 a 9); quite letras y otros signos.",
+                              field="nss")
     if len(nss) != 11:
         raise ValidationError(
             f"El NSS debe tener 11 dígitos; tiene {len(nss)}.", field="nss"
@@ -86,9 +102,12 @@ def parse_agregado(value: str) -> Agregado:
 
 
 def validate_curp(value: str) -> str:
-    text = (value or "").strip().upper()
+    """Return the compact CURP (spaces and dashes removed, as for the NSS) or raise."""
+    text = normalize_text_id(value)
     if not text:
         raise ValidationError("Escriba la CURP del paciente.", field="curp")
+    if not (text.isascii() and text.isalnum()):
+        raise ValidationError("La CURP solo lleva letras sin acento y dígitos.", field="curp")
     if len(text) != 18:
         raise ValidationError(f"La CURP debe tener 18 caracteres; tiene {len(text)}.", field="curp")
     try:

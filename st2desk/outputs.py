@@ -67,9 +67,7 @@ def check_target(path: Path | str) -> Path:
         parent = target.parent if str(target.parent) else Path(".")
         if not parent.is_dir():
             raise OutputError(f"La carpeta {parent} no existe. Elija una carpeta existente.") from None
-        if not os.access(parent, os.W_OK | os.X_OK):
-            raise OutputError(f"No tiene permiso para escribir en la carpeta {parent}. "
-                              "Elija una carpeta propia, por ejemplo Documentos.") from None
+        _probe_folder(parent, target)
         return target
     except OSError as exc:
         raise OutputError(os_error_message(exc, target)) from None
@@ -78,6 +76,51 @@ def check_target(path: Path | str) -> Path:
     if not stat.S_ISREG(st.st_mode):
         raise OutputError(f"{target} no es un archivo común (es un dispositivo, una tubería u "
                           "otro objeto especial); escriba el nombre de un archivo.")
+    _probe_folder(target.parent if str(target.parent) else Path("."), target)
+    return target
+
+
+def _probe_folder(folder: Path, target: Path) -> None:
+    """Create and remove a temporary file in `folder`: the write must be able to happen there.
+
+    `os.access` is not enough: root passes it everywhere, and pseudo file systems (/proc,
+    /sys) or a read-only mount refuse only the creation itself."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".st2desk-", suffix=".probe", dir=folder)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise OutputError(f"No tiene permiso para escribir en la carpeta {folder}. "
+                              "Elija una carpeta propia, por ejemplo Documentos.") from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EINVAL, errno.EOPNOTSUPP):
+            raise OutputError(f"En la carpeta {folder} no se pueden crear archivos (es una "
+                              "carpeta especial del sistema). Elija una carpeta común.") from None
+        raise OutputError(os_error_message(exc, target)) from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+
+
+def check_folder_target(path: Path | str) -> Path:
+    """The target as a Path, if it is a folder where files can be written, or a new name
+    in an existing folder (then it is created, 0700). For outputs of one file per item."""
+    target = Path(path).expanduser()
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        check_target(target)  # the parent exists and accepts new names
+        try:
+            target.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise OutputError(os_error_message(exc, target)) from None
+        return check_folder_target(target)
+    except OSError as exc:
+        raise OutputError(os_error_message(exc, target)) from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{target} no es una carpeta; escriba el nombre de una carpeta "
+                          "(se crea si no existe).")
+    _probe_folder(target, target)
     return target
 
 

@@ -145,8 +145,11 @@ def local_key(create: bool = True) -> LocalKey:
     if cached is not None and stamp is not None and cached[0] == stamp:
         return cached[1]
     if path.exists():
+        from st2desk.inputs import KIB, read_bounded
+
+        pem_bytes = read_bounded(path, 64 * KIB, "la llave de firma")
         try:
-            private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            private = serialization.load_pem_private_key(pem_bytes, password=None)
         except (ValueError, TypeError) as exc:
             raise SignatureError(
                 f"La llave de firma de esta instalación ({path}) está dañada; restáurela del "
@@ -160,18 +163,8 @@ def local_key(create: bool = True) -> LocalKey:
         private = Ed25519PrivateKey.generate()
         pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption())
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(path.parent, 0o700)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-        try:
-            os.link(tmp, path)  # never replaces: two processes starting at once keep one key
-        except FileExistsError:
-            return local_key(create=False)
-        finally:
-            tmp.unlink(missing_ok=True)
+        if not _publish_new_key(path, pem):
+            return local_key(create=False)  # another process made it first: use theirs
     raw = raw_public(private.public_key())
     key = LocalKey(private, key_id(raw), raw, path)
     _loaded[path] = (path.stat().st_mtime_ns, key)
@@ -179,6 +172,41 @@ def local_key(create: bool = True) -> LocalKey:
 
 
 _loaded: dict[Path, tuple[int, LocalKey]] = {}
+
+
+def _publish_new_key(path: Path, pem: bytes) -> bool:
+    """Write a new key file whole or not at all; False when one already exists.
+
+    The key is written to a uniquely named temporary file (0600), flushed to disk and
+    hard-linked to its name, which never replaces a key another process made meanwhile.
+    On any failure (a full disk) the temporary file is removed, so a later attempt in the
+    same process, once there is room, starts clean."""
+    import contextlib
+    import tempfile
+
+    from st2desk.outputs import OutputError, os_error_message
+
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        return True
+    except OSError as exc:
+        raise OutputError("No se pudo crear la llave de firma de esta instalación: "
+                          + os_error_message(exc, path)) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 # --------------------------------------------------------------------------- key files
@@ -232,10 +260,13 @@ def parse_key_file(text: str) -> list[PublicKeyEntry]:
 
 
 def read_key_file(path: str | Path) -> list[PublicKeyEntry]:
+    from st2desk.inputs import KEY_FILE_LIMIT, read_bounded
+
+    data = read_bounded(path, KEY_FILE_LIMIT, "el archivo de llaves")
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"No se pudo leer el archivo de llaves «{path}»: {exc}.") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError(f"El archivo de llaves {path} no es texto UTF-8.") from None
     return parse_key_file(text)
 
 

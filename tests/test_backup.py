@@ -1,14 +1,20 @@
-"""Backup and restore: restoring gives back exactly what was backed up."""
+"""Backup and restore: consistent under load, verified before use, audited, numbers never reused."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import subprocess
 import sys
+import threading
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
-from st2desk import audit
+from st2desk import audit, backup
 from st2desk.models import AuditEvent, Request
+from st2desk.outputs import OutputError
 from tests import flows
 
 
@@ -24,27 +30,85 @@ def snapshot(db) -> tuple[int, int, str]:  # type: ignore[no-untyped-def]
                 s.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)))
 
 
-def test_backup_then_restore_round_trip(db, db_url, cast, tmp_path):
+def last_event(db) -> AuditEvent:  # type: ignore[no-untyped-def]
+    with db.session() as s:
+        return s.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
+
+
+@pytest.fixture
+def sqlite_only(db):  # type: ignore[no-untyped-def]
+    if not db.is_sqlite:
+        pytest.skip("SQLite backup/restore; PostgreSQL is covered by test_pg_dump_restore")
+    return db
+
+
+def test_backup_then_restore_round_trip_is_audited(db, db_url, cast, tmp_path):
     if not db.is_sqlite:
         result = st2("--database", db_url, "backup", str(tmp_path / "x.db"))
         assert result.returncode == 2 and "pg_dump" in result.stderr
+        assert not (tmp_path / "x.db").exists()
         return
     flows.authorized(db, cast)
     before = snapshot(db)
     target = tmp_path / "respaldo.sqlite3"
     result = st2("--database", db_url, "backup", str(target))
     assert result.returncode == 0, result.stderr
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     flows.draft(db, cast)  # work after the backup…
     assert snapshot(db) != before
-    db.dispose()
     restored = st2("--database", db_url, "restore", str(target))
     assert restored.returncode == 0, restored.stderr
-    assert snapshot(db) == before  # …is gone, and everything before it is back
+    after = snapshot(db)
+    assert after[0] == before[0]  # …is gone, everything before it is back…
+    assert after[1] == before[1] + 1  # …plus the restore itself, chained to the backup's head
+    event = last_event(db)
+    assert event.action == "restore" and event.details["file"] == target.name
+    assert event.prev_hash == before[2]
     with db.session() as s:
         assert audit.verify(s).ok
+    assert not [p for p in Path(db_url[len("sqlite:///"):]).parent.iterdir()
+                if p.name.startswith(".st2desk-restore")]
 
 
-def test_backup_refuses_to_overwrite_and_restore_refuses_junk(db, db_url, tmp_path):
+def test_restore_never_hands_out_a_number_twice(sqlite_only, db_url, cast, tmp_path):
+    db = sqlite_only
+    flows.draft(db, cast)
+    target = tmp_path / "respaldo.sqlite3"
+    backup.backup(db_url, target)
+    later = [flows.draft(db, cast) for _ in range(2)]  # folios handed out after the backup
+    with db.session() as s:
+        given = set(s.scalars(select(Request.folio).where(Request.id.in_(later))))
+    db.dispose()
+    report = backup.restore(db_url, target)
+    assert report.counters_moved and "folio" in "; ".join(report.counters_moved)
+    event = last_event(db)
+    assert event.action == "restore" and event.details["counters_moved"] == report.counters_moved
+    new_id = flows.draft(db, cast)
+    with db.session() as s:
+        folio = s.scalar(select(Request.folio).where(Request.id == new_id))
+    assert folio not in given
+
+
+def test_restore_refuses_a_backup_with_an_altered_audit_chain(sqlite_only, db_url, cast, tmp_path):
+    db = sqlite_only
+    flows.draft(db, cast)
+    target = tmp_path / "respaldo.sqlite3"
+    backup.backup(db_url, target)
+    conn = sqlite3.connect(target)
+    conn.execute("UPDATE audit_log SET username = 'otro' WHERE seq = 2")
+    conn.commit()
+    conn.close()
+    flows.draft(db, cast)
+    before = snapshot(db)
+    result = st2("--database", db_url, "restore", str(target))
+    assert result.returncode == 2
+    assert "bitácora del respaldo" in result.stderr.lower() and "evento 2" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(db) == before
+
+
+def test_backup_refuses_to_overwrite_and_restore_refuses_junk_and_devices(db, db_url, tmp_path):
     if not db.is_sqlite:
         result = st2("--database", db_url, "restore", str(tmp_path / "x.db"))
         assert result.returncode == 2 and "pg_restore" in result.stderr
@@ -52,9 +116,129 @@ def test_backup_refuses_to_overwrite_and_restore_refuses_junk(db, db_url, tmp_pa
     existing = tmp_path / "ya.sqlite3"
     existing.write_text("x")
     assert "ya existe" in st2("--database", db_url, "backup", str(existing)).stderr
+    assert existing.read_text() == "x"
     junk = tmp_path / "basura.sqlite3"
     junk.write_bytes(b"no soy una base de datos" * 100)
     before = snapshot(db)
     result = st2("--database", db_url, "restore", str(junk))
     assert result.returncode == 2 and "no es un respaldo" in result.stderr
+    result = st2("--database", db_url, "restore", "/dev/zero")
+    assert result.returncode == 2 and "no es un archivo común" in result.stderr
+    result = st2("--database", db_url, "backup", "/dev/null")
+    assert result.returncode == 2 and "no es un archivo común" in result.stderr
+    assert Path("/dev/null").is_char_device()
     assert snapshot(db) == before
+
+
+def test_backup_finishes_while_another_process_writes(sqlite_only, db_url, tmp_path):
+    """A writer committing continuously must not stop the backup (the old API restarted)."""
+    path = db_url[len("sqlite:///"):]
+    conn = sqlite3.connect(path, timeout=30)
+    conn.execute("CREATE TABLE IF NOT EXISTS bench_noise (id INTEGER PRIMARY KEY, pad BLOB)")
+    conn.executemany("INSERT INTO bench_noise (pad) VALUES (randomblob(4000))", [()] * 3000)
+    conn.commit()
+    stop = threading.Event()
+    commits = [0]
+
+    def writer() -> None:
+        w = sqlite3.connect(path, timeout=30)
+        while not stop.is_set():
+            w.execute("INSERT INTO bench_noise (pad) VALUES (randomblob(100))")
+            w.commit()
+            commits[0] += 1
+        w.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    seen: list[tuple[int, int]] = []
+    try:
+        target = tmp_path / "respaldo.sqlite3"
+        pages = backup.backup(db_url, target, progress=lambda d, t: seen.append((d, t)))
+    finally:
+        stop.set()
+        thread.join()
+    assert commits[0] > 0 and pages > 3000
+    assert seen and seen[-1][0] == seen[-1][1]
+    check = sqlite3.connect(target)
+    assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    check.close()
+
+
+def test_cancelled_backup_leaves_nothing(sqlite_only, db_url, tmp_path):
+    folder = tmp_path / "respaldos"
+    folder.mkdir()
+    asked = [0]
+
+    def cancel() -> bool:  # the person presses Cancel while the copy runs
+        asked[0] += 1
+        return asked[0] > 3
+
+    with pytest.raises(backup.BackupCancelled):
+        backup.backup(db_url, folder / "respaldo.sqlite3", cancel=cancel)
+    assert asked[0] > 3
+    assert list(folder.iterdir()) == []
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):  # type: ignore[no-untyped-def]
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs to fill the disk needs root")
+    mount = tmp_path / "disco"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_backup_onto_a_full_disk_leaves_nothing(sqlite_only, db_url, tiny_disk):
+    target = tiny_disk / "respaldo.sqlite3"
+    with pytest.raises(OutputError, match="No hay espacio libre"):
+        backup.backup(db_url, target)
+    assert list(tiny_disk.iterdir()) == []
+
+
+def test_pg_dump_restore(db, db_url, cast, tmp_path):
+    """PostgreSQL: the documented pg_dump / pg_restore round trip keeps data and audit chain."""
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL only; SQLite is covered by the tests above")
+    import shutil
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from st2desk.db import Database
+
+    bindir = "/usr/lib/postgresql/15/bin"
+    pg_dump = shutil.which("pg_dump") or f"{bindir}/pg_dump"
+    pg_restore = shutil.which("pg_restore") or f"{bindir}/pg_restore"
+    if not Path(pg_dump).exists():
+        pytest.skip("pg_dump is not installed here")
+    flows.authorized(db, cast)
+    before = snapshot(db)
+    url = make_url(db_url)
+    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    dump = tmp_path / "st2desk.dump"
+    subprocess.run([pg_dump, "-Fc", "-f", str(dump), libpq], check=True, timeout=120)
+    name = f"st2_restored_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        new_url = url.set(database=name)
+        subprocess.run([pg_restore, "--no-owner", "-d",
+                        new_url.set(drivername="postgresql").render_as_string(hide_password=False),
+                        str(dump)], check=True, timeout=120)
+        restored = Database(new_url.render_as_string(hide_password=False))
+        try:
+            assert snapshot(restored) == before
+            with restored.session() as s:
+                assert audit.verify(s).ok
+        finally:
+            restored.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -76,3 +76,38 @@ def test_every_inconsistency_is_reported_at_once():
     fields = sorted(p.field for p in problems)
     # NSS year (titular), CURP date, CURP sex; the agregado itself matches the stated data.
     assert fields == ["curp", "curp", "nss"]
+
+
+def _in_digits(text: str, zero: int) -> str:
+    return "".join(chr(zero + int(c)) if c.isdigit() else c for c in text)
+
+
+@pytest.mark.parametrize("zero", [0xFF10, 0x0660, 0x06F0, 0x0966])  # full-width, Arabic-Indic…
+def test_nss_in_other_unicode_digits_is_normalized(zero: int) -> None:
+    from st2desk.identifiers import make_nss, validate_nss
+
+    nss = make_nss(12, 10, 1980, 1234)
+    assert validate_nss(_in_digits(nss, zero)) == nss
+    assert validate_nss(_in_digits(f"{nss[:4]}-{nss[4:]}", zero)) == nss
+
+
+def test_nss_with_letters_or_signs_names_the_real_reason() -> None:
+    from st2desk.errors import ValidationError
+    from st2desk.identifiers import make_nss, validate_nss
+
+    nss = make_nss(12, 10, 1980, 1234)
+    for typed in (nss[:-1] + "x", nss[:5] + "½" + nss[6:], nss[:5] + "Ⅷ" + nss[6:]):
+        with pytest.raises(ValidationError) as err:
+            validate_nss(typed)
+        assert "verificador" not in err.value.message, typed
+
+
+def test_curp_accepts_dashes_spaces_and_full_width_like_the_nss() -> None:
+    from st2desk.identifiers import make_curp, validate_curp
+
+    curp = make_curp("RAGL", date(1975, 7, 1), Sex.FEMALE, "JC", "MRS")
+    dashed = f"{curp[:4]}-{curp[4:10]}-{curp[10:16]} {curp[16:]}".lower()
+    assert validate_curp(dashed) == curp
+    full_width = "".join(chr(ord(c) - 0x21 + 0xFF01) for c in curp)
+    assert validate_curp(full_width) == curp
+    assert validate_curp(_in_digits(curp, 0x0660)) == curp

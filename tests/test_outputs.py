@@ -39,3 +39,23 @@ def test_failure_while_writing_keeps_previous_file_and_leaves_no_temp(tmp_path: 
         write_atomic(target, boom)
     assert target.read_bytes() == b"old"
     assert sorted(os.listdir(tmp_path)) == ["report.csv"]
+
+
+def test_a_new_name_in_a_folder_that_refuses_files_is_refused_before_writing() -> None:
+    # root passes os.access everywhere; /proc/self accepts no new file even for root.
+    with pytest.raises(OutputError, match="no se pueden crear archivos"):
+        check_target("/proc/self/x.pdf")
+
+
+def test_folder_target_is_created_private_or_refused(tmp_path: Path) -> None:
+    from st2desk.outputs import check_folder_target
+
+    made = check_folder_target(tmp_path / "llenables")
+    assert made.is_dir() and stat.S_IMODE(made.stat().st_mode) == 0o700
+    assert list(made.iterdir()) == []  # the probe left nothing
+    (tmp_path / "archivo.pdf").write_bytes(b"x")
+    with pytest.raises(OutputError, match="no es una carpeta"):
+        check_folder_target(tmp_path / "archivo.pdf")
+    with pytest.raises(OutputError):
+        check_folder_target("/proc/self/x")
+    assert not Path("/proc/self/x").exists()

@@ -68,7 +68,7 @@ def test_batch_reports_every_file_and_goes_on(db, cast, tmp_path):
     assert "no pertenece" in outcomes[3].summary() or "verificador" in outcomes[3].summary()
     assert "no es un PDF" in outcomes[4].summary()
     assert outcomes[5].status is RequestStatus.DRAFT and "BORRADOR" in outcomes[5].summary()
-    assert "No se pudo leer" in outcomes[6].summary()
+    assert "No existe el PDF" in outcomes[6].summary()
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Request).where(
             Request.origin == Origin.PDF)) == 2

@@ -288,3 +288,41 @@ def test_two_simultaneous_submissions_of_one_patient_and_service_pass_once(db, c
     assert errors == []
     statuses = sorted(flows.status(db, rid).value for rid in (first, second))
     assert statuses == ["draft", "in_review"]
+
+
+def test_same_curp_under_a_second_nss_is_a_finding(db, cast):
+    with db.session() as s:
+        first = s.get(Patient, cast.patient_id)
+        curp, birth, sex = first.curp, first.birth_date, first.sex
+        first_nss = first.nss
+    earlier = flows.draft(db, cast)
+    assert "identity.curp_other_nss" not in codes(submit(db, cast, earlier))  # its own CURP
+    with db.session() as s:
+        earlier_folio = s.get(Request, earlier).folio
+    other = add_patient(db, nss=make_nss(3, 11, birth.year, 777), agregado=f"1{sex.value}{birth.year}OR",
+                        curp=curp, birth_date=birth, sex=sex, first_name="OTRO")
+    result = submit(db, cast, flows.draft(db, cast, patient_id=other,
+                                          service_id=cast.service_id))
+    [finding] = [f for f in result.findings if f.code == "identity.curp_other_nss"]
+    assert finding.severity is Severity.WARN and finding.field == "curp"
+    assert first_nss in finding.message and finding.related_folio == earlier_folio
+    # From now on the conflict shows on the first patient's requests too.
+    assert "identity.curp_other_nss" in codes(submit(db, cast, flows.draft(
+        db, cast, service_id=cast.service_id)))
+
+
+def test_same_curp_under_two_nss_on_imported_forms_is_a_finding(db, cast, tmp_path):
+    from st2desk.services import paper
+    from tests.test_paper_import import filled_copy, print_fillable_blanks
+
+    with db.session() as s:
+        p = s.get(Patient, cast.patient_id)
+        other_nss, birth = make_nss(3, 11, p.birth_date.year, 778), p.birth_date
+    blanks = print_fillable_blanks(db, tmp_path, 2)
+    one = filled_copy(db, cast, blanks[0], tmp_path / "1.pdf")
+    two = filled_copy(db, cast, blanks[1], tmp_path / "2.pdf", nss=other_nss,
+                      first_name="Otro", birth_date=f"{birth:%d/%m/%Y}")
+    outcomes = paper.import_pdf_files(db, cast.reception_elsewhere, [one, two])
+    assert all(o.accepted for o in outcomes), [o.summary() for o in outcomes]
+    assert "identity.curp_other_nss" not in [f.code for f in outcomes[0].findings]
+    assert "identity.curp_other_nss" in [f.code for f in outcomes[1].findings]

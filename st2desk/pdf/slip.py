@@ -182,10 +182,9 @@ def render_slip(content: SlipContent, target: str | Path | BinaryIO | None = Non
         c.save()
     data = buffer.getvalue()
     if isinstance(target, (str, Path)):
-        path = Path(target)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        from st2desk.outputs import write_atomic
+
+        write_atomic(target, data)
     elif target is not None:
         target.write(data)
     return data

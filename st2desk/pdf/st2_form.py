@@ -642,10 +642,9 @@ def render_form_bytes(content: FormContent) -> bytes:
 
 def _write(target: str | Path | BinaryIO, data: bytes) -> None:
     if isinstance(target, (str, Path)):
-        path = Path(target)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        from st2desk.outputs import write_atomic
+
+        write_atomic(target, data)
     else:
         target.write(data)
 

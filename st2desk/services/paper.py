@@ -488,12 +488,13 @@ def import_pdf_files(db: Database, actor: Actor | None, paths: Sequence[str | Pa
 
 def _import_one(db: Database, actor: Actor | None, path: Path) -> PaperOutcome:
     """One file of a batch, in its own transaction; every failure becomes its outcome."""
+    from st2desk.inputs import PDF_FORM_LIMIT, InputError, read_bounded
+
     source = path.name
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return PaperOutcome(source, problems=[PaperProblem(
-            None, f"No se pudo leer el archivo: {exc.strerror}.")])
+        data = read_bounded(path, PDF_FORM_LIMIT, "el PDF")
+    except InputError as exc:
+        return PaperOutcome(source, problems=[PaperProblem(None, exc.message)])
     try:
         with db.transaction() as session:
             return import_fillable(session, actor, data, source)
@@ -576,8 +577,10 @@ def print_request(session: Session, actor: Actor | None, folio: str, target: str
 
     Any member of staff may print a request; the print is recorded in the audit log.
     """
+    from st2desk.outputs import check_target
     from st2desk.pdf.st2_form import render_fillable, render_forms
 
+    target = check_target(target)  # before recording the print (DESIGN §7.4)
     acting_user(session, actor, list(Role), "imprimir solicitudes")
     req = R.find_by_folio(session, folio)
     content = request_form_content(session, req)
@@ -614,9 +617,12 @@ def print_blank(db: Database, actor: Actor | None, unit_code: str, count: int,
     `target`, because a fillable PDF holds one form. If printing fails or is cancelled
     the block stays reserved and can be printed again with `block_id`.
     """
+    from st2desk.outputs import OutputError, check_folder_target, check_target
     from st2desk.pdf.st2_form import FormContent, iter_blank, render_fillable, render_forms
     from st2desk.services.folios import get_block, reserve_block
 
+    # The output must be writable before a folio is reserved (DESIGN §7.4).
+    target = check_folder_target(target) if fillable else check_target(target)
     with db.transaction() as session:
         if block_id is not None:
             acting_user(session, actor, [Role.ADMIN], "reimprimir un bloque de folios")
@@ -634,24 +640,27 @@ def print_blank(db: Database, actor: Actor | None, unit_code: str, count: int,
                          details={"unit": info.unit_code, "first": info.first_folio,
                                   "last": info.last_folio})
     folios = info.folios()
-    target = Path(target)
-    if not fillable:
-        pages = render_forms(iter_blank(folios, info.unit_code, unit_name), target,
-                             total=len(folios), title=f"Formatos ST2 {info.first_folio} a "
-                                                      f"{info.last_folio}",
-                             progress=progress, cancel=cancel)
-        return BlankPrint(info.id, info.unit_code, folios, pages, [target])
-    target.mkdir(parents=True, exist_ok=True)
-    files = []
-    from st2desk.pdf.st2_form import PrintCancelled
+    try:
+        if not fillable:
+            pages = render_forms(iter_blank(folios, info.unit_code, unit_name), target,
+                                 total=len(folios), title=f"Formatos ST2 {info.first_folio} a "
+                                                          f"{info.last_folio}",
+                                 progress=progress, cancel=cancel)
+            return BlankPrint(info.id, info.unit_code, folios, pages, [target])
+        files = []
+        from st2desk.pdf.st2_form import PrintCancelled
 
-    for done, folio in enumerate(folios, 1):
-        if cancel is not None and cancel():
-            raise PrintCancelled("Impresión cancelada; los folios siguen reservados.")
-        path = target / f"{folio}.pdf"
-        render_fillable(FormContent(folio=folio, unit_code=info.unit_code, unit_name=unit_name), path)
-        files.append(path)
-        if progress is not None:
-            progress(done, len(folios))
-    return BlankPrint(info.id, info.unit_code, folios, len(files), files)
+        for done, folio in enumerate(folios, 1):
+            if cancel is not None and cancel():
+                raise PrintCancelled("Impresión cancelada; los folios siguen reservados.")
+            path = target / f"{folio}.pdf"
+            render_fillable(FormContent(folio=folio, unit_code=info.unit_code,
+                                        unit_name=unit_name), path)
+            files.append(path)
+            if progress is not None:
+                progress(done, len(folios))
+        return BlankPrint(info.id, info.unit_code, folios, len(files), files)
+    except OutputError as exc:  # e.g. the disk filled up: say how to print the block again
+        raise OutputError(f"{exc.message} Los folios del bloque {info.id} siguen reservados: "
+                          f"imprímalos de nuevo con el bloque {info.id}.") from None
 

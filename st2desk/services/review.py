@@ -23,6 +23,7 @@ from st2desk.models import (
     Authorization,
     AuthorizationStatus,
     Diagnosis,
+    Patient,
     Request,
     Severity,
     Unit,
@@ -93,10 +94,27 @@ def check_identity(session: Session, req: Request) -> list[Finding]:
     p = req.patient
     if p is None:
         return []
-    return [
+    found = [
         block(f"identity.{exc.field}", exc.message, exc.field)
         for exc in identity_problems(p.nss, p.agregado, p.curp, p.birth_date, p.sex)
     ]
+    if p.curp:
+        # A CURP names one person; the same CURP under another NSS is either a person
+        # insured twice or a transcription error: the specialist decides, never silently.
+        other = session.execute(
+            select(Patient.id, Patient.nss, Patient.agregado)
+            .where(Patient.curp == p.curp, Patient.nss != p.nss)
+            .order_by(Patient.id).limit(1)).first()
+        if other is not None:
+            related = session.scalar(
+                select(Request.folio).where(Request.patient_id == other.id)
+                .order_by(Request.id.desc()).limit(1))
+            found.append(warn(
+                "identity.curp_other_nss",
+                f"La CURP {p.curp} ya está registrada con otro NSS ({other.nss}, agregado "
+                f"{other.agregado}); confirme la identidad del paciente antes de dictaminar.",
+                "curp", related))
+    return found
 
 
 def check_service(session: Session, req: Request) -> list[Finding]:

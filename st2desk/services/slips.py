@@ -163,8 +163,11 @@ def find_authorization(session: Session, number: str) -> Authorization:
 def print_slip(session: Session, actor: Actor | None, number: str,
                target: str | Path | None = None) -> bytes:
     """The slip's PDF (written to `target` when given); the print is audited."""
+    from st2desk.outputs import check_target
     from st2desk.pdf.slip import render_slip
 
+    if isinstance(target, (str, Path)):
+        target = check_target(target)  # before signing or recording anything (DESIGN §7.4)
     acting_user(session, actor, SLIP_PRINTERS, "imprimir comprobantes de autorización")
     auth = find_authorization(session, number)
     content = slip_content(session, auth)
