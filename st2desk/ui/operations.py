@@ -182,7 +182,7 @@ class Operations(QObject):
     def _guarded(self, call: Callable[[], T]) -> T:
         """Run a database call: fail at once while offline, track the connection state."""
         if self._offline is not None:
-            raise self._offline
+            raise StorageUnavailable(self._offline.message, kind=self._offline.kind)
         try:
             with storage_errors():
                 result = call()
