@@ -77,7 +77,11 @@ def storage_error(exc: BaseException) -> StorageUnavailable | None:
             "No se pudo leer o escribir el archivo de la base de datos en este equipo (disco, "
             "permisos o memoria USB retirada). No se cambió nada; revise el disco y vuelva a "
             "intentarlo.", kind="io")
-    if sqlstate.startswith(_OFFLINE_SQLSTATES) or not sqlstate or isinstance(exc, sa_exc.InterfaceError):
+    from_server = type(orig).__module__.startswith(("psycopg", "psycopg2"))
+    # PostgreSQL: a failure without an SQL state is the connection itself (refused, reset,
+    # timed out); SQLite's other errors (a missing table) are not outages.
+    if from_server and (sqlstate.startswith(_OFFLINE_SQLSTATES) or not sqlstate
+                        or isinstance(exc, sa_exc.InterfaceError)):
         return _offline()
     return None
 

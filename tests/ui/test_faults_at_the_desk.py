@@ -257,3 +257,22 @@ def test_clock_skew_over_two_minutes_is_shown_and_cleared(qtbot, db, cast, make_
     assert "125 min atrasado" in window.clock_banner.text()
     ctx.ops.sig_clock_checked.emit(timedelta(seconds=40))
     assert not window.clock_banner.isVisible()
+
+
+def test_only_real_outages_are_called_outages():
+    """A programming error of SQLite (a missing table) is not "no connection"."""
+    import sqlite3
+
+    import psycopg
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from st2desk.db import storage_error
+
+    def op(orig: BaseException) -> OperationalError:
+        return OperationalError("SELECT 1", {}, orig)
+
+    assert storage_error(op(sqlite3.OperationalError("no such table: requests"))) is None
+    assert storage_error(IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE"))) is None
+    assert storage_error(op(sqlite3.OperationalError("database is locked"))).kind == "busy"
+    assert storage_error(op(sqlite3.OperationalError("database or disk is full"))).kind == "disk_full"
+    assert storage_error(op(psycopg.OperationalError("connection refused"))).kind == "offline"
