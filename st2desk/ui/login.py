@@ -29,8 +29,8 @@ class LoginDialog(QDialog):
         self.actor: Actor | None = None
         self._locked_user = locked_user
         self.setObjectName("loginDialog")
-        self.setWindowTitle(self.tr("st2desk — Sign in") if not locked_user
-                            else self.tr("st2desk — Session locked"))
+        self.setWindowTitle(self.tr("Sign in") if not locked_user  # Qt adds "— st2desk"
+                            else self.tr("Session locked"))
         self.setMinimumWidth(380)
 
         heading = QLabel(self.tr("ST2 medical-service authorization") if not locked_user

@@ -57,7 +57,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self.tr("st2desk — ST2 authorizations"))
+        # Qt adds the application's name to every window title ("… — st2desk").
+        self.setWindowTitle(self.tr("ST2 authorizations"))
         self.setMinimumSize(1100, 700)
         self._on_lock = on_lock
         self._widgets: dict[str, QWidget] = {}
@@ -238,9 +239,9 @@ class MainWindow(QMainWindow):
             unit = self.ctx.ops.read(lambda s: s.get(Unit, self.ctx.actor.unit_id))
         except St2Error:
             unit = None  # the connection banner says why
-        text = self.tr("%1 · %2 · %3").replace("%1", self.ctx.actor.username).replace(
-            "%2", f"{unit.code} {unit.name}" if unit else "").replace(
-            "%3", self.ctx.db.engine.dialect.name)
+        # The person and their unit; the database engine means nothing to them.
+        text = self.tr("%1 · %2").replace("%1", self.ctx.actor.username).replace(
+            "%2", f"{unit.code} {unit.name}" if unit else "")
         label = QLabel(text)
         label.setObjectName("statusUser")
         self.statusBar().addPermanentWidget(label)

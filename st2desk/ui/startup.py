@@ -30,7 +30,7 @@ class WaitForDatabaseDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.setObjectName("waitForDatabase")
-        self.setWindowTitle(self.tr("st2desk — no connection"))
+        self.setWindowTitle(self.tr("No connection"))
         self.setMinimumWidth(480)
         self.message = QLabel(message)
         self.message.setObjectName("waitMessage")

@@ -38,7 +38,7 @@ def test_wrong_password_shows_spanish_message_and_locks_after_five(qtbot, db, ca
 def test_spanish_is_the_default_language(qtbot, db, cast):
     dialog = LoginDialog(db)
     qtbot.addWidget(dialog)
-    assert dialog.windowTitle() == "st2desk — Iniciar sesión"
+    assert dialog.windowTitle() == "Iniciar sesión"
 
 
 def test_unlock_while_the_database_is_away_says_so_and_keeps_the_password(qtbot, db, cast):

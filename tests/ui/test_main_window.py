@@ -65,3 +65,15 @@ def test_status_bar_names_user_and_unit(qtbot, make_ctx, cast):
     qtbot.addWidget(window)
     label = window.findChild(QWidget, "statusUser")
     assert "recepcion1" in label.text() and "09HGZ24" in label.text()
+    assert "sqlite" not in label.text() and "postgresql" not in label.text()
+
+
+def test_window_titles_do_not_repeat_the_application_name(qtbot, db, make_ctx, cast):
+    """Qt appends "— st2desk" to every title; a title naming it too reads it twice."""
+    from st2desk.ui.login import LoginDialog
+
+    windows = [MainWindow(make_ctx(cast.reception)), LoginDialog(db),
+               LoginDialog(db, locked_user="recepcion1")]
+    for window in windows:
+        qtbot.addWidget(window)
+        assert "st2desk" not in window.windowTitle().lower(), window.windowTitle()

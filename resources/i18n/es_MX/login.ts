@@ -4,14 +4,6 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <source>st2desk — Sign in</source>
-        <translation>st2desk — Iniciar sesión</translation>
-    </message>
-    <message>
-        <source>st2desk — Session locked</source>
-        <translation>st2desk — Sesión bloqueada</translation>
-    </message>
-    <message>
         <source>ST2 medical-service authorization</source>
         <translation>Autorización de servicios médicos ST2</translation>
     </message>
@@ -29,7 +21,11 @@
     </message>
     <message>
         <source>Sign in</source>
-        <translation>Entrar</translation>
+        <translation>Iniciar sesión</translation>
+    </message>
+    <message>
+        <source>Session locked</source>
+        <translation>Sesión bloqueada</translation>
     </message>
     <message>
         <source>Unlock</source>

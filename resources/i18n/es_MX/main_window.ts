@@ -4,8 +4,8 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>st2desk — ST2 authorizations</source>
-        <translation>st2desk — Autorizaciones ST2</translation>
+        <source>ST2 authorizations</source>
+        <translation>Autorizaciones ST2</translation>
     </message>
     <message>
         <source>No connection to the server — retrying. What you have typed is kept; actions that need the server will work again when it is back.</source>
@@ -84,8 +84,8 @@
         <translation>&amp;Acerca de st2desk</translation>
     </message>
     <message>
-        <source>%1 · %2 · %3</source>
-        <translation>%1 · %2 · %3</translation>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
     <message>
         <source>About st2desk</source>

@@ -4,8 +4,8 @@
 <context>
     <name>WaitForDatabaseDialog</name>
     <message>
-        <source>st2desk — no connection</source>
-        <translation>st2desk — sin conexión</translation>
+        <source>No connection</source>
+        <translation>Sin conexión</translation>
     </message>
     <message>
         <source>Retrying every few seconds…</source>
