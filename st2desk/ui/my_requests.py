@@ -325,7 +325,9 @@ class MyRequests(QWidget):
         self.setObjectName("myRequests")
         self.setMinimumSize(860, 520)
         self.detail: RequestDetail | None = None
-        self._group = RequestGroup.ATTENTION
+        # Everything, newest first: the request just sent is at the top whatever its state;
+        # the "need my attention" count stays in sight in the filter's label.
+        self._group = RequestGroup.ALL
         self._dialog: TextPromptDialog | None = None
         self._stale = False
 
@@ -519,10 +521,7 @@ class MyRequests(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(self.answer)
 
-        counts = self._counts()
-        if not counts.get(RequestGroup.ATTENTION):
-            self._group = RequestGroup.ALL
-        self._fill_groups(counts)
+        self._fill_groups(self._counts())
         self.reload()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -71,10 +71,13 @@ def test_lists_only_my_requests_with_spanish_states(qtbot, make_ctx, cast, db):
     with db.transaction() as s:
         requests.create_draft(s, cast.physician2, flows.request_data(cast))
     view = open_view(qtbot, make_ctx, cast.physician)
-    # Something needs attention (a draft), so that filter comes first.
+    # Everything first, newest on top: the request just sent is not hidden by a filter.
+    assert view.group_combo.currentText() == "Todas (2)"
+    assert shown(view, MyRequestsModel.STATUS) == ["En revisión", "Borrador"]
+    view.group_combo.setFocus()
+    press(qtbot, Qt.Key.Key_Home)  # "Requieren mi atención"
     assert view.group_combo.currentText() == "Requieren mi atención (1)"
     assert shown(view, MyRequestsModel.STATUS) == ["Borrador"]
-    view.group_combo.setFocus()
     press(qtbot, Qt.Key.Key_End)  # "Todas"
     assert view.group_combo.currentText() == "Todas (2)"
     with db.session() as s:
@@ -237,7 +240,7 @@ def test_pages_load_while_scrolling_and_writes_refresh(qtbot, make_ctx, cast, db
     new_id = view.ctx.ops.write(
         lambda s: requests.create_draft(s, cast.physician, flows.request_data(cast)).id, parent=None)
     assert view.model.rows[0].id == new_id and view.model.canFetchMore(QModelIndex())
-    assert view.group_combo.currentText() == "Requieren mi atención (56)"
+    assert view.group_combo.currentText() == "Todas (56)"
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Request)) == 56
 
