@@ -23,6 +23,7 @@ from st2desk.models import DecisionKind, Priority, RequestStatus, Severity, Sex
 from st2desk.services import inbox as inbox_service
 from st2desk.services.attachments import human_size
 from st2desk.services.inbox import MX, RequestDetail
+from st2desk.services.lookup import dotted_cie10
 from st2desk.services.review import age_on
 from st2desk.ui.attachment_opener import attachment_id_of, attachment_url, open_attachment
 from st2desk.ui.context import UiContext
@@ -252,8 +253,8 @@ class RequestDetailPane(QWidget):
         ])
 
         h3(self.tr("Requested service"))
-        diagnosis = f"{d.diagnosis_code} — {d.diagnosis_description}" if d.diagnosis_description \
-            else d.diagnosis_code
+        code = dotted_cie10(d.diagnosis_code) if d.diagnosis_code else ""  # as written: M23.2
+        diagnosis = f"{code} — {d.diagnosis_description}" if d.diagnosis_description else code
         physician = d.physician_name + (f" ({d.physician_license})" if d.physician_license else "")
         table([
             (self.tr("Service"), _e(f"{d.service_code} — {d.service_name}")),

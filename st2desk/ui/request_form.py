@@ -172,13 +172,15 @@ class CatalogSearchEdit(QLineEdit, Generic[T]):
 
     @Slot()
     def _finished(self) -> None:
-        if self._completer.popup().isVisible():
-            return
+        """Leaving the field with a complete code typed takes it, even while suggestions
+        are still showing (Tab right after typing «K80.2»)."""
         text = self.text().strip()
         if self.chosen is not None or not text:
             return
         option = self._resolve(text)
         if option is not None:
+            self._timer.stop()
+            self._completer.popup().hide()
             self.choose(option)
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt API

@@ -347,7 +347,7 @@ def test_detail_shows_warnings_and_earlier_requests(qtbot, db, cast, make_ctx):
     assert "La vigencia de derechos del paciente terminó el 30/06/2024." in text
     assert "Solicitudes anteriores del paciente (1)" in text
     assert earlier_folio in text and "Rechazada" in text
-    assert "DIEGO PÉREZ LÓPEZ" in text and "G439 — " in text
+    assert "DIEGO PÉREZ LÓPEZ" in text and "G43.9 — " in text
 
 
 def test_tab_order_and_mnemonics(qtbot, db, cast, make_ctx):

@@ -470,3 +470,16 @@ def test_performing_unit_is_found_without_typing_accents(qtbot, make_ctx, cast, 
     press(qtbot, Qt.Key.Key_Escape)
     press(qtbot, Qt.Key.Key_Tab)
     assert form.unit_combo.currentText().startswith("09UMAE04 — UMAE Hospital de Traumatología")
+
+
+def test_a_dotted_cie10_code_typed_and_left_with_the_list_open_is_taken(qtbot, make_ctx, cast, db):
+    """Typing «G43.9» (the field's own example form) and Tab while suggestions show must take
+    the code, not call it "not a CIE-10 code of the catalog"."""
+    form = open_form(qtbot, make_ctx, cast.physician)
+    focus(qtbot, form.diagnosis_edit)
+    type_text(qtbot, "G43.9")
+    qtbot.waitUntil(lambda: form.diagnosis_edit.completer_popup().isVisible(), timeout=3000)
+    press(qtbot, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: form.diagnosis_edit.chosen is not None, timeout=3000)
+    assert form.diagnosis_edit.text() == "G43.9"
+    assert form.diagnosis_info.text() == "Migraña, no especificada"
