@@ -633,6 +633,10 @@ class Inbox(PagedQueue):
         self._filters = self.filters()
         self.apply_filters()
 
+    def first_field(self) -> QWidget:
+        """Where the keyboard goes when the section is shown: the queue (arrows, Ctrl+Shift+A)."""
+        return self.table
+
     # ------------------------------------------------------------------ filters and search
 
     def filters(self) -> InboxFilters:

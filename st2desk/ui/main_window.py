@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -195,6 +196,35 @@ class MainWindow(QMainWindow):
             self._section_failed(placeholder, exc.message)
             return
         self.stack.setCurrentWidget(widget)
+        if self.isVisible():
+            self._focus_section(widget)
+
+    def _focus_section(self, widget: QWidget) -> None:
+        """Typing goes to the section at once (after sign-in, Ctrl+1…): its first field, or
+        the field the person was in when they left it (`focusWidget` remembers it)."""
+        target = widget.focusWidget()
+        if (target is None or target is widget or not target.isVisible()
+                or isinstance(target, QScrollArea)):
+            target = self._first_field(widget) or widget
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @staticmethod
+    def _first_field(widget: QWidget) -> QWidget | None:
+        """The section's `first_field()`, or the first visible, enabled field inside it that
+        Tab would reach (a scroll area holding the fields is not a field)."""
+        first_field = getattr(widget, "first_field", None)
+        if callable(first_field):
+            return first_field()
+        if widget.focusProxy() is not None:
+            return widget.focusProxy()
+        candidate = widget.nextInFocusChain()
+        while candidate is not None and candidate is not widget:
+            if (widget.isAncestorOf(candidate) and candidate.isVisible() and candidate.isEnabled()
+                    and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
+                    and not isinstance(candidate, QScrollArea)):
+                return candidate
+            candidate = candidate.nextInFocusChain()
+        return None
 
     def _section_failed(self, placeholder: QWidget, message: str) -> None:
         label = placeholder.findChild(QLabel, "sectionError")
@@ -300,6 +330,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        # After sign-in: the first section's first field, once the window can take focus.
+        QTimer.singleShot(0, lambda: self._focus_section(self.stack.currentWidget()))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         for widget in self._widgets.values():

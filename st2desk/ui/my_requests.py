@@ -525,6 +525,10 @@ class MyRequests(QWidget):
         self.reload()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def first_field(self) -> QWidget:
+        """Where the keyboard goes when the section is shown: the list of requests."""
+        return self.table
+
     # ------------------------------------------------------------------ reading
 
     def _fetch(self, before_id: int | None, limit: int) -> list[MyRequestRow]:

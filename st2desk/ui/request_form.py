@@ -1234,6 +1234,10 @@ class RequestForm(QWidget):
         if select is not None:
             select(self._last_sent)
 
+    def first_field(self) -> QWidget:
+        """Where typing goes when the section is shown: the patient's NSS."""
+        return self.patient.nss_edit
+
     def can_close(self) -> bool:
         """Nothing is lost on closing: the content is kept on this computer. If it cannot
         be (disk full), the person decides."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from st2desk.ui.main_window import MainWindow
 
@@ -77,3 +77,19 @@ def test_window_titles_do_not_repeat_the_application_name(qtbot, db, make_ctx, c
     for window in windows:
         qtbot.addWidget(window)
         assert "st2desk" not in window.windowTitle().lower(), window.windowTitle()
+
+
+def test_typing_goes_to_the_sections_first_field_after_sign_in_and_ctrl_number(qtbot, make_ctx, cast):
+    ctx = make_ctx(cast.physician)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    form = window.section_widget("new_request")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.patient.nss_edit, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    my_requests = window.section_widget("my_requests")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is my_requests.table, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.patient.nss_edit, timeout=3000)
