@@ -16,6 +16,8 @@ Restore
     numbers) to the highest of the two databases so no number already handed out can be
     handed out again, and writes a ``restore`` audit event naming the file and the
     counters moved. Any failure rolls all of it back: the current database stays as it was.
+    Triggers are dropped and re-created inside that transaction so SQLite empties and
+    copies each table page by page (its truncate and transfer optimizations).
 
 PostgreSQL sites back up with the server's own tools; see ``docs/backup.md``.
 """
