@@ -39,18 +39,21 @@ from st2desk import backup  # noqa: E402
 NOISE = "bench_backup_noise"
 
 
-def _writer(path: str, rate: float, stop, commits) -> None:  # type: ignore[no-untyped-def]
+def _writer(path: str, rate: float, stop, commits, gap) -> None:  # type: ignore[no-untyped-def]
     # It waits as long as it takes for a lock (a workstation gives up after 30 s), so the
     # commits it makes during a restore show how long the restore held the write lock.
     conn = sqlite3.connect(path, timeout=3600, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     pause = 1.0 / rate
     while not stop.is_set():
+        asked = time.monotonic()
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(f"INSERT INTO {NOISE} (at, pad) VALUES (?, randomblob(200))", (time.time(),))
         conn.execute("COMMIT")
         with commits.get_lock():
             commits.value += 1
+        with gap.get_lock():  # the longest a commit waited: how long a lock was held
+            gap.value = max(gap.value, time.monotonic() - asked)
         time.sleep(pause)
     conn.close()
 
@@ -98,7 +101,9 @@ def main() -> int:
     conn.close()
     stop = multiprocessing.Event()
     commits = multiprocessing.Value("i", 0)
-    writer = multiprocessing.Process(target=_writer, args=(str(source), args.rate, stop, commits))
+    gap = multiprocessing.Value("d", 0.0)
+    writer = multiprocessing.Process(target=_writer,
+                                     args=(str(source), args.rate, stop, commits, gap))
     writer.start()
     folder = source.parent
     old_target = folder / "bench-backup-old.sqlite3"
@@ -116,20 +121,23 @@ def main() -> int:
                         f"{'finished' if finished else 'NOT finished (stopped at the limit)'}; "
                         f"{restarts} restarts; writer commits meanwhile: {commits.value - c0}")
         c0 = commits.value
+        gap.value = 0.0
         start = time.monotonic()
         pages = backup.backup(args.database, new_target)
         secs = time.monotonic() - start
         rows.append(f"st2desk backup (VACUUM INTO)    {secs:8.1f} s  finished, {pages:,} pages "
                     f"({new_target.stat().st_size / 1e6:,.0f} MB); writer commits meanwhile: "
-                    f"{commits.value - c0}")
+                    f"{commits.value - c0}, longest wait for a commit {gap.value:.2f} s")
         if args.restore:
             c0 = commits.value
+            gap.value = 0.0
             start = time.monotonic()
             report = backup.restore(args.database, new_target, username="bench")
             secs = time.monotonic() - start
             rows.append(f"st2desk restore (verify + swap) {secs:8.1f} s  finished, "
                         f"{report.events:,} audit events verified; writer commits meanwhile: "
-                        f"{commits.value - c0}")
+                        f"{commits.value - c0}, longest wait for a commit (the swap's write "
+                        f"lock) {gap.value:.1f} s")
     finally:
         stop.set()
         writer.join()

@@ -16,6 +16,8 @@ Restore
     numbers) to the highest of the two databases so no number already handed out can be
     handed out again, and writes a ``restore`` audit event naming the file and the
     counters moved. Any failure rolls all of it back: the current database stays as it was.
+    Triggers are dropped and re-created inside that transaction so SQLite empties and
+    copies each table page by page (its truncate and transfer optimizations).
 
 PostgreSQL sites back up with the server's own tools; see ``docs/backup.md``.
 """
@@ -360,6 +362,12 @@ def _swap_in(url: str, copy: Path, source_file: Path, events: int,
 
 
 def _replace_rows(session, text, base, events: int) -> RestoreReport:  # type: ignore[no-untyped-def]
+    """Every table's rows from the attached copy ``bak``, in the caller's transaction.
+
+    The triggers (report facts) are dropped for the copy and created again from their own
+    SQL before the commit, so SQLite can empty each table at once and copy the backup's
+    b-trees page by page (its truncate and transfer optimizations) instead of row by row;
+    a reference-scale database is restored in a fraction of the time."""
     report = RestoreReport(pages=0, events=events)
     # What this database has handed out, read under the write lock: nothing can be issued
     # between this read and the commit.
@@ -370,18 +378,28 @@ def _replace_rows(session, text, base, events: int) -> RestoreReport:  # type: i
         "SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"))]
     ordered = [t.name for t in base.metadata.sorted_tables if t.name in names]
     rest = [n for n in names if n not in ordered]  # alembic_version, trigger-kept tables
-    for name in [*reversed(ordered), *rest]:
+    triggers = session.execute(text(
+        "SELECT name, sql FROM main.sqlite_master WHERE type='trigger'")).all()
+    for name, _sql in triggers:
+        session.execute(text(f'DROP TRIGGER main."{name}"'))
+    for name in [*reversed(ordered), *reversed(rest)]:
         session.execute(text(f'DELETE FROM main."{name}"'))
     for name in [*ordered, *rest]:
-        if name in rest:  # e.g. report_facts: the request triggers refilled it; take the copy's
-            session.execute(text(f'DELETE FROM main."{name}"'))
-        columns = ", ".join(f'"{r[1]}"' for r in session.execute(
-            text(f'PRAGMA main.table_info("{name}")')))
-        session.execute(text(f'INSERT INTO main."{name}" ({columns}) '
-                             f'SELECT {columns} FROM bak."{name}"'))
+        ours = [r[1:3] for r in session.execute(text(f'PRAGMA main.table_info("{name}")'))]
+        theirs = [r[1:3] for r in session.execute(text(f'PRAGMA bak.table_info("{name}")'))]
+        if ours == theirs:  # same columns in the same order: SQLite copies the pages
+            session.execute(text(f'INSERT INTO main."{name}" SELECT * FROM bak."{name}"'))
+        else:
+            columns = ", ".join(f'"{c[0]}"' for c in ours)
+            session.execute(text(f'INSERT INTO main."{name}" ({columns}) '
+                                 f'SELECT {columns} FROM bak."{name}"'))
+    for _name, sql in triggers:
+        session.execute(text(sql))
     if session.execute(text("SELECT 1 FROM main.sqlite_master WHERE name='sqlite_sequence'")).first():
         session.execute(text("DELETE FROM main.sqlite_sequence"))
-        session.execute(text("INSERT INTO main.sqlite_sequence SELECT * FROM bak.sqlite_sequence"))
+        if session.execute(text(
+                "SELECT 1 FROM bak.sqlite_master WHERE name='sqlite_sequence'")).first():
+            session.execute(text("INSERT INTO main.sqlite_sequence SELECT * FROM bak.sqlite_sequence"))
     for code, year, kind, value in issued:
         unit_id = session.execute(text("SELECT id FROM main.units WHERE code = :c"),
                                   {"c": code}).scalar()

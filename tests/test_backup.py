@@ -50,6 +50,10 @@ def test_backup_then_restore_round_trip_is_audited(db, db_url, cast, tmp_path):
         return
     flows.authorized(db, cast)
     before = snapshot(db)
+    conn = sqlite3.connect(db_url[len("sqlite:///"):])
+    triggers = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='trigger'").fetchone()[0]
+    conn.close()
+    assert triggers >= 4
     target = tmp_path / "respaldo.sqlite3"
     result = st2("--database", db_url, "backup", str(target))
     assert result.returncode == 0, result.stderr
@@ -69,6 +73,18 @@ def test_backup_then_restore_round_trip_is_audited(db, db_url, cast, tmp_path):
         assert audit.verify(s).ok
     assert not [p for p in Path(db_url[len("sqlite:///"):]).parent.iterdir()
                 if p.name.startswith(".st2desk-restore")]
+    # The report facts and their triggers are back too: a new submission reaches them.
+    flows.in_review(db, cast, patient_id=cast.patient_child_id)
+    conn = sqlite3.connect(db_url[len("sqlite:///"):])
+    try:
+        kept = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='trigger'").fetchone()[0]
+        assert kept == triggers
+        for a, b in (("report_facts", "report_facts_source"), ("report_facts_source", "report_facts")):
+            assert conn.execute(f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT SELECT * FROM {b})"
+                                ).fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM report_facts").fetchone()[0] >= 2
+    finally:
+        conn.close()
 
 
 def test_restore_never_hands_out_a_number_twice(sqlite_only, db_url, cast, tmp_path):
