@@ -55,6 +55,7 @@ from st2desk import clock
 from st2desk.errors import St2Error
 from st2desk.forms import st2_fields as F
 from st2desk.forms.st2_fields import FieldSpec
+from st2desk.inputs import read_bounded
 from st2desk.models import DecisionKind, Priority, RequestStatus, Severity
 from st2desk.services import attachments as attachment_service
 from st2desk.services import decisions, lookup, requests
@@ -959,11 +960,10 @@ class MyRequests(QWidget):
             self.tr("PDF and images (*.pdf *.png *.jpg *.jpeg);;All files (*)"))
         if not path:
             return
-        try:
-            with open(path, "rb") as fh:
-                content = fh.read(attachment_service.MAX_BYTES + 1)
-        except OSError as exc:
-            show_error(self, self.tr("The file could not be read: %1").replace("%1", exc.strerror or ""))
+        try:  # bounded, regular files only (a FIFO or a device would hang the window)
+            content = read_bounded(path, attachment_service.MAX_BYTES, "el archivo")
+        except St2Error as exc:
+            show_error(self, exc.message)
             return
         name = os.path.basename(path)
         self._write(lambda s: attachment_service.add_attachment(s, self.ctx.actor, d.id, name, content))

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 from st2desk import clock
 from st2desk.errors import ConcurrencyConflict, St2Error, ValidationError
 from st2desk.forms import st2_fields as F
+from st2desk.inputs import read_bounded
 from st2desk.models import Priority, RequestStatus, Severity, Sex
 from st2desk.services import attachments as attachment_service
 from st2desk.services import lookup, requests
@@ -1184,11 +1185,10 @@ class RequestForm(QWidget):
             self.tr("PDF and images (*.pdf *.png *.jpg *.jpeg);;All files (*)"))
         if not path:
             return
-        try:
-            with open(path, "rb") as fh:
-                content = fh.read(attachment_service.MAX_BYTES + 1)
-        except OSError as exc:
-            show_error(self, self.tr("The file could not be read: %1").replace("%1", exc.strerror or ""))
+        try:  # bounded, regular files only (a FIFO or a device would hang the window)
+            content = read_bounded(path, attachment_service.MAX_BYTES, "el archivo")
+        except St2Error as exc:
+            show_error(self, exc.message)
             return
         if self.request_id is None or self._dirty:
             if not self.save_draft():

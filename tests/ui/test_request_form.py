@@ -483,3 +483,23 @@ def test_a_dotted_cie10_code_typed_and_left_with_the_list_open_is_taken(qtbot, m
     qtbot.waitUntil(lambda: form.diagnosis_edit.chosen is not None, timeout=3000)
     assert form.diagnosis_edit.text() == "G43.9"
     assert form.diagnosis_info.text() == "Migraña, no especificada"
+
+
+def test_attaching_a_fifo_or_an_unreadable_file_says_why_and_never_hangs(
+        qtbot, make_ctx, cast, db, messages, monkeypatch, tmp_path):
+    import os
+
+    fifo = tmp_path / "tuberia.pdf"
+    os.mkfifo(fifo)  # opened plainly, reading it would block the window forever
+    chosen = [str(fifo)]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (chosen[0], "")))
+    form = open_form(qtbot, make_ctx, cast.physician)
+    form.attach_file()
+    assert "no es un archivo común" in messages.texts()[-1]
+    chosen[0] = str(tmp_path / "no-existe.pdf")
+    form.attach_file()
+    assert messages.texts()[-1].startswith("No existe el archivo")
+    assert all("No such file" not in text and "Permission" not in text for text in messages.texts())
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Attachment)) == 0

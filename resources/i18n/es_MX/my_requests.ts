@@ -327,10 +327,6 @@
         <source>PDF and images (*.pdf *.png *.jpg *.jpeg);;All files (*)</source>
         <translation>PDF e imágenes (*.pdf *.png *.jpg *.jpeg);;Todos los archivos (*)</translation>
     </message>
-    <message>
-        <source>The file could not be read: %1</source>
-        <translation>No se pudo leer el archivo: %1</translation>
-    </message>
 </context>
 <context>
     <name>MyRequestsModel</name>

@@ -324,10 +324,6 @@
         <translation>PDF e imágenes (*.pdf *.png *.jpg *.jpeg);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <source>The file could not be read: %1</source>
-        <translation>No se pudo leer el archivo: %1</translation>
-    </message>
-    <message>
         <source>Remove file</source>
         <translation>Quitar archivo</translation>
     </message>
