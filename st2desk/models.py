@@ -183,6 +183,9 @@ class Unit(Base):
     level: Mapped[int] = mapped_column(Integer)
     delegation_id: Mapped[int] = mapped_column(ForeignKey("delegations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # IANA zone whose calendar day the unit works on (st2desk.timezones.unit_zone).
+    time_zone: Mapped[str] = mapped_column(String(40), default="America/Mexico_City",
+                                           server_default="America/Mexico_City")
 
     delegation: Mapped[Delegation] = relationship()
 
@@ -346,6 +349,8 @@ class Request(Base):
     decided_at: Mapped[datetime | None]
     clock_paused_at: Mapped[datetime | None]
     rejected_at: Mapped[datetime | None]
+    # When the physician withdrew it (status cancelled before any decision).
+    cancelled_at: Mapped[datetime | None]
 
     revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -395,6 +400,22 @@ class ReviewFinding(Base):
     field: Mapped[str | None] = mapped_column(String(40))
     related_folio: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class DuplicateHit(Base):
+    """Every duplicate.* finding the automated review ever made, one row per submission
+    attempt: `review_findings` keeps only the last attempt's findings, so a blocked and
+    then corrected submission would otherwise leave no trace for the reports."""
+
+    __tablename__ = "duplicate_hits"
+    __table_args__ = (Index("ix_duplicate_hits_report", "found_at", "code", "request_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"),
+                                            index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[Severity] = mapped_column(_enum(Severity))
+    found_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Decision(Base):
