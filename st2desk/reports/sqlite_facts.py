@@ -224,11 +224,13 @@ class Scope:
     unit_id: int | None = None
     specialty_id: int | None = None
     category: str | None = None
+    as_of_ts: int = 2**62  # the cut-off, Unix seconds (cancellations before it count)
 
     def where(self, day: str) -> tuple[str, dict[str, Any]]:
         """``WHERE`` text on the day column `day` and the filters, with its parameters."""
         conds = [f"{day} BETWEEN :day_from AND :day_to"]
-        params: dict[str, Any] = {"day_from": self.day_from, "day_to": self.day_to}
+        params: dict[str, Any] = {"day_from": self.day_from, "day_to": self.day_to,
+                                  "as_of_ts": self.as_of_ts}
         for column in ("delegation_id", "unit_id", "specialty_id", "category"):
             value = getattr(self, column)
             if value is not None:
@@ -288,7 +290,7 @@ def submissions(session: Session, scope: Scope, groupings: Sequence[Grouping]) -
     """Requests submitted in the range: requests, urgent, emergencies, emergencies_late."""
     return _by_day_and_key(session, scope, groupings, "sub_day", "sub", False, {
         "requests": "count(*)", "urgent": "sum(pr)", "emergencies": "sum(emergency)",
-        "emergencies_late": "sum(em_late)"})
+        "emergencies_late": "sum(em_late)", "cancelled": "sum(can_ts < :as_of_ts)"})
 
 
 def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping]) -> Groups:
@@ -329,6 +331,7 @@ def physician_counts_sql(scope: Scope) -> tuple[str, dict[str, Any]]:
     """(SQL, parameters) of (pid, n): requests submitted in the range per physician, read
     in the order of the physician index (no sort)."""
     where, params = scope.where("sub_day")
+    params.pop("as_of_ts")
     return (f"SELECT physician_id AS pid, count(*) AS n FROM report_facts "
             f"INDEXED BY ix_report_facts_physician WHERE {where} GROUP BY physician_id"), params
 

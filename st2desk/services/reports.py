@@ -46,7 +46,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
@@ -69,11 +69,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from st2desk import clock
+from st2desk import clock, timezones
 from st2desk.db import Database
 from st2desk.errors import NotFound, ValidationError
 from st2desk.models import (
     PAPER_ORIGINS,
+    Appeal,
+    DuplicateHit,
+    InformationRequest,
     Decision,
     DecisionKind,
     Delegation,
@@ -114,6 +117,9 @@ __all__ = [
 R = Request.__table__
 D = Decision.__table__
 F = ReviewFinding.__table__
+DH = DuplicateHit.__table__
+A = Appeal.__table__
+IR = InformationRequest.__table__
 U = Unit.__table__
 SV = Service.__table__
 US = User.__table__
@@ -210,6 +216,18 @@ class _Scope:
     def end(self) -> datetime:
         return self.flt.end
 
+    def in_days(self, when: Any) -> list[ColumnElement[bool]]:
+        """`when` (UTC) falls on a day of the range in its requesting unit's zone (``U``
+        must be joined): a coarse UTC range every Mexican zone fits in (UTC−5 … UTC−8, one
+        hour spare each side) for the index, then the exact local day."""
+        coarse_start = datetime.combine(self.flt.date_from, time(), UTC) + timedelta(hours=4)
+        coarse_end = datetime.combine(self.flt.date_to + timedelta(days=1), time(),
+                                      UTC) + timedelta(hours=9)
+        day = sqlx.unit_day(self.dialect, when, U.c.time_zone)
+        return [when >= coarse_start, when < coarse_end,
+                day >= sqlx.day_value(self.dialect, self.flt.date_from),
+                day <= sqlx.day_value(self.dialect, self.flt.date_to)]
+
     def conditions(self) -> list[ColumnElement[bool]]:
         """The delegation/unit/specialty/category filters, as conditions on `requests`."""
         conds: list[ColumnElement[bool]] = []
@@ -226,8 +244,16 @@ class _Scope:
         return conds
 
 
+def cut_off(flt: ReportFilter, as_of: datetime | None = None) -> datetime:
+    """The moment the "at the cut-off" figures describe: `as_of` when given, else the end
+    of the period (the first instant after `date_to`), or now if that is still to come."""
+    if as_of is not None:
+        return as_of
+    return min(flt.end, clock.now())
+
+
 def _resolve(session: Session, flt: ReportFilter, as_of: datetime | None) -> _Scope:
-    scope = _Scope(session.get_bind().dialect.name, flt, as_of or clock.now())
+    scope = _Scope(session.get_bind().dialect.name, flt, cut_off(flt, as_of))
     scope.lines.append(("Periodo", f"{flt.date_from:%d/%m/%Y} al {flt.date_to:%d/%m/%Y} "
                                    f"({flt.days} días)"))
     if flt.delegation:
@@ -271,8 +297,8 @@ def _key_name(dim: Dimension) -> str:
 
 
 def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
-    if dim.is_period:
-        return sqlx.period_start(scope.dialect, when, dim)
+    if dim.is_period:  # the week or month of the requesting unit's own day
+        return sqlx.unit_period_start(scope.dialect, when, U.c.time_zone, dim)
     return {
         Dimension.SPECIALTY: R.c.specialty_id,
         Dimension.UNIT: R.c.requesting_unit_id,
@@ -282,8 +308,8 @@ def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
 
 
 def _with_dimension_joins(base: Any, dims: Sequence[Dimension]) -> Any:
-    if Dimension.DELEGATION in dims:
-        base = base.join(U, U.c.id == R.c.requesting_unit_id)
+    # Always the requesting unit: its zone decides the day (and it holds the delegation).
+    base = base.join(U, U.c.id == R.c.requesting_unit_id)
     if Dimension.CATEGORY in dims:
         base = base.outerjoin(SV, SV.c.id == R.c.service_id)
     return base
@@ -400,7 +426,8 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 def _facts_scope(scope: _Scope) -> sqlite_facts.Scope:
     return sqlite_facts.Scope(scope.flt.date_from.toordinal(), scope.flt.date_to.toordinal(),
                               scope.delegation_id, scope.unit_id, scope.specialty_id,
-                              scope.category.value if scope.category else None)
+                              scope.category.value if scope.category else None,
+                              int(scope.as_of.timestamp()))
 
 
 def _from_facts(groupings: list[tuple[Dimension, ...]], groups: sqlite_facts.Groups) -> _Grouped:
@@ -426,16 +453,23 @@ def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimensio
                     case((R.c.priority == Priority.URGENT, 1), else_=0).label("urgent"),
                     case((R.c.is_emergency.is_(True), 1), else_=0).label("emergency"),
                     case((and_(R.c.is_emergency.is_(True), _filed_late(scope)), 1),
-                         else_=0).label("em_late"))
+                         else_=0).label("em_late"),
+                    case((_cancelled_by(scope.as_of), 1), else_=0).label("cancelled"))
              .select_from(_with_dimension_joins(R, dims))
-             .where(R.c.submitted_at >= scope.start, R.c.submitted_at < scope.end,
-                    *scope.conditions()))
+             .where(*scope.in_days(R.c.submitted_at), *scope.conditions()))
     return _run_grouped(session, scope, facts, groupings, (), {
         "requests": ("count", None),
         "urgent": ("sum", "urgent"),
         "emergencies": ("sum", "emergency"),
         "emergencies_late": ("sum", "em_late"),
+        "cancelled": ("sum", "cancelled"),
     })
+
+
+def _cancelled_by(moment: datetime) -> ColumnElement[bool]:
+    """Withdrawn by the physician before any decision, before `moment`."""
+    return and_(R.c.status == S.CANCELLED, R.c.decided_at.is_(None),
+                R.c.cancelled_at < moment)
 
 
 def _decision_time_seconds(scope: _Scope, decided: Any) -> ColumnElement[float]:
@@ -477,7 +511,7 @@ def _first_decisions(session: Session, scope: _Scope,
                             else_=0).label("late"),
                        _decision_time_seconds(scope, when).label("secs"))
                 .select_from(_with_dimension_joins(R, dims))
-                .where(condition, when >= scope.start, when < scope.end,
+                .where(condition, *scope.in_days(when),
                        R.c.submitted_at.is_not(None), *scope.conditions()))
 
     facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
@@ -496,7 +530,7 @@ def _appeal_decisions(session: Session, scope: _Scope,
     facts = (select(*[_key_expr(scope, d, D.c.decided_at).label(_key_name(d)) for d in dims],
                     case((D.c.kind == DecisionKind.APPROVE, 1), else_=0).label("granted"))
              .select_from(_with_dimension_joins(D.join(R, R.c.id == D.c.request_id), dims))
-             .where(D.c.decided_at >= scope.start, D.c.decided_at < scope.end,
+             .where(*scope.in_days(D.c.decided_at),
                     D.c.on_appeal.is_(True), *scope.conditions()))
     return _run_grouped(session, scope, facts, groupings, (), {
         "appeals_decided": ("count", None),
@@ -505,38 +539,30 @@ def _appeal_decisions(session: Session, scope: _Scope,
 
 
 def _duplicates(session: Session, scope: _Scope,
-                groupings: list[tuple[Dimension, ...]]) -> _Grouped:
-    """Duplicate findings created in the range, per grouping and finding code."""
+                groupings: list[tuple[Dimension, ...]], by_code: bool = True) -> _Grouped:
+    """Duplicates found in the range, per grouping and finding code: every submission
+    attempt's (`duplicate_hits`), also those blocked and then corrected."""
     dims = _dims_of(groupings)
-    facts = (select(*[_key_expr(scope, d, F.c.created_at).label(_key_name(d)) for d in dims],
-                    F.c.code.label("code"), F.c.request_id.label("rid"),
-                    case((R.c.status == S.DRAFT, F.c.request_id)).label("draft_rid"))
-             .select_from(_with_dimension_joins(F.join(R, R.c.id == F.c.request_id), dims))
-             .where(F.c.code.in_(DUPLICATE_CODES), F.c.created_at >= scope.start,
-                    F.c.created_at < scope.end, *scope.conditions()))
-    return _run_grouped(session, scope, facts, groupings, ("code",), {
+    facts = (select(*[_key_expr(scope, d, DH.c.found_at).label(_key_name(d)) for d in dims],
+                    DH.c.code.label("code"), DH.c.request_id.label("rid"),
+                    case((R.c.status == S.DRAFT, DH.c.request_id)).label("draft_rid"))
+             .select_from(_with_dimension_joins(DH.join(R, R.c.id == DH.c.request_id), dims))
+             .where(DH.c.code.in_(DUPLICATE_CODES), *scope.in_days(DH.c.found_at),
+                    *scope.conditions()))
+    return _run_grouped(session, scope, facts, groupings, ("code",) if by_code else (), {
         "findings": ("count", None),
         "duplicates": ("count_distinct", "rid"),
         "still_draft": ("count_distinct", "draft_rid"),
     })
 
 
-def _without_code(grouped: _Grouped) -> _Grouped:
-    """Duplicates per group, the codes added up. Exact because a request carries at most
-    one duplicate.* finding at a time (the review reports the first duplicate it finds,
-    and every submission replaces the request's findings)."""
-    out = _Grouped(grouped.groupings, {g: {} for g in grouped.groupings})
-    for g, values in grouped.values.items():
-        for key, slot in values.items():
-            target = out.values[g].setdefault(key[:-1], {"duplicates": 0})
-            target["duplicates"] += int(slot.get("duplicates") or 0)
-    return out
-
-
 # --------------------------------------------------------------------------- activity tables
 
 ACTIVITY_COLUMNS = (
     Column("requests", "Solicitudes", "int", "Enviadas a revisión en el periodo"),
+    Column("cancelled", "Canceladas", "int",
+           "De las enviadas en el periodo, retiradas por el médico antes de un dictamen "
+           "(hasta el corte)"),
     Column("urgent", "Urgentes", "int"),
     Column("emergencies", "Urgencias presentadas", "int"),
     Column("decided", "Dictámenes", "int", "Primeros dictámenes emitidos en el periodo"),
@@ -597,6 +623,7 @@ def _activity_record(key: _Key, sub: dict[_Key, dict[str, Any]],
         "appeals_decided": int(a.get("appeals_decided") or 0),
         "approved_on_appeal": int(a.get("approved_on_appeal") or 0),
         "duplicates": int(dups.get(key, {}).get("duplicates") or 0),
+        "cancelled": int(s.get("cancelled") or 0),
     }
     decided = approved = late = 0
     for p in _PRIORITIES:
@@ -722,10 +749,84 @@ def _activity_table(dim: Dimension, scope: _Scope, labels: _Labels, sub: _Groupe
 # --------------------------------------------------------------------------- snapshots
 
 
-def _overdue_condition(as_of: datetime) -> ColumnElement[bool]:
-    """Pending past the clock: in review past due, or paused after the deadline had passed."""
-    return or_(and_(R.c.status == S.IN_REVIEW, R.c.due_at < as_of),
-               and_(R.c.status == S.INFO_REQUESTED, R.c.clock_paused_at > R.c.due_at))
+# "At the cut-off": what was pending at `scope.as_of`, rebuilt from the events' times
+# (submission, information requests and answers, first decision, cancellation, appeal
+# filed and decided), not from the present status — so a report of a past period shows
+# what was pending then.
+
+# An appeal is due within the same service level as its request's priority, counted from
+# its filing (no pauses): urgent 72 h, ordinary 7 days.
+APPEAL_SERVICE_LEVEL = SERVICE_LEVEL
+
+
+@dataclass
+class _Pending:
+    request_id: int
+    folio: str
+    specialty_id: int | None
+    unit_id: int
+    performing_unit_id: int | None
+    priority: Priority
+    submitted_at: datetime
+    stage: RequestStatus  # IN_REVIEW, INFO_REQUESTED or IN_APPEAL at the cut-off
+    due_at: datetime  # the deadline as it stood at the cut-off (frozen while paused)
+    overdue_seconds: float  # working time past the deadline (≤ 0: on time)
+
+
+def _pending_at(session: Session, scope: _Scope) -> list[_Pending]:
+    """Every request pending at the cut-off: waiting for its first decision (in review or
+    paused for information) or with an appeal filed and not yet decided."""
+    t = scope.as_of
+    submitted_before = min(t, scope.end)
+    cols = (R.c.id, R.c.folio, R.c.specialty_id, R.c.requesting_unit_id,
+            R.c.performing_unit_id, R.c.priority, R.c.submitted_at)
+    conds = [R.c.submitted_at < submitted_before, *scope.conditions()]
+    not_cancelled = or_(R.c.status != S.CANCELLED, R.c.cancelled_at >= t)
+    # Undecided today (status index), or decided after the cut-off (decision-date index).
+    undecided = select(*cols).where(
+        R.c.status.in_([S.IN_REVIEW, S.INFO_REQUESTED, S.CANCELLED]),
+        R.c.decided_at.is_(None), not_cancelled, *conds)
+    later = select(*cols).where(
+        R.c.decided_at >= t, func.coalesce(R.c.rejected_at, R.c.decided_at) >= t, *conds)
+    first = list(session.execute(union_all(undecided, later)).all())
+    appeals = list(session.execute(
+        select(*cols, A.c.filed_at).select_from(A.join(R, R.c.id == A.c.request_id))
+        .where(A.c.filed_at < t, or_(A.c.decided_at.is_(None), A.c.decided_at >= t),
+               *conds)).all())
+    pauses: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
+    for chunk in _chunks({r.id for r in first}):
+        for rid, asked, answered in session.execute(
+                select(IR.c.request_id, IR.c.asked_at, IR.c.answered_at)
+                .where(IR.c.request_id.in_(chunk), IR.c.asked_at < t)):
+            pauses[rid].append((_aware(asked), _aware(answered)))
+    out: list[_Pending] = []
+    for r in first:
+        submitted = _aware(r.submitted_at)
+        completed = timedelta()
+        paused_since: datetime | None = None
+        for asked, answered in pauses.get(r.id, ()):
+            if answered is not None and answered < t:
+                completed += answered - asked
+            else:
+                paused_since = asked
+        due = submitted + SERVICE_LEVEL[r.priority] + completed
+        stop = paused_since if paused_since is not None else t
+        out.append(_Pending(r.id, r.folio, r.specialty_id, r.requesting_unit_id,
+                            r.performing_unit_id, r.priority, submitted,
+                            S.INFO_REQUESTED if paused_since is not None else S.IN_REVIEW,
+                            due, (stop - due).total_seconds()))
+    for r in appeals:
+        due = _aware(r.filed_at) + APPEAL_SERVICE_LEVEL[r.priority]
+        out.append(_Pending(r.id, r.folio, r.specialty_id, r.requesting_unit_id,
+                            r.performing_unit_id, r.priority, _aware(r.submitted_at),
+                            S.IN_APPEAL, due, (t - due).total_seconds()))
+    return out
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
 
 
 BACKLOG_COLUMNS = (
@@ -742,40 +843,30 @@ BACKLOG_COLUMNS = (
 )
 
 
-def _backlog_rows(session: Session, scope: _Scope) -> list[Any]:
+def _backlog_table(pending: list[_Pending], scope: _Scope, labels: _Labels) -> Table:
     as_of = scope.as_of
-    age = sqlx.seconds_between(scope.dialect, literal(as_of, UTCDateTime()), R.c.submitted_at)
-    query = (select(R.c.specialty_id,
-                    func.count().label("pending"),
-                    _count_if(R.c.status == S.IN_REVIEW).label("in_review"),
-                    _count_if(R.c.status == S.INFO_REQUESTED).label("info_requested"),
-                    _count_if(R.c.status == S.IN_APPEAL).label("in_appeal"),
-                    _count_if(_overdue_condition(as_of)).label("overdue"),
-                    func.min(R.c.submitted_at).label("oldest"),
-                    func.avg(age).label("mean_age"))
-             .where(R.c.status.in_(PENDING_STATES),
-                    sqlx.likely(scope.dialect, R.c.submitted_at < scope.end),
-                    *scope.conditions())
-             .group_by(R.c.specialty_id))
-    return list(session.execute(query).all())
-
-
-def _backlog_table(rows: list[Any], scope: _Scope, labels: _Labels) -> Table:
-    as_of = scope.as_of
-    labels.load({r.specialty_id for r in rows}, set(), set())
+    labels.load({p.specialty_id for p in pending}, set(), set())
+    groups: dict[Any, list[_Pending]] = defaultdict(list)
+    for p in pending:
+        groups[p.specialty_id].append(p)
     out = []
-    for r in rows:
-        oldest = r.oldest
-        code, name = labels.key_cells(Dimension.SPECIALTY, r.specialty_id)
-        out.append((code, name, r.pending, r.in_review, r.info_requested, r.in_appeal, r.overdue,
-                    oldest, (as_of - oldest).total_seconds() / 86400 if oldest else None,
-                    float(r.mean_age) / 86400 if r.mean_age is not None else None))
-    out.sort(key=lambda row: (row[7] is None, row[7] or as_of, -row[2], row[0]))
+    for specialty_id, items in groups.items():
+        code, name = labels.key_cells(Dimension.SPECIALTY, specialty_id)
+        oldest = min(p.submitted_at for p in items)
+        ages = [(as_of - p.submitted_at).total_seconds() / 86400 for p in items]
+        out.append((code, name, len(items),
+                    sum(p.stage is S.IN_REVIEW for p in items),
+                    sum(p.stage is S.INFO_REQUESTED for p in items),
+                    sum(p.stage is S.IN_APPEAL for p in items),
+                    sum(p.overdue_seconds > 0 for p in items),
+                    oldest, (as_of - oldest).total_seconds() / 86400, sum(ages) / len(ages)))
+    out.sort(key=lambda row: (row[7], -row[2], row[0]))
     return Table(name="backlog", title="Rezago por especialidad (pendientes al corte)",
                  columns=BACKLOG_COLUMNS, rows=out, key_columns=2,
-                 note=f"Al {as_of.astimezone(MEXICO):%d/%m/%Y %H:%M} (hora de México); "
-                      "solicitudes pendientes de dictamen enviadas hasta la fecha final, "
-                      "ordenadas por la más antigua.")
+                 note=f"Al corte: {as_of.astimezone(MEXICO):%d/%m/%Y %H:%M} (hora del centro "
+                      "de México). Pendientes de primer dictamen o con recurso sin resolver en "
+                      "ese momento, según las fechas de cada evento; ordenadas por la más "
+                      "antigua.")
 
 
 OVERDUE_COLUMNS = (
@@ -784,41 +875,30 @@ OVERDUE_COLUMNS = (
     Column("unit", "Unidad solicitante", "text"),
     Column("performing_unit", "Unidad de destino", "text"),
     Column("priority", "Prioridad", "text"),
-    Column("status", "Estado", "text"),
+    Column("status", "Estado al corte", "text"),
     Column("submitted_at", "Enviada", "datetime"),
     Column("due_at", "Vencía", "datetime"),
     Column("hours_overdue", "Horas de retraso", "hours"),
 )
 
 
-def _overdue_rows(session: Session, scope: _Scope) -> list[Any]:
-    as_of = scope.as_of
-    query = (select(R.c.folio, R.c.specialty_id, R.c.requesting_unit_id, R.c.performing_unit_id,
-                    R.c.priority, R.c.status, R.c.submitted_at, R.c.due_at, R.c.clock_paused_at)
-             .where(R.c.status.in_([S.IN_REVIEW, S.INFO_REQUESTED]),
-                    _overdue_condition(as_of),
-                    sqlx.likely(scope.dialect, R.c.submitted_at < scope.end),
-                    *scope.conditions())
-             .order_by(R.c.due_at, R.c.id).limit(OVERDUE_LIST_LIMIT))
-    return list(session.execute(query).all())
-
-
-def _overdue_table(rows: list[Any], scope: _Scope, labels: _Labels, total: int) -> Table:
-    as_of = scope.as_of
-    labels.load({r.specialty_id for r in rows},
-                {r.requesting_unit_id for r in rows} | {r.performing_unit_id for r in rows}, set())
-    out = []
-    for r in rows:
-        stop = r.clock_paused_at if r.status is S.INFO_REQUESTED and r.clock_paused_at else as_of
-        out.append((r.folio, labels.key_cells(Dimension.SPECIALTY, r.specialty_id)[0],
-                    labels.key_cells(Dimension.UNIT, r.requesting_unit_id)[0],
-                    labels.key_cells(Dimension.UNIT, r.performing_unit_id)[0]
-                    if r.performing_unit_id else "—",
-                    PRIORITY_LABELS[r.priority], STATUS_LABELS[r.status], r.submitted_at,
-                    r.due_at, (stop - r.due_at).total_seconds() / 3600))
-    note = "Las más atrasadas primero."
-    if total > len(out):
-        note += f" Se muestran {len(out)} de {total}."
+def _overdue_table(pending: list[_Pending], scope: _Scope, labels: _Labels) -> Table:
+    late = sorted((p for p in pending if p.overdue_seconds > 0),
+                  key=lambda p: (-p.overdue_seconds, p.folio))
+    shown = late[:OVERDUE_LIST_LIMIT]
+    labels.load({p.specialty_id for p in shown},
+                {p.unit_id for p in shown} | {p.performing_unit_id for p in shown
+                                              if p.performing_unit_id}, set())
+    out = [(p.folio, labels.key_cells(Dimension.SPECIALTY, p.specialty_id)[0],
+            labels.key_cells(Dimension.UNIT, p.unit_id)[0],
+            labels.key_cells(Dimension.UNIT, p.performing_unit_id)[0]
+            if p.performing_unit_id else "—",
+            PRIORITY_LABELS[p.priority], STATUS_LABELS[p.stage], p.submitted_at, p.due_at,
+            p.overdue_seconds / 3600) for p in shown]
+    note = ("Las más atrasadas primero (más horas de retraso). Recursos: vencen en el plazo "
+            "de la prioridad contado desde su presentación.")
+    if len(late) > len(out):
+        note += f" Se muestran {len(out)} de {len(late)}."
     return Table(name="overdue", title="Pendientes fuera de plazo (al corte)",
                  columns=OVERDUE_COLUMNS, rows=out, note=note, key_columns=1)
 
@@ -844,8 +924,8 @@ def _physicians(session: Session, scope: _Scope) -> tuple[Table, dict[str, tuple
                   .columns(pid=Integer, n=Integer).cte("counts"))
     else:
         counts = (select(R.c.physician_id.label("pid"), func.count().label("n"))
-                  .where(R.c.submitted_at >= scope.start, R.c.submitted_at < scope.end,
-                         *scope.conditions())
+                  .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+                  .where(*scope.in_days(R.c.submitted_at), *scope.conditions())
                   .group_by(R.c.physician_id).cte("counts"))
     peers = (select(counts.c.pid, counts.c.n, U.c.kind.label("kind"),
                     func.row_number().over(partition_by=U.c.kind,
@@ -896,7 +976,7 @@ DUPLICATE_COLUMNS = (
 )
 
 
-def _duplicate_table(by_code: _Grouped) -> Table:
+def _duplicate_table(by_code: _Grouped, total: dict[_Key, dict[str, Any]]) -> Table:
     found = {key[0]: slot for key, slot in by_code.of(()).items()}
     rows = []
     for code in DUPLICATE_CODES:
@@ -904,10 +984,79 @@ def _duplicate_table(by_code: _Grouped) -> Table:
         label, effect = DUPLICATE_LABELS[code]
         rows.append((code, label, effect, int(r.get("findings") or 0),
                      int(r.get("duplicates") or 0), int(r.get("still_draft") or 0)))
+    t = total.get((), {})
+    rows.append(("total", "Solicitudes con algún duplicado (sin repetir)", "",
+                 int(t.get("findings") or 0), int(t.get("duplicates") or 0),
+                 int(t.get("still_draft") or 0)))
     return Table(name="duplicates", title="Duplicados señalados por la revisión automática",
                  columns=DUPLICATE_COLUMNS, rows=rows, key_columns=1,
-                 note="Hallazgos registrados en el periodo. «Siguen en borrador»: el bloqueo "
-                      "no se ha corregido.")
+                 note="Hallazgos de cada intento de envío en el periodo, también los que "
+                      "bloquearon un envío que luego se corrigió. «Siguen en borrador»: el "
+                      "bloqueo no se ha corregido.")
+
+
+
+
+
+def _filed_late(scope: _Scope) -> ColumnElement[bool]:
+    """An emergency filed more than 72 h after the day it was performed: filed on the day
+    written on a paper or PDF form, else on the day it was submitted (as the review) in
+    the requesting unit's zone (``U`` joined)."""
+    filed_on = case((R.c.origin.in_(sorted(PAPER_ORIGINS)), R.c.requested_on),
+                    else_=sqlx.unit_day(scope.dialect, R.c.submitted_at, U.c.time_zone))
+    return and_(R.c.performed_on.is_not(None),
+                sqlx.days_after(scope.dialect, filed_on, R.c.performed_on) > EMERGENCY_LATE_DAYS)
+
+
+def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[tuple[Any, ...]], tuple[int, int]]:
+    """Emergencies filed in the range, each in one state at the cut-off; and those
+    recorded but not filed at the cut-off (of them, past the 72 hours)."""
+    t = scope.as_of
+    rows = list(session.execute(
+        select(R.c.id, R.c.specialty_id, case((_filed_late(scope), 1), else_=0).label("late"),
+               R.c.status, R.c.decided_at, R.c.rejected_at, R.c.cancelled_at)
+        .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+        # A literal (not a bound parameter), so SQLite can match the partial index.
+        .where(R.c.is_emergency.is_(true()), *scope.in_days(R.c.submitted_at),
+               *scope.conditions())).all())
+    appeals: dict[int, tuple[datetime | None, bool | None]] = {}
+    for chunk in _chunks({r.id for r in rows if r.rejected_at is not None}):
+        for rid, decided, upheld in session.execute(
+                select(A.c.request_id, A.c.decided_at, A.c.upheld)
+                .where(A.c.request_id.in_(chunk), A.c.filed_at < t).order_by(A.c.filed_at)):
+            appeals[rid] = (_aware(decided), upheld)
+    out = [(r.specialty_id, int(r.late), _state_at(r, appeals.get(r.id), t)) for r in rows]
+    # Recorded and not yet filed at the cut-off (filed later, or still not filed).
+    unfiled_rows = session.execute(
+        select(R.c.performed_on, U.c.time_zone)
+        .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+        .where(R.c.is_emergency.is_(true()), R.c.created_at < t,
+               or_(R.c.status == S.PERFORMED_EMERGENCY, R.c.submitted_at >= t,
+                   and_(R.c.status == S.CANCELLED, R.c.submitted_at.is_(None),
+                        R.c.cancelled_at >= t)),
+               *scope.conditions())).all()
+    late_unfiled = sum(
+        1 for performed, tz in unfiled_rows if performed is not None and
+        (timezones.local_day(t, tz) - performed).days > EMERGENCY_LATE_DAYS)
+    return out, (len(unfiled_rows), late_unfiled)
+
+
+def _state_at(r: Any, appeal: tuple[datetime | None, bool | None] | None, t: datetime) -> str:
+    """authorized | rejected | pending | cancelled: one state per request at moment `t`."""
+    decided, rejected = _aware(r.decided_at), _aware(r.rejected_at)
+    if rejected is None and decided is not None and decided < t:
+        return "authorized"
+    if rejected is not None and rejected < t:
+        if appeal is None:
+            return "rejected"
+        appeal_decided, upheld = appeal
+        if appeal_decided is None or appeal_decided >= t:
+            return "pending"  # under appeal: not (yet) a rejection
+        return "authorized" if upheld else "rejected"
+    cancelled = _aware(r.cancelled_at)
+    if r.status == S.CANCELLED and decided is None and (cancelled is None or cancelled < t):
+        return "cancelled"
+    return "pending"
 
 
 EMERGENCY_COLUMNS = (
@@ -917,53 +1066,28 @@ EMERGENCY_COLUMNS = (
     Column("filed_late", "Después de 72 h", "int"),
     Column("authorized", "Autorizadas", "int"),
     Column("rejected", "Rechazadas", "int"),
-    Column("pending", "Pendientes", "int"),
+    Column("pending", "Pendientes", "int", "En revisión, esperando información o en recurso"),
+    Column("cancelled", "Canceladas", "int"),
 )
 
-_AUTHORIZED_STATES = (S.AUTHORIZED, S.USED, S.EXPIRED)
-_REJECTED_STATES = (S.REJECTED, S.IN_APPEAL, S.REJECTED_FINAL)
 
-
-def _filed_late(scope: _Scope) -> ColumnElement[bool]:
-    """An emergency filed more than 72 h after the day it was performed: filed on the day
-    written on a paper or PDF form, else on the day it was submitted (as the review)."""
-    filed_on = case((R.c.origin.in_(sorted(PAPER_ORIGINS)), R.c.requested_on),
-                    else_=sqlx.local_day(scope.dialect, R.c.submitted_at))
-    return and_(R.c.performed_on.is_not(None),
-                sqlx.days_after(scope.dialect, filed_on, R.c.performed_on) > EMERGENCY_LATE_DAYS)
-
-
-def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[Any], tuple[int, int]]:
-    query = (select(R.c.specialty_id, func.count().label("filed"),
-                    _count_if(_filed_late(scope)).label("late"),
-                    _count_if(R.c.status.in_(_AUTHORIZED_STATES)).label("authorized"),
-                    _count_if(R.c.status.in_(_REJECTED_STATES)).label("rejected"),
-                    _count_if(R.c.status.in_(PENDING_STATES)).label("pending"))
-             # Served by the partial index ix_requests_report_emergency alone.
-             # A literal (not a bound parameter), so SQLite can match the partial index.
-             .where(R.c.is_emergency.is_(true()), R.c.submitted_at >= scope.start,
-                    R.c.submitted_at < scope.end, *scope.conditions())
-             .group_by(R.c.specialty_id))
-    rows = list(session.execute(query).all())
-    # Recorded but not yet filed (a snapshot), and of those, past the 72 hours.
-    today = scope.as_of.astimezone(MEXICO).date()
-    limit = today - timedelta(days=EMERGENCY_LATE_DAYS)
-    unfiled = session.execute(
-        select(func.count(), _count_if(R.c.performed_on < limit))
-        .where(R.c.status == S.PERFORMED_EMERGENCY,
-               sqlx.likely(scope.dialect, R.c.created_at < scope.end),
-               *scope.conditions())).one()
-    return rows, (int(unfiled[0]), int(unfiled[1] or 0))
-
-
-def _emergency_table(rows: list[Any], unfiled: tuple[int, int], labels: _Labels) -> Table:
-    labels.load({r.specialty_id for r in rows}, set(), set())
-    out = [labels.key_cells(Dimension.SPECIALTY, r.specialty_id) +
-           (r.filed, r.late, r.authorized, r.rejected, r.pending) for r in rows]
+def _emergency_table(rows: list[tuple[Any, ...]], unfiled: tuple[int, int],
+                     labels: _Labels) -> Table:
+    labels.load({r[0] for r in rows}, set(), set())
+    per: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for specialty_id, late, state in rows:
+        slot = per[specialty_id]
+        slot["filed"] += 1
+        slot["late"] += late
+        slot[state] += 1
+    out = [labels.key_cells(Dimension.SPECIALTY, k) +
+           (v["filed"], v["late"], v["authorized"], v["rejected"], v["pending"], v["cancelled"])
+           for k, v in per.items()]
     out.sort(key=lambda row: (-row[2], row[0]))
     return Table(name="emergencies", title="Urgencias presentadas (realizadas antes de autorizar)",
                   columns=EMERGENCY_COLUMNS, rows=out, key_columns=2,
-                  note=f"Presentadas en el periodo; estado actual. Registradas sin presentar al "
+                  note=f"Presentadas en el periodo; cada una en un solo estado al corte "
+                       f"(en recurso cuenta como pendiente). Registradas sin presentar al "
                        f"corte: {unfiled[0]:,}, de ellas {unfiled[1]:,} con más de 72 h.")
 
 
@@ -971,6 +1095,7 @@ def _emergency_table(rows: list[Any], unfiled: tuple[int, int], labels: _Labels)
 
 SUMMARY_COLUMNS = (
     Column("requests", "Solicitudes enviadas", "int"),
+    Column("cancelled", "Canceladas antes de dictamen", "int"),
     Column("urgent", "Urgentes", "int"),
     Column("decided", "Primeros dictámenes", "int"),
     Column("approved", "Aprobadas", "int"),
@@ -987,7 +1112,10 @@ SUMMARY_COLUMNS = (
     Column("ordinary_median_h", "Ordinarias: mediana a dictamen (h)", "hours"),
     Column("ordinary_p90_h", "Ordinarias: p90 a dictamen (h)", "hours"),
     Column("pending", "Pendientes al corte", "int"),
+    Column("pending_first", "Pendientes de primer dictamen al corte", "int"),
+    Column("pending_appeals", "Recursos pendientes al corte", "int"),
     Column("overdue_pending", "Pendientes vencidas al corte", "int"),
+    Column("overdue_appeals", "Recursos vencidos al corte", "int"),
     Column("oldest_pending_days", "Pendiente más antigua (días)", "days"),
     Column("duplicates", "Solicitudes con duplicado", "int"),
     Column("emergencies", "Urgencias presentadas", "int"),
@@ -1037,17 +1165,17 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
            for i, part in enumerate(parts)},
         "appeals": lambda s: _appeal_decisions(s, scope, groupings),
         "physicians": lambda s: _physicians(s, scope),
-        "dups": lambda s: _duplicates(s, scope, groupings),
+        "dups": lambda s: _duplicates(s, scope, groupings, by_code=False),
+        "dup_codes": lambda s: _duplicates(s, scope, [()]),
         "emergencies": lambda s: _emergency_rows(s, scope),
-        "backlog": lambda s: _backlog_rows(s, scope),
-        "overdue": lambda s: _overdue_rows(s, scope),
+        "pending": lambda s: _pending_at(s, scope),
     })
     appeals = results["appeals"]
     first, sub = _Grouped(groupings, {}), _Grouped(groupings, {})
     for i in range(len(parts)):
         first.values.update(results[f"first{i}"].values)
         sub.values.update(results[f"sub{i}"].values)
-    dups = _without_code(results["dups"])
+    dups = results["dups"]
 
     labels = _Labels(session)
     ids: dict[Dimension, set[Any]] = defaultdict(set)
@@ -1057,17 +1185,22 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     labels.load(ids[Dimension.SPECIALTY], ids[Dimension.UNIT], ids[Dimension.DELEGATION])
 
     total = _activity_record((), sub.of(()), first.of(()), appeals.of(()), dups.of(()))
-    backlog = _backlog_table(results["backlog"], scope, labels)
+    pending: list[_Pending] = results["pending"]
+    backlog = _backlog_table(pending, scope, labels)
     overdue_total = sum(backlog.values("overdue"))
-    overdue = _overdue_table(results["overdue"], scope, labels, overdue_total)
+    overdue = _overdue_table(pending, scope, labels)
     physicians, _medians = results["physicians"]
-    duplicates = _duplicate_table(results["dups"])
+    duplicates = _duplicate_table(results["dup_codes"], dups.of(()))
     emergency_rows, (unfiled, _unfiled_late) = results["emergencies"]
     emergencies = _emergency_table(emergency_rows, (unfiled, _unfiled_late), labels)
 
     oldest = [v for v in backlog.values("oldest_age_days") if v is not None]
     summary = dict(total)
-    summary.update(pending=sum(backlog.values("pending")), overdue_pending=overdue_total,
+    summary.update(pending=len(pending), overdue_pending=overdue_total,
+                   pending_first=sum(p.stage is not S.IN_APPEAL for p in pending),
+                   pending_appeals=sum(p.stage is S.IN_APPEAL for p in pending),
+                   overdue_appeals=sum(p.stage is S.IN_APPEAL and p.overdue_seconds > 0
+                                       for p in pending),
                    oldest_pending_days=max(oldest) if oldest else None,
                    emergencies_unfiled=unfiled, flagged_physicians=len(physicians))
     tables: dict[str, Table] = {}
