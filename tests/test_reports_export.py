@@ -45,7 +45,7 @@ def test_csv_has_every_section_with_mexican_number_conventions(march, tmp_path):
                       "Urgencias presentadas (realizadas antes de autorizar)"]
     start = rows.index(["Actividad por especialidad"]) + 1
     header, radio = rows[start], rows[start + 1]
-    assert header[:4] == ["Especialidad", "Nombre", "Solicitudes", "Urgentes"]
+    assert header[:5] == ["Especialidad", "Nombre", "Solicitudes", "Canceladas", "Urgentes"]
     assert radio[:3] == ["RADIO", "Radiología e Imagen", "7"]
     assert radio[header.index("Aprobación (%)")] == "80.0"
     assert radio[header.index("Urg. p90 (h)")] == "96.0"

@@ -91,13 +91,14 @@ def _view_sql(sla_urgent: int, sla_ordinary: int, zones: bool = True) -> str:
     if zones:
         extra = (",\n       CASE WHEN status = 'cancelled' AND decided_at IS NULL THEN "
                  "CAST(round((julianday(coalesce(cancelled_at, submitted_at)) - 2440587.5) "
-                 "* 86400.0) AS INTEGER) END AS can_ts")
+                 "* 86400000.0) AS INTEGER) END AS can_ts")
     inner_extra = ", r.status, r.decided_at, r.cancelled_at, u.time_zone" if zones else ""
     return f"""
 CREATE VIEW report_facts_source AS
 SELECT id AS request_id, physician_id, specialty_id, unit_id, delegation_id, category,
        (priority = 'urgent') AS pr,
        (is_emergency = 1) AS emergency,
+       -- can_ts: when withdrawn before any decision, Unix milliseconds
        -- filed on the day written on a paper or PDF form, else on the day submitted
        (is_emergency = 1 AND performed_on IS NOT NULL
         AND julianday(CASE WHEN origin IN ('paper', 'pdf') THEN requested_on
@@ -224,7 +225,7 @@ class Scope:
     unit_id: int | None = None
     specialty_id: int | None = None
     category: str | None = None
-    as_of_ts: int = 2**62  # the cut-off, Unix seconds (cancellations before it count)
+    as_of_ts: int = 2**62  # the cut-off, Unix milliseconds (cancellations before it count)
 
     def where(self, day: str) -> tuple[str, dict[str, Any]]:
         """``WHERE`` text on the day column `day` and the filters, with its parameters."""

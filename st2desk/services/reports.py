@@ -427,7 +427,7 @@ def _facts_scope(scope: _Scope) -> sqlite_facts.Scope:
     return sqlite_facts.Scope(scope.flt.date_from.toordinal(), scope.flt.date_to.toordinal(),
                               scope.delegation_id, scope.unit_id, scope.specialty_id,
                               scope.category.value if scope.category else None,
-                              int(scope.as_of.timestamp()))
+                              round(scope.as_of.timestamp() * 1000))
 
 
 def _from_facts(groupings: list[tuple[Dimension, ...]], groups: sqlite_facts.Groups) -> _Grouped:
