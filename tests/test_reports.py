@@ -525,7 +525,7 @@ def test_generate_uses_its_own_read_session(db, cast):
     rep = reports.generate(db, cast.admin, MARCH, ["specialty"], as_of=AS_OF)
     assert rep.summary["requests"] == 15
     assert list(rep.tables) == ["summary", "decision_times", "by_specialty", "backlog", "overdue",
-                                "physicians", "duplicates", "emergencies"]
+                                "physicians", "duplicates", "emergencies", "public_metrics"]
     assert rep.as_of == AS_OF and rep.scope[0] == ("Periodo", "01/03/2026 al 31/03/2026 (31 días)")
 
 

@@ -187,3 +187,53 @@ def test_reference_units_carry_their_zone(db: Database) -> None:
     assert zones["02UMF27"] == "America/Tijuana"
     assert zones["26UMF2"] == "America/Hermosillo"
     assert zones["09UMF20"] == "America/Mexico_City"
+
+
+# --------------------------------------------------------------------------- 6. rates
+
+
+def test_first_decision_and_final_outcome_rates(db: Database, cast: Cast) -> None:
+    build_dataset(db, cast)
+    s = _report(db, cast, MARCH, as_of=AS_OF).summary
+    # 10 first decisions in March, 7 approved; r2's rejection was granted on appeal on
+    # 20 March (r5's was denied, r21's is pending): finally 8 of 10.
+    assert (s["decided"], s["approved"], s["granted_later"]) == (10, 7, 1)
+    assert s["approval_rate"] == pytest.approx(0.7)
+    assert s["final_approval_rate"] == pytest.approx(0.8)
+    # Before the appeal was decided, the final outcome was the first decision.
+    early = _report(db, cast, ReportFilter(date(2026, 3, 1), date(2026, 3, 15)),
+                    as_of=at("03-19")).summary
+    assert early["final_approval_rate"] == early["approval_rate"]
+
+
+# --------------------------------------------------------------------------- public metrics
+
+
+def test_public_metrics_standard_expedited_and_emergencies_apart(db: Database,
+                                                                 cast: Cast) -> None:
+    build_dataset(db, cast)
+    with db.transaction() as s:  # approved after its deadline was extended by a pause
+        b = Builder(s, cast)
+        ext = b.request("ext", "09UMF20", cast.physician.user_id, "LAB-CEA", "ord",
+                        at("03-02"), status=S.AUTHORIZED)
+        b.pause(ext, at("03-03"), at("03-05"))
+        b.decide(ext, "approve", at("03-06"))
+    t = _report(db, cast, MARCH, as_of=AS_OF).table("public_metrics")
+    standard, expedited, emergency = t.dicts()
+    # Standard: r1 r2 r5 r6 r7 r14 r21 ext. Approved r1 r6 r7 r14 ext; r2 granted on appeal.
+    assert (standard["decided"], standard["approved"], standard["denied"]) == (8, 5, 3)
+    assert standard["approved_rate"] == pytest.approx(5 / 8)
+    assert standard["denied_rate"] == pytest.approx(3 / 8)
+    assert (standard["approved_after_appeal"], standard["extended_approved"]) == (1, 1)
+    assert standard["final_approved_rate"] == pytest.approx(6 / 8)
+    # Elapsed h: 1 12 24 48 96 120 155 240 (sum 696); working h: 1 12 24 48 48 72 155 240.
+    assert standard["mean_elapsed_h"] == pytest.approx(87)
+    assert standard["median_elapsed_h"] == pytest.approx(48)  # nearest rank 4 of 8
+    assert standard["mean_working_h"] == pytest.approx(75)
+    assert standard["median_working_h"] == pytest.approx(48)
+    # Expedited: r3 12 h, r4 96 h — r8, an emergency filed after the service, is apart.
+    assert (expedited["decided"], expedited["approved"]) == (2, 2)
+    assert (expedited["mean_elapsed_h"], expedited["median_elapsed_h"]) == (
+        pytest.approx(54), pytest.approx(12))
+    assert (emergency["decided"], emergency["approved"], emergency["median_working_h"]) == (
+        1, 1, pytest.approx(24))

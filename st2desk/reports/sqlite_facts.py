@@ -42,17 +42,21 @@ from st2desk.reports.model import MEXICO_OFFSET_HOURS, Dimension
 _FILTERS = "specialty_id, unit_id, delegation_id, category"
 INDEXES = {
     "sub": f"sub_day, pr, emergency, em_late, physician_id, can_ts, {_FILTERS}",
-    "dec": f"dec_day, pr, approved, late, secs, {_FILTERS}",
+    "dec": f"dec_day, pr, approved, late, secs, granted_ts, {_FILTERS}",
     "total": f"pr, secs, dec_day, {_FILTERS}",
     "week": f"dec_week, pr, secs, dec_day, {_FILTERS}",
     "month": f"dec_month, pr, secs, dec_day, {_FILTERS}",
     "physician": f"physician_id, sub_day, {_FILTERS}",
+    # Public (CMS-style) metrics: by priority and emergency, each time in order.
+    "pubw": f"pr, emergency, secs, dec_day, approved, ext, granted_ts, el, {_FILTERS}",
+    "pube": f"pr, emergency, el, dec_day, {_FILTERS}",
     **{dim: f"{col}, pr, secs, dec_day, approved, late, sub_day, emergency, em_late, can_ts, "
-            f"{_FILTERS}"
+            f"granted_ts, {_FILTERS}"
        for dim, col in (("specialty", "specialty_id"), ("unit", "unit_id"),
                         ("delegation", "delegation_id"), ("category", "category"))},
 }
-_PARTIAL = {"dec", "total", "week", "month"}  # only requests with a first decision
+_PARTIAL = {"dec", "total", "week", "month", "pubw", "pube"}
+_ZONED_ONLY = ("can_ts", "granted_ts", "ext", "el")  # columns from revision 0003r on  # only requests with a first decision
 KEY_COLUMN = {Dimension.SPECIALTY: "specialty_id", Dimension.UNIT: "unit_id",
               Dimension.DELEGATION: "delegation_id", Dimension.CATEGORY: "category",
               Dimension.WEEK: "dec_week", Dimension.MONTH: "dec_month"}
@@ -89,9 +93,20 @@ def _view_sql(sla_urgent: int, sla_ordinary: int, zones: bool = True) -> str:
                  else f"date(submitted_at, {_SHIFT})")
     extra = ""
     if zones:
-        extra = (",\n       CASE WHEN status = 'cancelled' AND decided_at IS NULL THEN "
-                 "CAST(round((julianday(coalesce(cancelled_at, submitted_at)) - 2440587.5) "
-                 "* 86400000.0) AS INTEGER) END AS can_ts")
+        ms = "CAST(round((julianday({}) - 2440587.5) * 86400000.0) AS INTEGER)"
+        extra = (
+            ",\n       CASE WHEN status = 'cancelled' AND decided_at IS NULL THEN "
+            + ms.format("coalesce(cancelled_at, submitted_at)") + " END AS can_ts,"
+            # approved on appeal (a later decision that is not the final rejection), when
+            "\n       CASE WHEN rejected_at IS NOT NULL AND decided_at > rejected_at "
+            "AND status <> 'rejected_final' THEN " + ms.format("decided_at")
+            + " END AS granted_ts,"
+            # the clock was stopped for information at least once before the first decision
+            "\n       CASE WHEN first_at IS NOT NULL THEN due_at IS NOT NULL AND "
+            f"round((julianday(due_at) - julianday(submitted_at)) * 86400.0) > {sla} END AS ext,"
+            # elapsed (calendar) seconds to the first decision, pauses included
+            "\n       CAST(CASE WHEN first_at IS NOT NULL THEN round((julianday(first_at) - "
+            "julianday(submitted_at)) * 86400.0) END AS INTEGER) AS el")
     inner_extra = ", r.status, r.decided_at, r.cancelled_at, u.time_zone" if zones else ""
     return f"""
 CREATE VIEW report_facts_source AS
@@ -128,6 +143,7 @@ FROM (SELECT r.id, r.physician_id, r.specialty_id, r.requesting_unit_id AS unit_
 
 
 def _ddl(sla_urgent: int, sla_ordinary: int, zones: bool = True) -> list[str]:
+    zoned_columns = ", can_ts INTEGER, granted_ts INTEGER, ext INTEGER, el INTEGER" if zones else ""
     refresh = ("DELETE FROM report_facts WHERE request_id = {row}.id; "
                "INSERT INTO report_facts SELECT * FROM report_facts_source "
                "WHERE request_id = {row}.id;")
@@ -140,11 +156,14 @@ def _ddl(sla_urgent: int, sla_ordinary: int, zones: bool = True) -> list[str]:
             physician_id INTEGER, specialty_id INTEGER, unit_id INTEGER, delegation_id INTEGER,
             category VARCHAR(24), pr INTEGER, emergency INTEGER, em_late INTEGER,
             sub_day INTEGER, dec_day INTEGER, dec_week INTEGER, dec_month INTEGER,
-            approved INTEGER, late INTEGER, secs INTEGER{", can_ts INTEGER" if zones else ""})""",
+            approved INTEGER, late INTEGER, secs INTEGER{zoned_columns})""",
     ]
     for name, columns in INDEXES.items():
         if not zones:
-            columns = columns.replace(", can_ts", "")
+            if name in ("pubw", "pube"):
+                continue
+            for col in _ZONED_ONLY:
+                columns = columns.replace(f", {col}", "")
         where = " WHERE dec_day IS NOT NULL" if name in _PARTIAL else ""
         stmts.append(f"CREATE INDEX IF NOT EXISTS ix_report_facts_{name} "
                      f"ON report_facts ({columns}){where}")
@@ -298,7 +317,8 @@ def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping
     """First decisions in the range, per grouping and priority (1 urgent, 0 ordinary):
     n, approved, late, mean, and the nearest-rank p50 and p90 of the working seconds."""
     out = _by_day_and_key(session, scope, groupings, "dec_day", "dec", True, {
-        "n": "count(*)", "approved": "sum(approved)", "late": "sum(late)", "secs": "sum(secs)"})
+        "n": "count(*)", "approved": "sum(approved)", "late": "sum(late)", "secs": "sum(secs)",
+        "granted": "sum(granted_ts < :as_of_ts)"})
     where, params = scope.where("dec_day")
     # Thousands of tiny statements for a unit breakdown: on the driver's own cursor, which
     # costs a tenth of a SQLAlchemy execution each.
@@ -323,6 +343,37 @@ def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping
                     bind["key"] = group_key[0].toordinal() if dim.is_period else group_key[0]
                 for name, rank in (("p50", (n + 1) // 2), ("p90", (n * 9 + 9) // 10)):
                     slot[name] = cursor.execute(ranked, dict(bind, skip=rank - 1)).fetchone()[0]
+    finally:
+        cursor.close()
+    return out
+
+
+def public_metrics(session: Session, scope: Scope) -> dict[tuple[int, int], dict[str, Any]]:
+    """First decisions in the range per (pr, emergency): n, approved, extended_approved,
+    granted (approved on appeal by the cut-off), sums and nearest-rank medians of the
+    working (`secs`) and elapsed (`el`) seconds."""
+    where, params = scope.where("dec_day")
+    out: dict[tuple[int, int], dict[str, Any]] = {}
+    for row in session.execute(text(
+            "SELECT pr, emergency, count(*) AS n, sum(approved) AS approved, "
+            "sum(ext AND approved) AS extended_approved, "
+            "sum(granted_ts < :as_of_ts) AS granted, sum(secs) AS secs, sum(el) AS el "
+            f"FROM report_facts INDEXED BY ix_report_facts_pubw WHERE {where} "
+            "GROUP BY pr, emergency"), params):
+        m = row._mapping
+        out[(int(m["pr"]), int(m["emergency"]))] = {k: m[k] for k in (
+            "n", "approved", "extended_approved", "granted", "secs", "el")}
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for (pr, em), slot in out.items():
+            n = int(slot["n"])
+            rank = (n + 1) // 2
+            for column, index in (("secs", "pubw"), ("el", "pube")):
+                slot[f"{column}_p50"] = cursor.execute(
+                    f"SELECT {column} FROM report_facts INDEXED BY ix_report_facts_{index} "
+                    f"WHERE pr = :pr AND emergency = :em AND {where} "
+                    f"ORDER BY {column} LIMIT 1 OFFSET :skip",
+                    dict(params, pr=pr, em=em, skip=rank - 1)).fetchone()[0]
     finally:
         cursor.close()
     return out

@@ -468,8 +468,9 @@ def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimensio
 
 def _cancelled_by(moment: datetime) -> ColumnElement[bool]:
     """Withdrawn by the physician before any decision, before `moment`."""
+    # No recorded time (rows older than the column): as if withdrawn when submitted.
     return and_(R.c.status == S.CANCELLED, R.c.decided_at.is_(None),
-                R.c.cancelled_at < moment)
+                func.coalesce(R.c.cancelled_at, R.c.submitted_at) < moment)
 
 
 def _decision_time_seconds(scope: _Scope, decided: Any) -> ColumnElement[float]:
@@ -503,12 +504,15 @@ def _first_decisions(session: Session, scope: _Scope,
                            sqlite_facts.first_decisions(session, _facts_scope(scope), groupings))
 
     def branch(when: Any, approved: int, condition: ColumnElement[bool]) -> Select[Any]:
+        granted = (case((_granted_by(scope.as_of), 1), else_=0) if not approved
+                   else literal(0))
         return (select(*[_key_expr(scope, d, when).label(_key_name(d)) for d in dims],
                        # 1 urgent, 0 ordinary: an integer sorts faster than a collated string.
                        case((R.c.priority == Priority.URGENT, 1), else_=0).label("pr"),
                        literal(approved).label("approved"),
                        case((and_(R.c.due_at.is_not(None), when > R.c.due_at), 1),
                             else_=0).label("late"),
+                       granted.label("granted"),
                        _decision_time_seconds(scope, when).label("secs"))
                 .select_from(_with_dimension_joins(R, dims))
                 .where(condition, *scope.in_days(when),
@@ -520,8 +524,113 @@ def _first_decisions(session: Session, scope: _Scope,
         "n": ("count", None),
         "approved": ("sum", "approved"),
         "late": ("sum", "late"),
+        "granted": ("sum", "granted"),
         "mean": ("avg", "secs"),
     }, percentile_of="secs")
+
+
+def _granted_by(moment: datetime) -> ColumnElement[bool]:
+    """A first rejection that an appeal turned into an authorization before `moment` (the
+    grant is the request's last decision, after the rejection, and not a final rejection)."""
+    return and_(R.c.rejected_at.is_not(None), R.c.decided_at > R.c.rejected_at,
+                R.c.status != S.REJECTED_FINAL, R.c.decided_at < moment)
+
+
+PUBLIC_GROUPS = (
+    ((0, 0), "standard", "Ordinarias (estándar)"),
+    ((1, 0), "expedited", "Urgentes (expeditas)"),
+    ((1, 1), "emergency", "Urgencias realizadas antes de autorizar (aparte)"),
+)
+
+PUBLIC_COLUMNS = (
+    Column("group", "Tipo de solicitud", "text"),
+    Column("decided", "Con dictamen", "int", "Primeros dictámenes emitidos en el periodo"),
+    Column("approved", "Aprobadas", "int"),
+    Column("approved_rate", "% aprobadas", "rate"),
+    Column("denied", "Rechazadas", "int"),
+    Column("denied_rate", "% rechazadas", "rate"),
+    Column("approved_after_appeal", "Aprobadas tras recurso", "int"),
+    Column("approved_after_appeal_rate", "% aprobadas tras recurso", "rate",
+           "De las solicitudes con dictamen, proporción rechazada y luego autorizada por "
+           "recurso de revisión (al corte)"),
+    Column("extended_approved", "Prórroga y aprobadas", "int"),
+    Column("extended_approved_rate", "% con prórroga y aprobadas", "rate",
+           "De las solicitudes con dictamen, proporción cuyo plazo se amplió por una "
+           "solicitud de información y que luego se aprobaron"),
+    Column("final_approved_rate", "% aprobación final", "rate",
+           "Aprobadas en primer dictamen más aprobadas tras recurso"),
+    Column("mean_elapsed_h", "Media transcurrida (h)", "hours",
+           "Tiempo de calendario del envío al dictamen, incluidas las pausas (como CMS)"),
+    Column("median_elapsed_h", "Mediana transcurrida (h)", "hours"),
+    Column("mean_working_h", "Media hábil de reloj (h)", "hours",
+           "Tiempo con el reloj corriendo: sin las pausas por solicitud de información"),
+    Column("median_working_h", "Mediana de reloj (h)", "hours"),
+)
+
+
+def _public_rows(session: Session, scope: _Scope) -> dict[tuple[int, int], dict[str, Any]]:
+    """CMS-style figures of the first decisions in the range, per (urgent, emergency)."""
+    if scope.dialect == "sqlite":
+        return sqlite_facts.public_metrics(session, _facts_scope(scope))
+    sla = case((R.c.priority == Priority.URGENT, SLA_SECONDS[Priority.URGENT]),
+               else_=SLA_SECONDS[Priority.ORDINARY])
+
+    def branch(when: Any, approved: int, condition: ColumnElement[bool]) -> Select[Any]:
+        extended = and_(R.c.due_at.is_not(None),
+                        sqlx.seconds_between(scope.dialect, R.c.due_at, R.c.submitted_at) > sla)
+        return (select(case((R.c.priority == Priority.URGENT, 1), else_=0).label("pr"),
+                       case((R.c.is_emergency.is_(True), 1), else_=0).label("em"),
+                       literal(approved).label("approved"),
+                       (case((extended, 1), else_=0) if approved else literal(0))
+                       .label("ext_approved"),
+                       (case((_granted_by(scope.as_of), 1), else_=0) if not approved
+                        else literal(0)).label("granted"),
+                       _decision_time_seconds(scope, when).label("secs"),
+                       sqlx.seconds_between(scope.dialect, when, R.c.submitted_at).label("el"))
+                .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+                .where(condition, *scope.in_days(when), R.c.submitted_at.is_not(None),
+                       *scope.conditions()))
+
+    facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
+                      branch(R.c.rejected_at, 0, R.c.rejected_at.is_not(None))).subquery("f")
+    query = (select(facts.c.pr, facts.c.em, func.count().label("n"),
+                    func.sum(facts.c.approved).label("approved"),
+                    func.sum(facts.c.ext_approved).label("extended_approved"),
+                    func.sum(facts.c.granted).label("granted"),
+                    func.sum(facts.c.secs).label("secs"), func.sum(facts.c.el).label("el"),
+                    func.percentile_disc(literal_column("0.5")).within_group(facts.c.secs)
+                    .label("secs_p50"),
+                    func.percentile_disc(literal_column("0.5")).within_group(facts.c.el)
+                    .label("el_p50"))
+             .group_by(facts.c.pr, facts.c.em))
+    return {(int(r.pr), int(r.em)): dict(r._mapping) for r in session.execute(query)}
+
+
+def _public_table(rows: dict[tuple[int, int], dict[str, Any]]) -> Table:
+    out = []
+    totals: dict[str, float] = defaultdict(float)
+    for key, _name, label in PUBLIC_GROUPS:
+        r = rows.get(key, {})
+        n = int(r.get("n") or 0)
+        approved = int(r.get("approved") or 0)
+        granted = int(r.get("granted") or 0)
+        ext = int(r.get("extended_approved") or 0)
+        out.append((label, n, approved, _rate(approved, n), n - approved, _rate(n - approved, n),
+                    granted, _rate(granted, n), ext, _rate(ext, n), _rate(approved + granted, n),
+                    _hours(float(r["el"]) / n) if n else None,
+                    _hours(r.get("el_p50")) if n else None,
+                    _hours(float(r["secs"]) / n) if n else None,
+                    _hours(r.get("secs_p50")) if n else None))
+        for k in ("n", "approved", "granted", "extended_approved"):
+            totals[k] += int(r.get(k) or 0)
+    return Table(name="public_metrics",
+                 title="Métricas públicas de autorización previa (estilo CMS-0057-F)",
+                 columns=PUBLIC_COLUMNS, rows=out, key_columns=1,
+                 note="Primeros dictámenes emitidos en el periodo. Las urgencias realizadas "
+                      "antes de autorizar (presentadas después del servicio) se muestran "
+                      "aparte y no entran en las urgentes. Tiempos en horas: transcurrido "
+                      "(calendario, como CMS) y de reloj (sin pausas por información). "
+                      "Medianas por rango más cercano (la inferior cuando n es par).")
 
 
 def _appeal_decisions(session: Session, scope: _Scope,
@@ -568,8 +677,13 @@ ACTIVITY_COLUMNS = (
     Column("decided", "Dictámenes", "int", "Primeros dictámenes emitidos en el periodo"),
     Column("approved", "Aprobadas", "int"),
     Column("rejected", "Rechazadas", "int"),
-    Column("approval_rate", "Aprobación", "rate"),
+    Column("approval_rate", "Aprobación", "rate",
+           "Primer dictamen: aprobadas entre dictaminadas en el periodo"),
     Column("rejection_rate", "Rechazo", "rate"),
+    Column("granted_later", "Rechazadas y luego autorizadas", "int",
+           "De los rechazos del periodo, autorizadas por recurso hasta el corte"),
+    Column("final_approval_rate", "Aprobación final", "rate",
+           "Resultado al corte: aprobadas en primer dictamen o tras recurso"),
     Column("appeals_decided", "Recursos resueltos", "int"),
     Column("approved_on_appeal", "Aprobadas tras recurso", "int"),
     Column("approved_after_appeal_rate", "Aprob. tras recurso", "rate",
@@ -625,12 +739,13 @@ def _activity_record(key: _Key, sub: dict[_Key, dict[str, Any]],
         "duplicates": int(dups.get(key, {}).get("duplicates") or 0),
         "cancelled": int(s.get("cancelled") or 0),
     }
-    decided = approved = late = 0
+    decided = approved = late = granted = 0
     for p in _PRIORITIES:
         f = first.get(key + (1 if p is Priority.URGENT else 0,), {})
         n = int(f.get("n") or 0)
         decided += n
         approved += int(f.get("approved") or 0)
+        granted += int(f.get("granted") or 0)
         late += int(f.get("late") or 0)
         rec[f"{_P[p]}_n"] = n
         rec[f"{_P[p]}_late"] = int(f.get("late") or 0)
@@ -640,6 +755,7 @@ def _activity_record(key: _Key, sub: dict[_Key, dict[str, Any]],
     rec.update(decided=decided, approved=approved, rejected=decided - approved,
                decided_late=late, approval_rate=_rate(approved, decided),
                rejection_rate=_rate(decided - approved, decided), late_rate=_rate(late, decided),
+               granted_later=granted, final_approval_rate=_rate(approved + granted, decided),
                approved_after_appeal_rate=_rate(rec["approved_on_appeal"],
                                                 rec["appeals_decided"]))
     return rec
@@ -1100,8 +1216,10 @@ SUMMARY_COLUMNS = (
     Column("decided", "Primeros dictámenes", "int"),
     Column("approved", "Aprobadas", "int"),
     Column("rejected", "Rechazadas", "int"),
-    Column("approval_rate", "Tasa de aprobación", "rate"),
-    Column("rejection_rate", "Tasa de rechazo", "rate"),
+    Column("approval_rate", "Tasa de aprobación (primer dictamen)", "rate"),
+    Column("rejection_rate", "Tasa de rechazo (primer dictamen)", "rate"),
+    Column("granted_later", "Rechazadas y luego autorizadas por recurso", "int"),
+    Column("final_approval_rate", "Tasa de aprobación final (al corte)", "rate"),
     Column("appeals_decided", "Recursos resueltos", "int"),
     Column("approved_on_appeal", "Aprobadas tras recurso", "int"),
     Column("approved_after_appeal_rate", "Tasa de aprobación tras recurso", "rate"),
@@ -1169,6 +1287,7 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
         "dup_codes": lambda s: _duplicates(s, scope, [()]),
         "emergencies": lambda s: _emergency_rows(s, scope),
         "pending": lambda s: _pending_at(s, scope),
+        "public": lambda s: _public_rows(s, scope),
     })
     appeals = results["appeals"]
     first, sub = _Grouped(groupings, {}), _Grouped(groupings, {})
@@ -1222,6 +1341,7 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     tables["physicians"] = physicians
     tables["duplicates"] = duplicates
     tables["emergencies"] = emergencies
+    tables["public_metrics"] = _public_table(results["public"])
     return Report(filter=flt, by=dims, generated_at=clock.now(), as_of=scope.as_of,
                   scope=scope.lines, tables=tables)
 
