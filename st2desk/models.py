@@ -316,9 +316,10 @@ class Request(Base):
         # partial, see below the class).
         Index("ix_requests_report_submitted", "submitted_at", "specialty_id",
               "requesting_unit_id", "service_id", "physician_id", "priority", "is_emergency",
-              "performed_on", "origin", "requested_on"),
+              "performed_on", "origin", "requested_on", "status", "decided_at", "cancelled_at"),
         Index("ix_requests_report_decided", "decided_at", "rejected_at", "specialty_id",
-              "requesting_unit_id", "service_id", "priority", "due_at", "submitted_at"),
+              "requesting_unit_id", "service_id", "priority", "due_at", "submitted_at",
+              "is_emergency"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -378,7 +379,8 @@ class Request(Base):
 # Reports: first rejections by date (partial: only the ~20 % of requests ever rejected).
 Index("ix_requests_report_rejected", Request.rejected_at, Request.specialty_id,
       Request.requesting_unit_id, Request.service_id, Request.priority, Request.due_at,
-      Request.submitted_at, sqlite_where=Request.rejected_at.is_not(None),
+      Request.submitted_at, Request.decided_at, Request.status, Request.is_emergency,
+      sqlite_where=Request.rejected_at.is_not(None),
       postgresql_where=Request.rejected_at.is_not(None))
 # Reports: emergencies filed, by date (partial: ~2 % of requests; carries the status).
 Index("ix_requests_report_emergency", Request.submitted_at, Request.specialty_id,

@@ -57,6 +57,24 @@ def upgrade() -> None:
                                 name=op.f('fk_duplicate_hits_request_id_requests')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_duplicate_hits')),
     )
+    # Covering report indexes: also what the cancelled count, appeal grants and the public
+    # metrics read (status, decisions, cancellation, emergency).
+    with op.batch_alter_table('requests') as batch:
+        batch.drop_index('ix_requests_report_submitted')
+        batch.drop_index('ix_requests_report_decided')
+        batch.drop_index('ix_requests_report_rejected')
+        batch.create_index('ix_requests_report_submitted', [
+            'submitted_at', 'specialty_id', 'requesting_unit_id', 'service_id', 'physician_id',
+            'priority', 'is_emergency', 'performed_on', 'origin', 'requested_on', 'status',
+            'decided_at', 'cancelled_at'], unique=False)
+        batch.create_index('ix_requests_report_decided', [
+            'decided_at', 'rejected_at', 'specialty_id', 'requesting_unit_id', 'service_id',
+            'priority', 'due_at', 'submitted_at', 'is_emergency'], unique=False)
+        batch.create_index('ix_requests_report_rejected', [
+            'rejected_at', 'specialty_id', 'requesting_unit_id', 'service_id', 'priority',
+            'due_at', 'submitted_at', 'decided_at', 'status', 'is_emergency'], unique=False,
+            sqlite_where=sa.text('rejected_at IS NOT NULL'),
+            postgresql_where=sa.text('rejected_at IS NOT NULL'))
     op.create_index('ix_duplicate_hits_report', 'duplicate_hits',
                     ['found_at', 'code', 'request_id'])
     op.create_index(op.f('ix_duplicate_hits_request_id'), 'duplicate_hits', ['request_id'])
@@ -127,6 +145,21 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_duplicate_hits_request_id'), table_name='duplicate_hits')
     op.drop_index('ix_duplicate_hits_report', table_name='duplicate_hits')
     op.drop_table('duplicate_hits')
+    with op.batch_alter_table('requests') as batch:
+        batch.drop_index('ix_requests_report_submitted')
+        batch.drop_index('ix_requests_report_decided')
+        batch.drop_index('ix_requests_report_rejected')
+        batch.create_index('ix_requests_report_submitted', [
+            'submitted_at', 'specialty_id', 'requesting_unit_id', 'service_id', 'physician_id',
+            'priority', 'is_emergency', 'performed_on', 'origin', 'requested_on'], unique=False)
+        batch.create_index('ix_requests_report_decided', [
+            'decided_at', 'rejected_at', 'specialty_id', 'requesting_unit_id', 'service_id',
+            'priority', 'due_at', 'submitted_at'], unique=False)
+        batch.create_index('ix_requests_report_rejected', [
+            'rejected_at', 'specialty_id', 'requesting_unit_id', 'service_id', 'priority',
+            'due_at', 'submitted_at'], unique=False,
+            sqlite_where=sa.text('rejected_at IS NOT NULL'),
+            postgresql_where=sa.text('rejected_at IS NOT NULL'))
     with op.batch_alter_table('requests') as batch:
         batch.drop_column('cancelled_at')
     with op.batch_alter_table('units') as batch:
