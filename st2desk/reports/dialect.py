@@ -6,7 +6,7 @@ Datetimes are stored as naive UTC (`models.UTCDateTime`): ISO text on SQLite,
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -14,6 +14,8 @@ from sqlalchemy import (
     Float,
     Integer,
     Interval,
+    and_,
+    case,
     cast,
     column,
     func,
@@ -92,27 +94,77 @@ def _sqlite_shift(column: Any, zone: Any) -> ColumnElement[Any]:
     return func.coalesce(offset, "-360 minutes")
 
 
-def zone_local(dialect: str, column: Any, zone: Any) -> ColumnElement[Any]:
-    """PostgreSQL: the local wall time in `zone` of a naive-UTC timestamp column."""
-    return func.timezone(zone, func.timezone("UTC", column))
+Span = tuple[datetime, datetime] | None
 
 
-def unit_day(dialect: str, column: Any, zone: Any) -> ColumnElement[Any]:
-    """The calendar day in zone `zone` (an IANA name column) of a UTC datetime column."""
+def _offset_minutes_case(column: Any, zone: Any, span: Span) -> ColumnElement[Any] | None:
+    """The zone's UTC offset (minutes) at `column` as a CASE over the few offset changes
+    of the known zones within `span` (UTC), or None without a span. Unknown zones: None
+    from the CASE (the caller falls back to the exact conversion)."""
+    if span is None:
+        return None
+    from st2desk import timezones  # noqa: PLC0415
+
+    start, end = (t.replace(tzinfo=None) if t.tzinfo else t for t in span)
+    whens: list[Any] = []
+    by_zone: dict[str, list[tuple[datetime, int]]] = {}
+    for z, t, m in timezones.all_offset_rows():
+        by_zone.setdefault(z, []).append((t, m))
+    for z, rows in by_zone.items():
+        current = [m for t, m in rows if t <= start][-1]
+        changes = [(t, m) for t, m in rows if start < t < end]
+        if not changes:
+            whens.append((zone == z, current))
+            continue
+        for t, m in changes:
+            whens.append((and_(zone == z, column < t.replace(tzinfo=UTC)), current))
+            current = m
+        whens.append((zone == z, current))
+    return case(*whens, else_=None)
+
+
+def zone_local(dialect: str, column: Any, zone: Any, span: Span = None) -> ColumnElement[Any]:
+    """PostgreSQL: the local wall time in `zone` of a naive-UTC timestamp column. With a
+    `span`, by adding the offset known for that span (far cheaper than a zone lookup
+    per row), the zone database only for a zone not in `timezones.MEXICO_ZONES`."""
+    exact = func.timezone(zone, func.timezone("UTC", column))
+    minutes = _offset_minutes_case(column, zone, span)
+    if minutes is None:
+        return exact
+    return func.coalesce(column + func.make_interval(0, 0, 0, 0, 0, minutes), exact)
+
+
+def _sqlite_modifier(column: Any, zone: Any, span: Span) -> ColumnElement[Any]:
+    minutes = _offset_minutes_case(column, zone, span)
+    if minutes is None:
+        return _sqlite_shift(column, zone)
+    return func.coalesce(func.printf("%+d minutes", minutes), _sqlite_shift(column, zone))
+
+
+def unit_day(dialect: str, column: Any, zone: Any, span: Span = None) -> ColumnElement[Any]:
+    """The calendar day in zone `zone` (an IANA name column) of a UTC datetime column;
+    `span` (UTC) bounds the values, for a cheaper conversion."""
     if dialect == "sqlite":
-        return func.date(column, _sqlite_shift(column, zone))
-    return cast(zone_local(dialect, column, zone), Date)
+        return func.date(column, _sqlite_modifier(column, zone, span))
+    return cast(zone_local(dialect, column, zone, span), Date)
 
 
-def unit_period_start(dialect: str, column: Any, zone: Any, dim: Dimension) -> ColumnElement[Any]:
-    """First day (in `zone`) of the ISO week or month containing a UTC datetime column."""
+def unit_period_start(dialect: str, column: Any, zone: Any, dim: Dimension,
+                      span: Span = None) -> ColumnElement[Any]:
+    """First day (in `zone`) of the ISO week or month containing a UTC datetime column.
+
+    Mexico's zones are UTC−5 … UTC−8: when the period is the same at both offsets (all
+    but a few hours per period) it is that one, and `zone` (a lookup) is not read."""
     if dialect == "sqlite":
-        shift = _sqlite_shift(column, zone)
-        if dim is Dimension.MONTH:
-            return func.date(column, shift, "start of month")
-        return func.date(column, shift, "-6 days", "weekday 1")
+        mods = ("start of month",) if dim is Dimension.MONTH else ("-6 days", "weekday 1")
+        exact = func.date(column, _sqlite_modifier(column, zone, span), *mods)
+        east, west = func.date(column, "-5 hours", *mods), func.date(column, "-8 hours", *mods)
+        return case((east == west, east), else_=exact)
     unit = "month" if dim is Dimension.MONTH else "week"
-    return cast(func.date_trunc(unit, zone_local(dialect, column, zone)), Date)
+    exact = func.date_trunc(unit, zone_local(dialect, column, zone, span))
+    east = func.date_trunc(unit, column - literal_column("INTERVAL '5 hours'", type_=Interval))
+    west = func.date_trunc(unit, column - literal_column("INTERVAL '8 hours'", type_=Interval))
+    return cast(case((east == west, east), else_=exact), Date)
 
 
 def day_value(dialect: str, day: date) -> Any:

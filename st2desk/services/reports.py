@@ -111,6 +111,7 @@ from st2desk.services.workflow import PENDING_STATES, SERVICE_LEVEL, STATUS_LABE
 __all__ = [
     "Column", "Dimension", "Report", "ReportFilter", "Table", "FilterOptions", "Option",
     "build_report", "generate", "report_session", "filter_options", "require_report_access",
+    "public_only", "cut_off", "PUBLIC_COLUMNS",
     "DUPLICATE_CODES", "OUTLIER_FACTOR", "OUTLIER_MIN_REQUESTS", "OUTLIER_MIN_PEERS",
 ]
 
@@ -207,6 +208,15 @@ class _Scope:
     specialty_id: int | None = None
     category: ServiceCategory | None = None
     lines: list[tuple[str, str]] = field(default_factory=list)
+    zones: dict[str, list[int]] = field(default_factory=dict)  # zone → units (not default)
+
+    def unit_zone(self) -> ColumnElement[Any]:
+        """The requesting unit's zone, as a CASE over the units not in the default zone
+        (read once per report): no join, and cheap where it is evaluated at all."""
+        whens = [(R.c.requesting_unit_id.in_(ids), literal(z)) for z, ids in self.zones.items()]
+        if not whens:
+            return literal(timezones.DEFAULT_ZONE)
+        return case(*whens, else_=literal(timezones.DEFAULT_ZONE))
 
     @property
     def start(self) -> datetime:
@@ -216,17 +226,26 @@ class _Scope:
     def end(self) -> datetime:
         return self.flt.end
 
+    @property
+    def span(self) -> tuple[datetime, datetime]:
+        """UTC bounds that hold every local day of the range in any Mexican zone."""
+        return (datetime.combine(self.flt.date_from, time(), UTC) + timedelta(hours=4),
+                datetime.combine(self.flt.date_to + timedelta(days=1), time(), UTC)
+                + timedelta(hours=9))
+
     def in_days(self, when: Any) -> list[ColumnElement[bool]]:
-        """`when` (UTC) falls on a day of the range in its requesting unit's zone (``U``
-        must be joined): a coarse UTC range every Mexican zone fits in (UTC−5 … UTC−8, one
-        hour spare each side) for the index, then the exact local day."""
-        coarse_start = datetime.combine(self.flt.date_from, time(), UTC) + timedelta(hours=4)
-        coarse_end = datetime.combine(self.flt.date_to + timedelta(days=1), time(),
-                                      UTC) + timedelta(hours=9)
-        day = sqlx.unit_day(self.dialect, when, U.c.time_zone)
+        """`when` (UTC) falls on a day of the range in its requesting unit's zone: a coarse
+        UTC range every Mexican zone fits in (UTC−5 … UTC−8, one hour spare each side) for
+        the index, then the exact local day where it could differ."""
+        coarse_start, coarse_end = self.span
+        # The zone is looked up only for the few values near the ends (no join needed).
+        day = sqlx.unit_day(self.dialect, when, self.unit_zone(), self.span)
+        # Inside by 5 hours at both ends: in the range in every zone, no conversion needed.
+        sure = and_(when >= coarse_start + timedelta(hours=5),
+                    when < coarse_end - timedelta(hours=5))
         return [when >= coarse_start, when < coarse_end,
-                day >= sqlx.day_value(self.dialect, self.flt.date_from),
-                day <= sqlx.day_value(self.dialect, self.flt.date_to)]
+                or_(sure, and_(day >= sqlx.day_value(self.dialect, self.flt.date_from),
+                               day <= sqlx.day_value(self.dialect, self.flt.date_to)))]
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The delegation/unit/specialty/category filters, as conditions on `requests`."""
@@ -254,6 +273,9 @@ def cut_off(flt: ReportFilter, as_of: datetime | None = None) -> datetime:
 
 def _resolve(session: Session, flt: ReportFilter, as_of: datetime | None) -> _Scope:
     scope = _Scope(session.get_bind().dialect.name, flt, cut_off(flt, as_of))
+    for unit_id, zone in session.execute(select(Unit.id, Unit.time_zone).where(
+            Unit.time_zone != timezones.DEFAULT_ZONE).order_by(Unit.id)):
+        scope.zones.setdefault(zone, []).append(unit_id)
     scope.lines.append(("Periodo", f"{flt.date_from:%d/%m/%Y} al {flt.date_to:%d/%m/%Y} "
                                    f"({flt.days} días)"))
     if flt.delegation:
@@ -298,7 +320,7 @@ def _key_name(dim: Dimension) -> str:
 
 def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
     if dim.is_period:  # the week or month of the requesting unit's own day
-        return sqlx.unit_period_start(scope.dialect, when, U.c.time_zone, dim)
+        return sqlx.unit_period_start(scope.dialect, when, scope.unit_zone(), dim, scope.span)
     return {
         Dimension.SPECIALTY: R.c.specialty_id,
         Dimension.UNIT: R.c.requesting_unit_id,
@@ -308,8 +330,9 @@ def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
 
 
 def _with_dimension_joins(base: Any, dims: Sequence[Dimension]) -> Any:
-    # Always the requesting unit: its zone decides the day (and it holds the delegation).
-    base = base.join(U, U.c.id == R.c.requesting_unit_id)
+    # The requesting unit holds the delegation (its zone is looked up where needed).
+    if Dimension.DELEGATION in dims:
+        base = base.join(U, U.c.id == R.c.requesting_unit_id)
     if Dimension.CATEGORY in dims:
         base = base.outerjoin(SV, SV.c.id == R.c.service_id)
     return base
@@ -587,7 +610,7 @@ def _public_rows(session: Session, scope: _Scope) -> dict[tuple[int, int], dict[
                         else literal(0)).label("granted"),
                        _decision_time_seconds(scope, when).label("secs"),
                        sqlx.seconds_between(scope.dialect, when, R.c.submitted_at).label("el"))
-                .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+                .select_from(R)
                 .where(condition, *scope.in_days(when), R.c.submitted_at.is_not(None),
                        *scope.conditions()))
 
@@ -896,12 +919,14 @@ def _pending_at(session: Session, scope: _Scope) -> list[_Pending]:
     submitted_before = min(t, scope.end)
     cols = (R.c.id, R.c.folio, R.c.specialty_id, R.c.requesting_unit_id,
             R.c.performing_unit_id, R.c.priority, R.c.submitted_at)
-    conds = [R.c.submitted_at < submitted_before, *scope.conditions()]
+    # (`likely`: SQLite should search by the selective condition, not by these.)
+    conds = [sqlx.likely(scope.dialect, R.c.submitted_at < submitted_before),
+             *scope.conditions()]
     not_cancelled = or_(R.c.status != S.CANCELLED, R.c.cancelled_at >= t)
     # Undecided today (status index), or decided after the cut-off (decision-date index).
     undecided = select(*cols).where(
         R.c.status.in_([S.IN_REVIEW, S.INFO_REQUESTED, S.CANCELLED]),
-        R.c.decided_at.is_(None), not_cancelled, *conds)
+        sqlx.likely(scope.dialect, R.c.decided_at.is_(None)), not_cancelled, *conds)
     later = select(*cols).where(
         R.c.decided_at >= t, func.coalesce(R.c.rejected_at, R.c.decided_at) >= t, *conds)
     first = list(session.execute(union_all(undecided, later)).all())
@@ -1040,7 +1065,7 @@ def _physicians(session: Session, scope: _Scope) -> tuple[Table, dict[str, tuple
                   .columns(pid=Integer, n=Integer).cte("counts"))
     else:
         counts = (select(R.c.physician_id.label("pid"), func.count().label("n"))
-                  .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+                  .select_from(R)
                   .where(*scope.in_days(R.c.submitted_at), *scope.conditions())
                   .group_by(R.c.physician_id).cte("counts"))
     peers = (select(counts.c.pid, counts.c.n, U.c.kind.label("kind"),
@@ -1117,9 +1142,9 @@ def _duplicate_table(by_code: _Grouped, total: dict[_Key, dict[str, Any]]) -> Ta
 def _filed_late(scope: _Scope) -> ColumnElement[bool]:
     """An emergency filed more than 72 h after the day it was performed: filed on the day
     written on a paper or PDF form, else on the day it was submitted (as the review) in
-    the requesting unit's zone (``U`` joined)."""
+    the requesting unit's zone."""
     filed_on = case((R.c.origin.in_(sorted(PAPER_ORIGINS)), R.c.requested_on),
-                    else_=sqlx.unit_day(scope.dialect, R.c.submitted_at, U.c.time_zone))
+                    else_=sqlx.unit_day(scope.dialect, R.c.submitted_at, scope.unit_zone()))
     return and_(R.c.performed_on.is_not(None),
                 sqlx.days_after(scope.dialect, filed_on, R.c.performed_on) > EMERGENCY_LATE_DAYS)
 
@@ -1344,6 +1369,14 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     tables["public_metrics"] = _public_table(results["public"])
     return Report(filter=flt, by=dims, generated_at=clock.now(), as_of=scope.as_of,
                   scope=scope.lines, tables=tables)
+
+
+def public_only(report: Report) -> Report:
+    """The report reduced to what a delegation publishes: scope, cut-off and the public
+    metrics (the PDF/CSV/XLSX of it carry their definitions)."""
+    return Report(filter=report.filter, by=(), generated_at=report.generated_at,
+                  as_of=report.as_of, scope=report.scope,
+                  tables={"public_metrics": report.tables["public_metrics"]})
 
 
 def _run_jobs(main: Session, helpers: Sequence[Session],
