@@ -74,6 +74,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     with reports.report_session(db) as session:
         actor = _actor(session, args.user)
         report = reports.build_report(session, actor, flt, by)
+    s = report.summary
+    pub = report.tables.get("public_metrics")
     if args.public_only:
         report = reports.public_only(report)
 
@@ -84,13 +86,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         export.export_report(report, target, fmt)
     except OutputError as exc:
         raise CliError(str(exc)) from None
-    s = report.summary
     beside = f" (definiciones en {export.definitions_path(target)})" if fmt == "csv" else ""
     print(f"Reporte {fmt.upper()} escrito en {target}{beside}: {s['requests']:,} solicitudes y "
           f"{s['decided']:,} dictámenes del {start:%d/%m/%Y} al {end:%d/%m/%Y}; "
           f"{s['pending']:,} pendientes al corte.")
-    pub = report.tables.get("public_metrics")
-    if pub is not None and args.public:
+    if pub is not None and (args.public or args.public_only):
         print("Métricas públicas (primeros dictámenes del periodo):")
         for row in pub.dicts():
             print(f"  {row['group']}: {row['decided']:,} con dictamen; aprobadas "
