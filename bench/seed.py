@@ -43,7 +43,6 @@ from sqlalchemy import select
 from st2desk import numbering
 from st2desk.catalogs import load_reference_data
 from st2desk.db import Database
-from st2desk.timezones import DEFAULT_ZONE, DELEGATION_ZONES
 from st2desk.errors import ValidationError
 from st2desk.identifiers import make_curp, make_nss
 from st2desk.models import (
@@ -58,6 +57,7 @@ from st2desk.models import (
 from st2desk.passwords import hash_password
 from st2desk.services.review import justification_fingerprint
 from st2desk.services.workflow import SERVICE_LEVEL
+from st2desk.timezones import DEFAULT_ZONE, DELEGATION_ZONES
 
 SETTING_KEY = "bench.seed"
 BENCH_PASSWORD = "bench-st2-2026"

@@ -9,8 +9,8 @@ ships, so every character of the Spanish definitions (⌈ ⌉, −, ≥) has a g
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 

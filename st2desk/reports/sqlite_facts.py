@@ -55,8 +55,8 @@ INDEXES = {
        for dim, col in (("specialty", "specialty_id"), ("unit", "unit_id"),
                         ("delegation", "delegation_id"), ("category", "category"))},
 }
-_PARTIAL = {"dec", "total", "week", "month", "pubw", "pube"}
-_ZONED_ONLY = ("can_ts", "granted_ts", "ext", "el")  # columns from revision 0003r on  # only requests with a first decision
+_PARTIAL = {"dec", "total", "week", "month", "pubw", "pube"}  # only requests with a first decision
+_ZONED_ONLY = ("can_ts", "granted_ts", "ext", "el")  # columns from revision 0003r on
 KEY_COLUMN = {Dimension.SPECIALTY: "specialty_id", Dimension.UNIT: "unit_id",
               Dimension.DELEGATION: "delegation_id", Dimension.CATEGORY: "category",
               Dimension.WEEK: "dec_week", Dimension.MONTH: "dec_month"}

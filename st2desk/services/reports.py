@@ -75,11 +75,11 @@ from st2desk.errors import NotFound, ValidationError
 from st2desk.models import (
     PAPER_ORIGINS,
     Appeal,
-    DuplicateHit,
-    InformationRequest,
     Decision,
     DecisionKind,
     Delegation,
+    DuplicateHit,
+    InformationRequest,
     Priority,
     Request,
     RequestStatus,
@@ -90,7 +90,6 @@ from st2desk.models import (
     Specialty,
     Unit,
     User,
-    UTCDateTime,
 )
 from st2desk.reports import dialect as sqlx
 from st2desk.reports import sqlite_facts
@@ -106,7 +105,7 @@ from st2desk.reports.model import (
     parse_dimensions,
 )
 from st2desk.services.common import Actor, require_role
-from st2desk.services.workflow import PENDING_STATES, SERVICE_LEVEL, STATUS_LABELS
+from st2desk.services.workflow import SERVICE_LEVEL, STATUS_LABELS
 
 __all__ = [
     "Column", "Dimension", "Report", "ReportFilter", "Table", "FilterOptions", "Option",
