@@ -441,6 +441,10 @@ def test_one_table_as_csv_in_the_order_shown_and_copied(qtbot, db, cast, make_ct
     assert rows[0][:3] == ["Especialidad", "Nombre", "Pendientes"]
     assert [r[0] for r in rows[1:]] == ["RADIO", "GASTRO", "CARDIO", "PATCLIN"]
     table = view.table_view("backlog")
+    # A progress dialog shown during a slow generation (over 300 ms, as on a busy
+    # PostgreSQL) leaves the offscreen window inactive; the copy shortcut needs focus.
+    with qtbot.waitActive(view):
+        view.activateWindow()
     table.setFocus()
     table.selectRow(0)
     qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
