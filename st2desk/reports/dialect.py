@@ -98,29 +98,30 @@ Span = tuple[datetime, datetime] | None
 
 
 def _offset_minutes_case(column: Any, zone: Any, span: Span) -> ColumnElement[Any] | None:
-    """The zone's UTC offset (minutes) at `column` as a CASE over the few offset changes
-    of the known zones within `span` (UTC), or None without a span. Unknown zones: None
-    from the CASE (the caller falls back to the exact conversion)."""
+    """The zone's UTC offset (minutes) at `column` as a CASE on the zone (read once) over
+    the few offset changes of the known zones within `span` (UTC), or None without a span.
+    Unknown zones: NULL (the caller falls back to the exact conversion)."""
     if span is None:
         return None
     from st2desk import timezones  # noqa: PLC0415
 
     start, end = (t.replace(tzinfo=None) if t.tzinfo else t for t in span)
-    whens: list[Any] = []
     by_zone: dict[str, list[tuple[datetime, int]]] = {}
     for z, t, m in timezones.all_offset_rows():
         by_zone.setdefault(z, []).append((t, m))
+    whens: dict[str, Any] = {}
     for z, rows in by_zone.items():
         current = [m for t, m in rows if t <= start][-1]
         changes = [(t, m) for t, m in rows if start < t < end]
         if not changes:
-            whens.append((zone == z, current))
+            whens[z] = literal(current)
             continue
+        steps = []
         for t, m in changes:
-            whens.append((and_(zone == z, column < t.replace(tzinfo=UTC)), current))
+            steps.append((column < t.replace(tzinfo=UTC), literal(current)))
             current = m
-        whens.append((zone == z, current))
-    return case(*whens, else_=None)
+        whens[z] = case(*steps, else_=literal(current))
+    return case(whens, value=zone, else_=None)
 
 
 def zone_local(dialect: str, column: Any, zone: Any, span: Span = None) -> ColumnElement[Any]:

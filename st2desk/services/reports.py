@@ -210,12 +210,11 @@ class _Scope:
     zones: dict[str, list[int]] = field(default_factory=dict)  # zone → units (not default)
 
     def unit_zone(self) -> ColumnElement[Any]:
-        """The requesting unit's zone, as a CASE over the units not in the default zone
-        (read once per report): no join, and cheap where it is evaluated at all."""
-        whens = [(R.c.requesting_unit_id.in_(ids), literal(z)) for z, ids in self.zones.items()]
-        if not whens:
+        """The requesting unit's zone (``U`` joined, see `_with_dimension_joins`); read
+        only where the day or period could differ between Mexico's zones."""
+        if not self.zones:  # every unit in the default zone: no join needed
             return literal(timezones.DEFAULT_ZONE)
-        return case(*whens, else_=literal(timezones.DEFAULT_ZONE))
+        return U.c.time_zone
 
     @property
     def start(self) -> datetime:
@@ -329,9 +328,8 @@ def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
 
 
 def _with_dimension_joins(base: Any, dims: Sequence[Dimension]) -> Any:
-    # The requesting unit holds the delegation (its zone is looked up where needed).
-    if Dimension.DELEGATION in dims:
-        base = base.join(U, U.c.id == R.c.requesting_unit_id)
+    # Always the requesting unit: its zone decides the days; it holds the delegation.
+    base = base.join(U, U.c.id == R.c.requesting_unit_id)
     if Dimension.CATEGORY in dims:
         base = base.outerjoin(SV, SV.c.id == R.c.service_id)
     return base
@@ -609,7 +607,7 @@ def _public_rows(session: Session, scope: _Scope) -> dict[tuple[int, int], dict[
                         else literal(0)).label("granted"),
                        _decision_time_seconds(scope, when).label("secs"),
                        sqlx.seconds_between(scope.dialect, when, R.c.submitted_at).label("el"))
-                .select_from(R)
+                .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
                 .where(condition, *scope.in_days(when), R.c.submitted_at.is_not(None),
                        *scope.conditions()))
 
@@ -1064,7 +1062,7 @@ def _physicians(session: Session, scope: _Scope) -> tuple[Table, dict[str, tuple
                   .columns(pid=Integer, n=Integer).cte("counts"))
     else:
         counts = (select(R.c.physician_id.label("pid"), func.count().label("n"))
-                  .select_from(R)
+                  .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
                   .where(*scope.in_days(R.c.submitted_at), *scope.conditions())
                   .group_by(R.c.physician_id).cte("counts"))
     peers = (select(counts.c.pid, counts.c.n, U.c.kind.label("kind"),
