@@ -40,7 +40,7 @@ TARGET = 1.0
 BREAKDOWNS = ["", "week", "month", "category", "specialty", "delegation", "unit",
               "month,specialty", "week,month,category,specialty,delegation,unit"]
 QUERY_GROUPS = ["_submissions", "_first_decisions", "_appeal_decisions", "_duplicates",
-                "_physicians", "_backlog_rows", "_overdue_rows", "_emergency_rows"]
+                "_physicians", "_pending_at", "_emergency_rows", "_public_rows"]
 
 
 def ensure_seeded(db: Database, requests: int, label: str) -> tuple[SeedInfo, bool]:
@@ -132,8 +132,8 @@ def bench(db: Database, label: str, requests: int, runs: int) -> None:
             "_appeal_decisions": "recursos resueltos (aprobadas tras recurso)",
             "_duplicates": "duplicados de la revisión automática",
             "_physicians": "médicos muy por encima de sus pares",
-            "_backlog_rows": "rezago por especialidad",
-            "_overdue_rows": "pendientes fuera de plazo",
+            "_pending_at": "pendientes al corte (rezago y fuera de plazo), por eventos",
+            "_public_rows": "métricas públicas (estilo CMS)",
             "_emergency_rows": "urgencias presentadas y sin presentar",
         }
         for name, seconds in sorted(best.items(), key=lambda x: -x[1]):

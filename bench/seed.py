@@ -57,6 +57,7 @@ from st2desk.models import (
 from st2desk.passwords import hash_password
 from st2desk.services.review import justification_fingerprint
 from st2desk.services.workflow import SERVICE_LEVEL
+from st2desk.timezones import DEFAULT_ZONE, DELEGATION_ZONES
 
 SETTING_KEY = "bench.seed"
 BENCH_PASSWORD = "bench-st2-2026"
@@ -323,10 +324,11 @@ def seed(db: Database, requests: int = 1_000_000, patients: int = 300_000, users
                 continue
             existing_codes.add(code)
             name = f"{kind} sintética {counters[key]} (delegación {delegations[dele]})"
-            new_units.append((next_id, code, name, kind, levels[kind], dele, W.b(True)))
+            new_units.append((next_id, code, name, kind, levels[kind], dele, W.b(True),
+                              DELEGATION_ZONES.get(delegations[dele], DEFAULT_ZONE)))
             next_id += 1
-        W.write("units", ["id", "code", "name", "kind", "level", "delegation_id", "active"],
-                new_units)
+        W.write("units", ["id", "code", "name", "kind", "level", "delegation_id", "active",
+                          "time_zone"], new_units)
         all_units = unit_rows + [(u[0], u[1], u[3], u[5]) for u in new_units]
         unit_code = {u[0]: u[1] for u in all_units}
         requesting_units = [u for u in all_units if u[2] == "UMF"] or all_units
@@ -415,6 +417,15 @@ def seed(db: Database, requests: int = 1_000_000, patients: int = 300_000, users
             W, rng, requests, patients, start_n, anchor_n, physicians, specialists,
             appeals_users, services, reasons, unit_code, performing_by_deleg, performing_any,
             unit_deleg, say)
+
+        # ---- what the services keep beside the request: every duplicate found (the
+        # seed's findings are each request's only attempt) and when a request was withdrawn
+        say("duplicados y cancelaciones")
+        W.conn.execute("INSERT INTO duplicate_hits (request_id, code, severity, found_at) "
+                       "SELECT request_id, code, severity, created_at FROM review_findings "
+                       "WHERE code LIKE 'duplicate.%'")
+        W.conn.execute("UPDATE requests SET cancelled_at = updated_at "
+                       "WHERE status = 'cancelled' AND decided_at IS NULL")
 
         # ---- number sequences consistent with what was handed out
         seq_rows = [(unit, year, kind, last) for (unit, year, kind), last in info.items()]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from st2desk import timezones
 from st2desk.models import (
     Delegation,
     Diagnosis,
@@ -85,7 +86,8 @@ def load_reference_data(session: Session) -> LoadReport:
     delegations = _by_code(session, Delegation)
     report += _load(session, Unit, "units.csv", lambda s, r: (r["code"], {
         "name": r["name"], "kind": UnitKind(r["kind"]), "level": int(r["level"]),
-        "delegation_id": delegations[r["delegation_code"]], "active": True}))
+        "delegation_id": delegations[r["delegation_code"]],
+        "time_zone": timezones.zone(r.get("time_zone")).key, "active": True}))
     report += _load(session, Specialty, "specialties.csv",
                     lambda s, r: (r["code"], {"name": r["name"]}))
     specialties = _by_code(session, Specialty)

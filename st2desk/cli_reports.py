@@ -52,7 +52,7 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from st2desk.reports.model import ReportFilter, parse_dimensions
+    from st2desk.reports.model import ReportFilter, format_value, parse_dimensions
     from st2desk.services import reports
 
     fmt = _format(args)
@@ -62,42 +62,49 @@ def cmd_report(args: argparse.Namespace) -> int:
     flt = ReportFilter(start, end, delegation=args.delegation, unit=args.unit,
                        specialty=args.specialty, category=args.category)
     by = parse_dimensions(args.by)
+    from st2desk.outputs import OutputError, check_target
+    from st2desk.reports import export
+
     target = None
     if args.output != "-":
-        target = Path(args.output)
-        if not target.parent.exists():
-            raise CliError(f"no existe la carpeta «{target.parent}»")
-        if target.is_dir():
-            raise CliError(f"«{target}» es una carpeta; indique un archivo")
+        try:  # before any work: a folder, a device or a missing folder fails here
+            target = check_target(args.output)
+            if fmt == "csv":
+                check_target(export.definitions_path(target))
+        except OutputError as exc:
+            raise CliError(str(exc)) from None
 
     db = database(args)
     require_schema(db)
     with reports.report_session(db) as session:
         actor = _actor(session, args.user)
         report = reports.build_report(session, actor, flt, by)
-
-    from st2desk.reports import export
+    s = report.summary
+    pub = report.tables.get("public_metrics")
+    if args.public_only:
+        report = reports.public_only(report)
 
     if target is None:
         export.write_csv(report, sys.stdout)
         return EXIT_OK
     try:
-        if fmt == "csv":
-            export.write_csv(report, target)
-        elif fmt == "xlsx":
-            export.write_xlsx(report, target)
-        else:
-            from st2desk.pdf.report import report_pdf
-
-            target.write_bytes(report_pdf(report))
-    except OSError as exc:
-        from st2desk.outputs import os_error_message
-
-        raise CliError(os_error_message(exc, target)) from None
-    s = report.summary
-    print(f"Reporte {fmt.upper()} escrito en {target}: {s['requests']:,} solicitudes y "
+        export.export_report(report, target, fmt)
+    except OutputError as exc:
+        raise CliError(str(exc)) from None
+    beside = f" (definiciones en {export.definitions_path(target)})" if fmt == "csv" else ""
+    print(f"Reporte {fmt.upper()} escrito en {target}{beside}: {s['requests']:,} solicitudes y "
           f"{s['decided']:,} dictámenes del {start:%d/%m/%Y} al {end:%d/%m/%Y}; "
           f"{s['pending']:,} pendientes al corte.")
+    if pub is not None and (args.public or args.public_only):
+        print("Métricas públicas (primeros dictámenes del periodo):")
+        for row in pub.dicts():
+            print(f"  {row['group']}: {row['decided']:,} con dictamen; aprobadas "
+                  f"{format_value('rate', row['approved_rate'])}, rechazadas "
+                  f"{format_value('rate', row['denied_rate'])}, tras recurso "
+                  f"{format_value('rate', row['approved_after_appeal_rate'])}, con prórroga "
+                  f"y aprobadas {format_value('rate', row['extended_approved_rate'])}; "
+                  f"mediana transcurrida {format_value('hours', row['median_elapsed_h'])} h, "
+                  f"de reloj {format_value('hours', row['median_working_h'])} h")
     return EXIT_OK
 
 
@@ -134,6 +141,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--specialty", metavar="CLAVE", help="solo esta especialidad (p. ej. RADIO)")
     p.add_argument("--category", metavar="CATEGORÍA",
                    help="solo esta categoría de servicio (p. ej. imaging)")
+    p.add_argument("--public", action="store_true",
+                   help="además, imprimir las métricas públicas (estilo CMS-0057-F); el "
+                        "archivo las trae siempre (hoja, sección o página «Métricas públicas»)")
+    p.add_argument("--public-only", action="store_true",
+                   help="el archivo solo con las métricas públicas y sus definiciones (para "
+                        "publicar)")
     p.add_argument("--user", metavar="USUARIO",
                    help="actuar como este usuario (debe tener el rol admin)")
     p.set_defaults(func=cmd_report)

@@ -183,6 +183,9 @@ class Unit(Base):
     level: Mapped[int] = mapped_column(Integer)
     delegation_id: Mapped[int] = mapped_column(ForeignKey("delegations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # IANA zone whose calendar day the unit works on (st2desk.timezones.unit_zone).
+    time_zone: Mapped[str] = mapped_column(String(40), default="America/Mexico_City",
+                                           server_default="America/Mexico_City")
 
     delegation: Mapped[Delegation] = relationship()
 
@@ -313,9 +316,10 @@ class Request(Base):
         # partial, see below the class).
         Index("ix_requests_report_submitted", "submitted_at", "specialty_id",
               "requesting_unit_id", "service_id", "physician_id", "priority", "is_emergency",
-              "performed_on", "origin", "requested_on"),
+              "performed_on", "origin", "requested_on", "status", "decided_at", "cancelled_at"),
         Index("ix_requests_report_decided", "decided_at", "rejected_at", "specialty_id",
-              "requesting_unit_id", "service_id", "priority", "due_at", "submitted_at"),
+              "requesting_unit_id", "service_id", "priority", "due_at", "submitted_at",
+              "is_emergency"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -346,6 +350,8 @@ class Request(Base):
     decided_at: Mapped[datetime | None]
     clock_paused_at: Mapped[datetime | None]
     rejected_at: Mapped[datetime | None]
+    # When the physician withdrew it (status cancelled before any decision).
+    cancelled_at: Mapped[datetime | None]
 
     revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -373,7 +379,8 @@ class Request(Base):
 # Reports: first rejections by date (partial: only the ~20 % of requests ever rejected).
 Index("ix_requests_report_rejected", Request.rejected_at, Request.specialty_id,
       Request.requesting_unit_id, Request.service_id, Request.priority, Request.due_at,
-      Request.submitted_at, sqlite_where=Request.rejected_at.is_not(None),
+      Request.submitted_at, Request.decided_at, Request.status, Request.is_emergency,
+      sqlite_where=Request.rejected_at.is_not(None),
       postgresql_where=Request.rejected_at.is_not(None))
 # Reports: emergencies filed, by date (partial: ~2 % of requests; carries the status).
 Index("ix_requests_report_emergency", Request.submitted_at, Request.specialty_id,
@@ -395,6 +402,22 @@ class ReviewFinding(Base):
     field: Mapped[str | None] = mapped_column(String(40))
     related_folio: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class DuplicateHit(Base):
+    """Every duplicate.* finding the automated review ever made, one row per submission
+    attempt: `review_findings` keeps only the last attempt's findings, so a blocked and
+    then corrected submission would otherwise leave no trace for the reports."""
+
+    __tablename__ = "duplicate_hits"
+    __table_args__ = (Index("ix_duplicate_hits_report", "found_at", "code", "request_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"),
+                                            index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[Severity] = mapped_column(_enum(Severity))
+    found_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Decision(Base):

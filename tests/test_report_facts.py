@@ -76,12 +76,13 @@ def test_facts_follow_every_change_to_a_request(db: Database, cast: Cast) -> Non
     assert row.dec_day == (t0 + timedelta(hours=31)).astimezone(MEXICO).date().toordinal()
     assert unsubmitted == 0
 
-    # Reference data that moves a unit to another delegation, or a service to another
-    # category, moves its requests' facts with it.
+    # Reference data that moves a unit to another delegation or zone, or a service to
+    # another category, moves its requests' facts with it.
     with db.transaction() as s:
         unit = s.get(Unit, cast.requesting_unit_id)
         other = s.scalar(select(Unit.delegation_id).where(Unit.delegation_id != unit.delegation_id))
         unit.delegation_id = other
+        unit.time_zone = "America/Tijuana"  # its days move with its zone
         service = s.get(Service, cast.service_id)
         service.category = next(c for c in ServiceCategory if c != service.category)
     missing, stale, facts = _differences(db)
@@ -100,7 +101,7 @@ def test_a_years_report_reads_the_facts_in_index_order(db: Database, cast: Cast)
     def trace(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         # Every statement the driver runs, values filled in (also those on raw cursors).
         dbapi_conn.set_trace_callback(
-            lambda sql: statements.append(sql) if "report_facts" in sql else None)
+            lambda sql: statements.append(sql) if "FROM report_facts " in sql else None)
 
     db.engine.dispose()  # new connections, each traced
     event.listen(db.engine, "connect", trace)

@@ -55,6 +55,7 @@ from st2desk.models import (
     Appeal,
     Decision,
     DecisionKind,
+    DuplicateHit,
     InformationRequest,
     Priority,
     Request,
@@ -159,6 +160,9 @@ class Builder:
     def finding(self, req: Request, code: str, when: datetime, severity: Severity) -> None:
         self.s.add(ReviewFinding(request_id=req.id, severity=severity, code=code,
                                  message=code, created_at=when))
+        if code.startswith("duplicate."):  # as services.requests.run_submission keeps them
+            self.s.add(DuplicateHit(request_id=req.id, code=code, severity=severity,
+                                    found_at=when))
 
 
 def build_dataset(db: Database, cast: Cast) -> None:
@@ -250,8 +254,10 @@ def test_summary_counts_rates_and_snapshot(march):
     assert s["approved_after_appeal_rate"] == pytest.approx(0.5)
     assert (s["decided_late"], s["late_rate"]) == (2, pytest.approx(0.2))  # r4, r5
     # Snapshot at 2 April: pending r9 r11 r12 r13 r16 r20 r21 (r10 was submitted after 31 March);
-    # overdue r11, r13 (paused after its deadline), r20.
-    assert (s["pending"], s["overdue_pending"]) == (7, 3)
+    # overdue r11, r13 (paused after its deadline), r20, and r21's appeal (filed 10 March,
+    # ordinary: due 17 March).
+    assert (s["pending"], s["overdue_pending"]) == (7, 4)
+    assert (s["pending_first"], s["pending_appeals"], s["overdue_appeals"]) == (6, 1, 1)
     assert s["oldest_pending_days"] == pytest.approx(41 + 2 / 24)  # r11, since 20 Feb 16:00
     assert s["duplicates"] == 2  # r17 (pending duplicate), r6 (repeat window); r11's is February
     assert (s["emergencies"], s["emergencies_late"], s["emergencies_unfiled"]) == (1, 1, 2)
@@ -358,16 +364,20 @@ def test_backlog_by_specialty_oldest_first(march):
     assert radio["mean_age_days"] == pytest.approx(
         (3 + 2 / 24 + 41 + 2 / 24 + 1 + 12 / 24 + 1 / 1440) / 3, abs=1e-4)
     assert (patclin["pending"], patclin["info_requested"], patclin["in_appeal"],
-            patclin["overdue"]) == (2, 1, 1, 0)  # r12 paused before its deadline, r21 appeal
+            patclin["overdue"]) == (2, 1, 1, 1)  # r12 paused before its deadline; r21's
+    #                                         appeal, filed 10 March, was due 17 March
     assert (gastro["pending"], gastro["in_review"], gastro["info_requested"],
             gastro["overdue"]) == (2, 1, 1, 2)  # r20, r13
 
 
 def test_overdue_list(march):
     t = march.table("overdue")
-    assert t.values("folio") == ["TEST-r11", "TEST-r13", "TEST-r20"]  # by deadline
-    assert t.values("hours_overdue") == [pytest.approx(914), pytest.approx(25),
-                                         pytest.approx(146)]
+    # Most overdue first (not by deadline: r13's clock stopped 25 h after its deadline).
+    # r21's appeal: filed 10 March 16:00, due 17 March 16:00, 16 days 2 h late at 2 April.
+    assert t.values("folio") == ["TEST-r11", "TEST-r21", "TEST-r20", "TEST-r13"]
+    assert t.values("hours_overdue") == [pytest.approx(914), pytest.approx(386),
+                                         pytest.approx(146), pytest.approx(25)]
+    assert t.find(folio="TEST-r21")["status"] == "En recurso de revisión"
     assert t.find(folio="TEST-r13")["status"] == "Información solicitada"
     assert t.find(folio="TEST-r11")["priority"] == "Urgente"
 
@@ -382,7 +392,7 @@ def test_duplicates_and_emergencies(march):
     # r8: performed 20 Mar, filed 25 Mar (5 days: late), authorized and used.
     assert em.dicts() == [{"specialty": "GASTRO", "specialty_name": "Gastroenterología",
                            "filed": 1, "filed_late": 1, "authorized": 1, "rejected": 0,
-                           "pending": 0}]
+                           "pending": 0, "cancelled": 0}]
     assert "sin presentar al corte: 2, de ellas 1 con más de 72 h" in em.note
 
 
@@ -515,7 +525,7 @@ def test_generate_uses_its_own_read_session(db, cast):
     rep = reports.generate(db, cast.admin, MARCH, ["specialty"], as_of=AS_OF)
     assert rep.summary["requests"] == 15
     assert list(rep.tables) == ["summary", "decision_times", "by_specialty", "backlog", "overdue",
-                                "physicians", "duplicates", "emergencies"]
+                                "physicians", "duplicates", "emergencies", "public_metrics"]
     assert rep.as_of == AS_OF and rep.scope[0] == ("Periodo", "01/03/2026 al 31/03/2026 (31 días)")
 
 

@@ -32,7 +32,9 @@ def test_csv_has_every_section_with_mexican_number_conventions(march, tmp_path):
     assert rows[0] == ["Reporte ST2 — planeación y control"]
     assert ["Periodo", "01/03/2026 al 31/03/2026 (31 días)"] in rows
     assert ["Solicitudes enviadas", "15"] in rows
-    assert ["Tasa de aprobación (%)", "70.0"] in rows
+    assert ["Tasa de aprobación (primer dictamen) (%)", "70.0"] in rows
+    assert ["Tasa de aprobación final (al corte) (%)", "80.0"] in rows
+    assert ["Canceladas antes de dictamen", "0"] in rows
     assert ["Urgentes: mediana a dictamen (h)", "24.0"] in rows
     titles = [r[0] for r in rows if len(r) == 1 and r[0] and not r[0].startswith("Nota")]
     assert titles == ["Reporte ST2 — planeación y control", "Resumen",
@@ -42,10 +44,12 @@ def test_csv_has_every_section_with_mexican_number_conventions(march, tmp_path):
                       "Pendientes fuera de plazo (al corte)",
                       "Médicos muy por encima de sus pares",
                       "Duplicados señalados por la revisión automática",
-                      "Urgencias presentadas (realizadas antes de autorizar)"]
+                      "Urgencias presentadas (realizadas antes de autorizar)",
+                      "Métricas públicas de autorización previa (estilo CMS-0057-F)",
+                      "Definiciones"]
     start = rows.index(["Actividad por especialidad"]) + 1
     header, radio = rows[start], rows[start + 1]
-    assert header[:4] == ["Especialidad", "Nombre", "Solicitudes", "Urgentes"]
+    assert header[:5] == ["Especialidad", "Nombre", "Solicitudes", "Canceladas", "Urgentes"]
     assert radio[:3] == ["RADIO", "Radiología e Imagen", "7"]
     assert radio[header.index("Aprobación (%)")] == "80.0"
     assert radio[header.index("Urg. p90 (h)")] == "96.0"
@@ -76,12 +80,14 @@ def test_xlsx_typed_cells_and_formats(march, tmp_path):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Resumen", "Por semana", "Por especialidad", "Por unidad",
                                "Rezago", "Fuera de plazo", "Médicos", "Duplicados", "Urgencias",
-                               "Gráficas", "Definiciones"]
+                               "Métricas públicas", "Gráficas", "Definiciones"]
     resumen = book["Resumen"]
     values = {row[0]: row[1] for row in resumen.iter_rows(values_only=True) if row[0]}
     assert values["Solicitudes enviadas"] == 15
-    assert values["Tasa de aprobación"] == pytest.approx(0.7)
-    cell = next(c[1] for c in resumen.iter_rows() if c[0].value == "Tasa de aprobación")
+    assert values["Tasa de aprobación (primer dictamen)"] == pytest.approx(0.7)
+    assert values["Tasa de aprobación final (al corte)"] == pytest.approx(0.8)
+    cell = next(c[1] for c in resumen.iter_rows()
+                if c[0].value == "Tasa de aprobación (primer dictamen)")
     assert cell.number_format == "0.0%"
     spec = book["Por especialidad"]
     header = [c.value for c in spec[4]]
@@ -125,7 +131,10 @@ def test_pdf_report_with_charts(march, tmp_path):
 
 def test_charts_render_without_qt(march):
     names = [c.name for c in charts.charts_for(march)]
-    assert names == ["activity", "times", "rates", "backlog"]  # nobody flagged: no 4th chart
+    # Nobody flagged: no physicians' chart.
+    assert names == ["activity", "times", "rates", "backlog", "public"]
+    public = charts.charts_for(march)[-1].data_table()  # the table shown beside it
+    assert public is not None and public.values("group")[0] == "Ordinarias (estándar)"
     chart = charts.charts_for(march)[1]
     assert charts.render_png(chart, dpi=50).startswith(b"\x89PNG")
     assert b"<svg" in charts.render_svg(chart)[:400]
@@ -220,3 +229,42 @@ def test_mexico_offset_is_the_clock_rule():
     with clock.frozen_at(AS_OF):
         assert clock.today() == AS_OF.astimezone(MEXICO).date()
 
+
+
+def test_cli_public_metrics_and_definitions_beside_the_csv(db, db_url, cast, tmp_path):
+    build_dataset(db, cast)
+    out = tmp_path / "marzo.csv"
+    result = st2("--database", db_url, "report", "--from", "2026-03-01", "--to", "2026-03-31",
+                 "--public", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Ordinarias (estándar): 7 con dictamen; aprobadas 57.1 %, rechazadas 42.9 %, " \
+           "tras recurso 14.3 %" in result.stdout
+    assert "Urgentes (expeditas): 2 con dictamen" in result.stdout
+    rows = list(csv.reader(io.StringIO(out.read_text("utf-8-sig"))))
+    assert ["Métricas públicas de autorización previa (estilo CMS-0057-F)"] in rows
+    assert ["Definiciones"] in rows
+    beside = tmp_path / "marzo.definiciones.txt"
+    assert "Dictámenes y tasas" in beside.read_text("utf-8-sig")
+    assert f"definiciones en {beside}" in result.stdout
+
+    public = tmp_path / "publicar.pdf"
+    result = st2("--database", db_url, "report", "--from", "2026-03-01", "--to", "2026-03-31",
+                 "--public-only", "-o", str(public))
+    assert result.returncode == 0, result.stderr
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(public).pages)
+    assert "Métricas públicas de autorización previa (ST2)" in text
+    assert "Urgencias realizadas antes de autorizar (aparte)" in text
+    assert "Rezago por especialidad" not in text and "Definiciones" in text
+
+
+def test_cli_checks_the_target_before_any_work(db_url, tmp_path, capsys):
+    from st2desk.cli import main
+
+    folder = tmp_path / "carpeta.csv"
+    folder.mkdir()
+    assert main(["--database", db_url, "report", "--from", "2026-03-01", "--to", "2026-03-31",
+                 "-o", str(folder)]) == 2
+    assert "es una carpeta" in one_line(capsys.readouterr().err)
+    assert not list(tmp_path.glob("*.definiciones.txt"))

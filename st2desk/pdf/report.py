@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,20 @@ def _register_fonts() -> tuple[str, str]:
         return "Helvetica", "Helvetica-Bold"
 
 
+PUBLIC_TITLE = "Métricas públicas de autorización previa (ST2)"
+PUBLIC_RATE_COLUMNS = ("decided", "approved_rate", "denied_rate", "approved_after_appeal_rate",
+                       "extended_approved_rate", "final_approved_rate")
+PUBLIC_TIME_COLUMNS = ("decided", "mean_elapsed_h", "median_elapsed_h", "mean_working_h",
+                       "median_working_h")
+PUBLIC_DEFINITIONS = ("Periodo y días", "Corte", "Urgentes", "Tiempo a dictamen",
+                      "Métricas públicas (estilo CMS-0057-F)")
+
+
 def write_report_pdf(report: Report, path: str | Path) -> None:
-    Path(path).write_bytes(report_pdf(report))
+    from st2desk import outputs  # noqa: PLC0415
+
+    target = outputs.check_target(path)
+    outputs.write_atomic(target, report_pdf(report))
 
 
 def report_pdf(report: Report, *, charts: dict[str, bytes] | None = None) -> bytes:
@@ -102,13 +115,15 @@ def report_pdf(report: Report, *, charts: dict[str, bytes] | None = None) -> byt
         canvas.saveState()
         canvas.setFont(font, 7)
         canvas.setFillColor(colors.HexColor("#666666"))
-        canvas.drawString(margin, 0.3 * inch, f"{TITLE} · {report.scope[0][1]}")
+        canvas.drawString(margin, 0.3 * inch, f"{title} · {report.scope[0][1]}")
         canvas.drawRightString(page_w - margin, 0.3 * inch,
                                f"Página {doc.page} · generado {generated:%d/%m/%Y %H:%M} "
                                "(hora de México) · st2desk")
         canvas.restoreState()
 
-    story: list[Any] = [Paragraph(TITLE, st["title"])]
+    public = "summary" not in report.tables and "public_metrics" in report.tables
+    title = PUBLIC_TITLE if public else TITLE
+    story: list[Any] = [Paragraph(title, st["title"])]
     scope = [(label, value) for label, value in report.scope]
     scope.append(("Corte de pendientes", f"{to_mexico(report.as_of):%d/%m/%Y %H:%M} "
                                          "(hora de México)"))
@@ -120,33 +135,34 @@ def report_pdf(report: Report, *, charts: dict[str, bytes] | None = None) -> byt
                                      ("TOPPADDING", (0, 0), (-1, -1), 1)]))
     story += [scope_table, Spacer(1, 6)]
 
-    # Summary: label/value pairs in three column pairs.
-    summary = report.tables["summary"]
-    record = summary.rows[0] if summary.rows else (None,) * len(summary.columns)
-    pairs = [(c.label, format_value(c.kind, v)) for c, v in zip(summary.columns, record,
-                                                                strict=True)]
-    per_col = -(-len(pairs) // 3)
-    grid = []
-    for i in range(per_col):
-        line: list[Any] = []
-        for j in range(3):
-            k = j * per_col + i
-            if k < len(pairs):
-                line += [Paragraph(_esc(pairs[k][0]), st["cell"]),
-                         Paragraph(f"<b>{_esc(pairs[k][1])}</b>", st["cell"])]
-            else:
-                line += ["", ""]
-        grid.append(line)
-    pair_w = width / 3
-    summary_table = RLTable(grid, colWidths=[pair_w * 0.72, pair_w * 0.28] * 3, hAlign="LEFT")
-    summary_table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("ALIGN", (3, 0), (3, -1), "RIGHT"),
-        ("ALIGN", (5, 0), (5, -1), "RIGHT"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#DDDDDD")),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]))
-    story += [Paragraph("Resumen", st["h"]), summary_table]
+    if not public:
+        # Summary: label/value pairs in three column pairs.
+        summary = report.tables["summary"]
+        record = summary.rows[0] if summary.rows else (None,) * len(summary.columns)
+        pairs = [(c.label, format_value(c.kind, v)) for c, v in zip(summary.columns, record,
+                                                                    strict=True)]
+        per_col = -(-len(pairs) // 3)
+        grid = []
+        for i in range(per_col):
+            line: list[Any] = []
+            for j in range(3):
+                k = j * per_col + i
+                if k < len(pairs):
+                    line += [Paragraph(_esc(pairs[k][0]), st["cell"]),
+                             Paragraph(f"<b>{_esc(pairs[k][1])}</b>", st["cell"])]
+                else:
+                    line += ["", ""]
+            grid.append(line)
+        pair_w = width / 3
+        summary_table = RLTable(grid, colWidths=[pair_w * 0.72, pair_w * 0.28] * 3, hAlign="LEFT")
+        summary_table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("ALIGN", (3, 0), (3, -1), "RIGHT"),
+            ("ALIGN", (5, 0), (5, -1), "RIGHT"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#DDDDDD")),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ]))
+        story += [Paragraph("Resumen", st["h"]), summary_table]
 
     def table_flowables(table: Table, columns: Sequence[str] | None = None) -> list[Any]:
         cols = [c for c in table.columns if columns is None or c.name in columns
@@ -193,6 +209,12 @@ def report_pdf(report: Report, *, charts: dict[str, bytes] | None = None) -> byt
 
     if "decision_times" in report.tables:
         story += table_flowables(report.tables["decision_times"])
+    if public:  # what a delegation publishes: the metrics first, in two readable tables
+        pub = report.tables["public_metrics"]
+        story += table_flowables(pub, PUBLIC_RATE_COLUMNS)
+        story += table_flowables(replace(pub, title="Tiempo del envío al primer dictamen "
+                                                    "(horas)", note=""),
+                                 PUBLIC_TIME_COLUMNS)
 
     charts = charts if charts is not None else {
         c.name: render_png(c, width=CHART_SIZE[0], height=CHART_SIZE[1], dpi=150)
@@ -207,26 +229,35 @@ def report_pdf(report: Report, *, charts: dict[str, bytes] | None = None) -> byt
                 Paragraph(_esc(titles.get(name, name)), st["h"]),
                 Image(io.BytesIO(png), width=img_w, height=img_h)]))
 
-    story.append(PageBreak())
-    order = ["backlog", "overdue"] + [n for n in report.tables if n.startswith("by_")] + \
-        ["physicians", "duplicates", "emergencies"]
-    for name in order:
-        table = report.tables.get(name)
-        if table is None:
-            continue
-        columns = ACTIVITY_PDF_COLUMNS if name.startswith("by_") else None
-        story += table_flowables(table, columns)
-        story.append(Spacer(1, 4))
+    if not public:
+        story.append(PageBreak())
+        order = ["backlog", "overdue"] + [n for n in report.tables if n.startswith("by_")] + \
+            ["physicians", "duplicates", "emergencies"]
+        for name in order:
+            table = report.tables.get(name)
+            if table is None:
+                continue
+            columns = ACTIVITY_PDF_COLUMNS if name.startswith("by_") else None
+            story += table_flowables(table, columns)
+            story.append(Spacer(1, 4))
+        if "public_metrics" in report.tables:
+            pub = report.tables["public_metrics"]
+            story += table_flowables(pub, PUBLIC_RATE_COLUMNS)
+            story += table_flowables(replace(pub, title="Métricas públicas: tiempo del envío "
+                                                        "al primer dictamen (horas)", note=""),
+                                     PUBLIC_TIME_COLUMNS)
 
     story += [PageBreak(), Paragraph("Definiciones", st["h"])]
     for term, text in DEFINITIONS:
+        if public and term not in PUBLIC_DEFINITIONS:
+            continue
         story += [Paragraph(_esc(term), st["defterm"]), Paragraph(_esc(text), st["body"]),
                   Spacer(1, 4)]
 
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=(page_w, page_h), leftMargin=margin,
                             rightMargin=margin, topMargin=margin, bottomMargin=0.55 * inch,
-                            title=TITLE, author="st2desk", subject=report.scope[0][1],
+                            title=title, author="st2desk", subject=report.scope[0][1],
                             invariant=1)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()

@@ -30,6 +30,21 @@ class Chart:
     name: str
     title: str
     draw: Callable[[Any], None]  # (matplotlib.figure.Figure) -> None
+    # The figures drawn, as a table to show beside the chart (screen readers, exact values).
+    source: Table | None = None
+    columns: tuple[str, ...] = ()  # the source's columns drawn (its key columns always)
+
+    def data_table(self) -> Table | None:
+        """The chart's figures as a table: the key columns and the columns drawn."""
+        t = self.source
+        if t is None:
+            return None
+        keep = [i for i, c in enumerate(t.columns)
+                if i < t.key_columns or not self.columns or c.name in self.columns]
+        return Table(name=f"chart_{self.name}", title=self.title,
+                     columns=tuple(t.columns[i] for i in keep),
+                     rows=[tuple(r[i] for i in keep) for r in t.rows],
+                     key_columns=t.key_columns)
 
 
 def charts_for(report: Report) -> list[Chart]:
@@ -40,21 +55,34 @@ def charts_for(report: Report) -> list[Chart]:
     period = month if month is not None and (week is None or len(month) >= 3) else week
     if period is not None and period.rows:
         out.append(Chart("activity", f"Solicitudes y dictámenes por {_period_word(period)}",
-                         lambda fig, t=period: draw_activity(fig, t)))
+                         lambda fig, t=period: draw_activity(fig, t), period,
+                         ("requests", "approved", "rejected")))
     group = _first_group_table(report)
     if group is not None and any(group.values("decided")):
         out.append(Chart("times", f"Tiempo a dictamen por {_group_word(group)} (horas)",
-                         lambda fig, t=group: draw_times(fig, t)))
+                         lambda fig, t=group: draw_times(fig, t), group,
+                         ("ordinary_median_h", "ordinary_p90_h", "urgent_median_h",
+                          "urgent_p90_h")))
         out.append(Chart("rates", f"Aprobación y rechazo por {_group_word(group)}",
-                         lambda fig, t=group: draw_rates(fig, t)))
+                         lambda fig, t=group: draw_rates(fig, t), group,
+                         ("decided", "approval_rate", "rejection_rate")))
     backlog = report.tables.get("backlog")
     if backlog is not None and backlog.rows:
         out.append(Chart("backlog", "Rezago por especialidad (pendientes al corte)",
-                         lambda fig, t=backlog: draw_backlog(fig, t)))
+                         lambda fig, t=backlog: draw_backlog(fig, t), backlog,
+                         ("pending", "overdue", "oldest_age_days")))
+    public = report.tables.get("public_metrics")
+    if public is not None and any(public.values("decided")):
+        out.append(Chart("public", "Métricas públicas: resultado del primer dictamen por tipo "
+                                   "de solicitud", lambda fig, t=public: draw_public(fig, t),
+                         public, ("decided", "approved_rate", "denied_rate",
+                                  "approved_after_appeal_rate", "extended_approved_rate",
+                                  "median_elapsed_h", "median_working_h")))
     physicians = report.tables.get("physicians")
     if physicians is not None and physicians.rows:
         out.append(Chart("physicians", "Médicos muy por encima de sus pares",
-                         lambda fig, t=physicians: draw_physicians(fig, t)))
+                         lambda fig, t=physicians: draw_physicians(fig, t), physicians,
+                         ("requests", "peer_median")))
     return out
 
 
@@ -143,6 +171,39 @@ def draw_rates(fig: Any, table: Table) -> None:
               bbox_to_anchor=(1.0, 1.0))
     _bar_rows(ax, len(rows))
     _tidy(ax)
+    fig.tight_layout()
+
+
+def draw_public(fig: Any, table: Table) -> None:
+    """Per kind of request: % approved, denied, approved after appeal, extended and
+    approved (left); median elapsed and working hours (right)."""
+    rows = table.dicts()[::-1]
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    y = list(range(len(rows)))
+    series = [("approved_rate", "aprobadas", COLORS["approved"]),
+              ("denied_rate", "rechazadas", COLORS["rejected"]),
+              ("approved_after_appeal_rate", "aprobadas tras recurso", "#8172B3"),
+              ("extended_approved_rate", "con prórroga y aprobadas", "#CCB974")]
+    h = 0.2
+    for i, (name, label, color) in enumerate(series):
+        left.barh([v + (1.5 - i) * h for v in y], [100 * (r[name] or 0) for r in rows], h,
+                  color=color, label=label)
+    names = [_short(f"{r['group']} (n={r['decided']:,})", 40) for r in rows]
+    left.set_yticks(y, names, fontsize=8)
+    left.set_xlim(0, 100)
+    left.set_xlabel("% de las solicitudes con dictamen", fontsize=8)
+    left.tick_params(axis="x", labelsize=8)
+    left.legend(fontsize=7, frameon=False, ncols=2, loc="lower left", bbox_to_anchor=(0, 1.0))
+    _tidy(left)
+    right.barh([v + 0.2 for v in y], [r["median_elapsed_h"] or 0 for r in rows], 0.4,
+               color=COLORS["p90"], label="mediana transcurrida")
+    right.barh([v - 0.2 for v in y], [r["median_working_h"] or 0 for r in rows], 0.4,
+               color=COLORS["median"], label="mediana de reloj (sin pausas)")
+    right.set_yticks(y, [""] * len(y))
+    right.set_xlabel("horas del envío al dictamen", fontsize=8)
+    right.tick_params(axis="x", labelsize=8)
+    right.legend(fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0))
+    _tidy(right)
     fig.tight_layout()
 
 

@@ -9,6 +9,11 @@ rectangular CSV.
 XLSX (XlsxWriter): a "Resumen" sheet (scope, summary, decision times), one sheet per
 table with typed cells and number formats, frozen header and autofilter, and a
 "Definiciones" sheet.
+
+Definitions (`model.DEFINITIONS`) travel with every export: the XLSX sheet, the PDF's
+last page, a "Definiciones" section at the end of a whole-report CSV, and beside any CSV
+written to a path a ``<nombre>.definiciones.txt``. Files are written through
+`st2desk.outputs` (target checked first, written whole or not at all).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ SHEET_NAMES = {
     "by_month": "Por mes", "by_category": "Por categoría", "by_specialty": "Por especialidad",
     "by_unit": "Por unidad", "by_delegation": "Por delegación", "backlog": "Rezago",
     "overdue": "Fuera de plazo", "physicians": "Médicos", "duplicates": "Duplicados",
-    "emergencies": "Urgencias",
+    "emergencies": "Urgencias", "public_metrics": "Métricas públicas",
 }
 
 
@@ -69,14 +74,47 @@ def _table_lines(table: Table) -> Iterable[list[Any]]:
 
 
 def write_table_csv(table: Table, target: str | Path | IO[str]) -> None:
-    """One table as a plain rectangular CSV (header of Spanish labels)."""
-    with _open_text(target) as fh:
-        writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerows(_table_lines(table))
+    """One table as a plain rectangular CSV (header of Spanish labels); to a path, with its
+    ``.definiciones.txt`` beside it."""
+    if isinstance(target, (str, Path)):
+        _write_text_atomic(target, lambda fh: write_table_csv(table, fh))
+        return
+    writer = csv.writer(target, lineterminator="\r\n")
+    writer.writerows(_table_lines(table))
+
+
+def definitions_path(target: str | Path) -> Path:
+    """``informe.csv`` → ``informe.definiciones.txt`` (same folder)."""
+    path = Path(target)
+    return path.with_name(f"{path.stem}.definiciones.txt")
+
+
+def definitions_text() -> str:
+    lines = ["Definiciones de las cifras del reporte ST2", ""]
+    for term, text in DEFINITIONS:
+        lines += [term, "  " + text, ""]
+    return "\r\n".join(lines)
+
+
+def _write_text_atomic(target: str | Path, write: Any) -> None:
+    """CSV text (UTF-8 with BOM) to `target` and the definitions beside it, each atomically;
+    both targets are checked before anything is written."""
+    from st2desk import outputs  # noqa: PLC0415
+
+    path = outputs.check_target(target)
+    beside = outputs.check_target(definitions_path(path))
+    buf = io.StringIO()
+    write(buf)
+    outputs.write_atomic(path, buf.getvalue().encode("utf-8-sig"))
+    outputs.write_atomic(beside, definitions_text().encode("utf-8-sig"))
 
 
 def write_csv(report: Report, target: str | Path | IO[str]) -> None:
-    """The whole report as one CSV of sections."""
+    """The whole report as one CSV of sections, the definitions last; to a path, with its
+    ``.definiciones.txt`` beside it."""
+    if isinstance(target, (str, Path)):
+        _write_text_atomic(target, lambda fh: write_csv(report, fh))
+        return
     with _open_text(target) as fh:
         w = csv.writer(fh, lineterminator="\r\n")
         w.writerow([TITLE])
@@ -90,6 +128,10 @@ def write_csv(report: Report, target: str | Path | IO[str]) -> None:
             w.writerows(_table_lines(table))
             if table.note:
                 w.writerow([f"Nota: {table.note}"])
+        w.writerow([])
+        w.writerow(["Definiciones"])
+        for term, text in DEFINITIONS:
+            w.writerow([term, text])
 
 
 class _open_text:
@@ -121,11 +163,20 @@ def csv_text(report: Report) -> str:
 
 def write_xlsx(report: Report, target: str | Path | IO[bytes], *,
                charts: dict[str, bytes] | None = None) -> None:
-    """The report as a workbook. `charts` (name → PNG) are put on a "Gráficas" sheet."""
+    """The report as a workbook. `charts` (name → PNG) are put on a "Gráficas" sheet.
+    Built in memory, then written atomically when `target` is a path."""
     import xlsxwriter  # noqa: PLC0415 - heavy, only when exporting
 
-    book = xlsxwriter.Workbook(str(target) if isinstance(target, Path) else target,
-                               {"in_memory": True, "default_date_format": "dd/mm/yyyy"})
+    if isinstance(target, (str, Path)):
+        from st2desk import outputs  # noqa: PLC0415
+
+        path = outputs.check_target(target)
+        buf = io.BytesIO()
+        write_xlsx(report, buf, charts=charts)
+        outputs.write_atomic(path, buf.getvalue())
+        return
+    book = xlsxwriter.Workbook(target, {"in_memory": True,
+                                        "default_date_format": "dd/mm/yyyy"})
     book.set_properties({"title": TITLE, "subject": "DESIGN §1.7", "author": "st2desk"})
     f = _Formats(book)
 
@@ -244,3 +295,23 @@ def _write_table(ws: Any, top: int, table: Table, f: _Formats, *, widths: bool =
                           + [min(len(col.label), 18), 8])
             ws.set_column(j, j, min(60, longest + 2))
     return top + len(table.rows)
+
+
+def export_report(report: Report, target: str | Path, fmt: str, *,
+                  charts: dict[str, bytes] | None = None) -> Path:
+    """Write the report as ``csv``, ``xlsx`` or ``pdf`` to `target`, whole or not at all
+    (`st2desk.outputs.OutputError` with a Spanish message otherwise)."""
+    from st2desk import outputs  # noqa: PLC0415
+
+    path = outputs.check_target(target)
+    if fmt == "csv":
+        write_csv(report, path)
+    elif fmt == "xlsx":
+        write_xlsx(report, path, charts=charts)
+    elif fmt == "pdf":
+        from st2desk.pdf.report import report_pdf  # noqa: PLC0415
+
+        outputs.write_atomic(path, report_pdf(report, charts=charts))
+    else:
+        raise ValueError(fmt)
+    return path

@@ -236,18 +236,41 @@ PERCENTILE_NOTE = (
     "la base de datos, igual en SQLite y PostgreSQL.")
 
 DEFINITIONS: list[tuple[str, str]] = [
+    # The one statement of what each figure means: the CSV (section and
+    # .definiciones.txt), the XLSX ("Definiciones" sheet), the PDF (last page) and the
+    # GUI all print this list.
     ("Periodo y días",
-     "Las fechas son días de México (UTC−6, sin horario de verano). «Del 1 al 31» incluye "
-     "ambos días completos. Las semanas son ISO (de lunes a domingo) y se nombran por su "
-     "lunes; los meses, de calendario."),
+     "Cada hecho cuenta en el día de calendario de la zona horaria de su unidad "
+     "solicitante (Baja California: America/Tijuana; Sonora: America/Hermosillo; Chihuahua: "
+     "America/Chihuahua o America/Ciudad_Juarez; Baja California Sur, Sinaloa y Nayarit: "
+     "America/Mazatlan; Quintana Roo: America/Cancun; el resto: America/Mexico_City). «Del "
+     "1 al 31» incluye ambos días completos. Las semanas son ISO (de lunes a domingo) y se "
+     "nombran por su lunes; los meses, de calendario."),
+    ("Corte",
+     "Las cifras «al corte» (pendientes, rezago, fuera de plazo, urgencias sin presentar, "
+     "cancelaciones y resultados finales) describen el momento de corte: el fin del último "
+     "día del periodo (medianoche del centro de México), o el momento del reporte si el "
+     "periodo aún no termina. Se reconstruyen con las fechas de cada evento (envío, "
+     "solicitudes de información y respuestas, dictámenes, cancelación, recurso presentado "
+     "y resuelto), no con el estado actual."),
     ("Solicitudes",
      "Solicitudes enviadas a revisión (fecha de envío) en el periodo. Los borradores no "
-     "enviados no cuentan. La delegación es la de la unidad solicitante."),
+     "enviados no cuentan. Una revisión de una solicitud rechazada es una solicitud nueva. "
+     "La delegación es la de la unidad solicitante. Canceladas: de las enviadas en el "
+     "periodo, las que el médico retiró antes de cualquier dictamen, hasta el corte; siguen "
+     "contando en «Solicitudes»."),
+    ("Urgentes",
+     "Solicitudes con prioridad urgente (plazo 72 h). Incluyen las urgencias realizadas "
+     "antes de la autorización y presentadas después del servicio, que además se cuentan "
+     "en «Urgencias presentadas»; las métricas públicas las muestran aparte."),
     ("Dictámenes y tasas",
-     "Cada dictamen cuenta en la fecha en que se emitió. Aprobación y rechazo: proporción de "
-     "primeros dictámenes (del médico dictaminador) que aprobaron o rechazaron. Aprobadas "
-     "tras recurso: de los recursos de revisión resueltos en el periodo, proporción que "
-     "revocó el rechazo y autorizó."),
+     "Cada dictamen cuenta en la fecha en que se emitió. Aprobación y rechazo (primer "
+     "dictamen): proporción de primeros dictámenes del médico dictaminador emitidos en el "
+     "periodo que aprobaron o rechazaron; las revisiones cuentan como solicitudes nuevas. "
+     "Aprobación final: de esos mismos primeros dictámenes, proporción con resultado "
+     "autorizado al corte (aprobadas en primer dictamen más rechazadas y luego autorizadas "
+     "por recurso). Aprobadas tras recurso (por fecha de resolución): de los recursos de "
+     "revisión resueltos en el periodo, proporción que revocó el rechazo y autorizó."),
     ("Tiempo a dictamen",
      "Del envío al primer dictamen, en horas, sin contar el tiempo en que el reloj estuvo "
      "detenido por una solicitud de información. Ese tiempo se obtiene del vencimiento: el "
@@ -256,24 +279,43 @@ DEFINITIONS: list[tuple[str, str]] = [
      "(ordinaria). Se informa por separado para urgentes y ordinarias: número, media, "
      "mediana y percentil 90. " + PERCENTILE_NOTE),
     ("Fuera de plazo",
-     "Dictaminadas fuera de plazo: primer dictamen posterior al vencimiento. Pendientes "
-     "vencidas: en revisión con el vencimiento ya pasado al momento del reporte, o en espera "
-     "de información cuando el plazo ya estaba vencido al pedirla."),
+     "Dictaminadas fuera de plazo: primer dictamen posterior al vencimiento. Pendiente "
+     "vencida al corte: su tiempo de reloj (sin pausas) ya superaba el plazo; si estaba en "
+     "espera de información, el retraso queda congelado en el momento de la pregunta. Un "
+     "recurso sin resolver vence en el plazo de la prioridad de su solicitud (72 h o 7 "
+     "días) contado desde que se presentó. La lista muestra las más atrasadas primero "
+     "(más horas de retraso)."),
     ("Rezago por especialidad",
-     "Fotografía al momento del reporte de las solicitudes pendientes de dictamen (en "
-     "revisión, en espera de información o en recurso) enviadas hasta la fecha final, sin "
-     "importar la fecha inicial, ordenadas por la antigüedad de la pendiente más antigua."),
+     "Solicitudes pendientes al corte, enviadas antes del corte sin importar la fecha "
+     "inicial: en revisión o en espera de información (sin primer dictamen ni cancelación "
+     "antes del corte), o con un recurso presentado y no resuelto antes del corte. "
+     "Ordenadas por la antigüedad de la pendiente más antigua."),
     ("Duplicados",
-     "Hallazgos de la revisión automática con código duplicate.* registrados en el periodo: "
-     "solicitud en trámite o autorización vigente para el mismo paciente y servicio "
-     "(bloquean el envío) y servicio repetido dentro de su ventana (advertencia)."),
+     "Hallazgos de la revisión automática con código duplicate.* en cada intento de envío "
+     "del periodo, también los que bloquearon un envío que después se corrigió y se volvió "
+     "a enviar: solicitud en trámite o autorización vigente para el mismo paciente y "
+     "servicio (bloquean el envío) y servicio repetido dentro de su ventana (advertencia). "
+     "La fila «total» cuenta cada solicitud una vez."),
     ("Médicos muy por encima de sus pares",
      "Pares: médicos solicitantes con al menos una solicitud en el periodo (dentro de los "
-     "filtros) cuya unidad es del mismo tipo (UMF, HGZ, HGR, UMAE). Se señala al médico "
-     "cuyas solicitudes en el periodo son al menos 3 veces la mediana de sus pares, con un "
-     "mínimo de 10 solicitudes y de 5 pares. La tasa se informa por semana."),
+     "filtros) cuya unidad es del mismo tipo (UMF, HGZ, HGR, UMAE). Mediana de pares: la "
+     "mediana inferior (posición ⌈n/2⌉ de las solicitudes ordenadas) cuando n es par. Se "
+     "señala al médico cuyas solicitudes en el periodo son al menos 3 veces esa mediana, "
+     "con un mínimo de 10 solicitudes y de 5 pares. La tasa se informa por semana."),
     ("Urgencias",
      "Urgencias realizadas antes de la autorización y presentadas (enviadas) en el periodo; "
      "presentadas tarde: enviadas más de 72 horas (más de 3 días) después del día en que se "
-     "realizaron. Sin presentar: registradas y aún no enviadas, al momento del reporte."),
+     "realizaron. Cada una está en un solo estado al corte: autorizada (en primer dictamen "
+     "o por recurso), rechazada (sin recurso pendiente), pendiente (en revisión, en espera "
+     "de información o en recurso) o cancelada; la suma es «Presentadas». Sin presentar: "
+     "registradas antes del corte y aún no enviadas en ese momento."),
+    ("Métricas públicas (estilo CMS-0057-F)",
+     "Por tipo de solicitud: ordinarias (estándar), urgentes (expeditas) y, aparte, las "
+     "urgencias presentadas después del servicio. Sobre los primeros dictámenes emitidos en "
+     "el periodo: % aprobadas, % rechazadas, % aprobadas tras recurso (rechazadas y luego "
+     "autorizadas por recurso hasta el corte), % con prórroga y aprobadas (el plazo se amplió "
+     "por al menos una solicitud de información y el primer dictamen aprobó), y media y "
+     "mediana del tiempo del envío al dictamen: transcurrido (calendario, pausas incluidas, "
+     "como lo define CMS) y de reloj (sin pausas, el de st2desk). Todos los porcentajes "
+     "tienen por denominador las solicitudes con dictamen de su fila."),
 ]

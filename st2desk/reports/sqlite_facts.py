@@ -41,17 +41,22 @@ from st2desk.reports.model import MEXICO_OFFSET_HOURS, Dimension
 # report never leaves the index. The name is the key a breakdown groups and ranks by.
 _FILTERS = "specialty_id, unit_id, delegation_id, category"
 INDEXES = {
-    "sub": f"sub_day, pr, emergency, em_late, physician_id, {_FILTERS}",
-    "dec": f"dec_day, pr, approved, late, secs, {_FILTERS}",
+    "sub": f"sub_day, pr, emergency, em_late, physician_id, can_ts, {_FILTERS}",
+    "dec": f"dec_day, pr, approved, late, secs, granted_ts, {_FILTERS}",
     "total": f"pr, secs, dec_day, {_FILTERS}",
     "week": f"dec_week, pr, secs, dec_day, {_FILTERS}",
     "month": f"dec_month, pr, secs, dec_day, {_FILTERS}",
     "physician": f"physician_id, sub_day, {_FILTERS}",
-    **{dim: f"{col}, pr, secs, dec_day, approved, late, sub_day, emergency, em_late, {_FILTERS}"
+    # Public (CMS-style) metrics: by priority and emergency, each time in order.
+    "pubw": f"pr, emergency, secs, dec_day, approved, ext, granted_ts, el, {_FILTERS}",
+    "pube": f"pr, emergency, el, dec_day, {_FILTERS}",
+    **{dim: f"{col}, pr, secs, dec_day, approved, late, sub_day, emergency, em_late, can_ts, "
+            f"granted_ts, {_FILTERS}"
        for dim, col in (("specialty", "specialty_id"), ("unit", "unit_id"),
                         ("delegation", "delegation_id"), ("category", "category"))},
 }
-_PARTIAL = {"dec", "total", "week", "month"}  # only requests with a first decision
+_PARTIAL = {"dec", "total", "week", "month", "pubw", "pube"}  # only requests with a first decision
+_ZONED_ONLY = ("can_ts", "granted_ts", "ext", "el")  # columns from revision 0003r on
 KEY_COLUMN = {Dimension.SPECIALTY: "specialty_id", Dimension.UNIT: "unit_id",
               Dimension.DELEGATION: "delegation_id", Dimension.CATEGORY: "category",
               Dimension.WEEK: "dec_week", Dimension.MONTH: "dec_month"}
@@ -60,41 +65,75 @@ _ORDINAL = "1721424.5"  # julianday('0001-01-01') − 1: julianday(day) − this
 _SHIFT = f"'-{MEXICO_OFFSET_HOURS} hours'"
 _TRIGGERED_COLUMNS = ("submitted_at", "decided_at", "rejected_at", "due_at", "priority",
                       "specialty_id", "requesting_unit_id", "service_id", "physician_id",
-                      "is_emergency", "performed_on", "origin", "requested_on")
+                      "is_emergency", "performed_on", "origin", "requested_on", "status",
+                      "cancelled_at")
+_LEGACY_TRIGGERED = _TRIGGERED_COLUMNS[:-2]
+
+# UTC offsets of each zone (st2desk.timezones.offset_rows): SQLite has no zone database.
+TZ_TABLE = "report_facts_tz"
+DEFAULT_OFFSET = "'-360 minutes'"  # a zone missing from the table: Mexico City's
 
 
-def _day(expr: str, *modifiers: str) -> str:
+def shift(expr: str, zone_expr: str) -> str:
+    """SQLite date modifier that moves UTC `expr` to the local time of zone `zone_expr`."""
+    return (f"coalesce((SELECT printf('%+d minutes', o.offset_minutes) FROM {TZ_TABLE} o "
+            f"WHERE o.zone = {zone_expr} AND o.starts_at <= {expr} "
+            f"ORDER BY o.starts_at DESC LIMIT 1), {DEFAULT_OFFSET})")
+
+
+def _day(expr: str, *modifiers: str, zones: bool = True) -> str:
     mods = "".join(f", '{m}'" for m in modifiers)
-    return f"CAST(julianday(date({expr}, {_SHIFT}{mods})) - {_ORDINAL} AS INTEGER)"
+    sh = shift(expr, "time_zone") if zones else _SHIFT
+    return f"CAST(julianday(date({expr}, {sh}{mods})) - {_ORDINAL} AS INTEGER)"
 
 
-def _view_sql(sla_urgent: int, sla_ordinary: int) -> str:
+def _view_sql(sla_urgent: int, sla_ordinary: int, zones: bool = True) -> str:
     sla = f"CASE WHEN priority = 'urgent' THEN {sla_urgent} ELSE {sla_ordinary} END"
+    sub_local = (f"date(submitted_at, {shift('submitted_at', 'time_zone')})" if zones
+                 else f"date(submitted_at, {_SHIFT})")
+    extra = ""
+    if zones:
+        ms = "CAST(round((julianday({}) - 2440587.5) * 86400000.0) AS INTEGER)"
+        extra = (
+            ",\n       CASE WHEN status = 'cancelled' AND decided_at IS NULL THEN "
+            + ms.format("coalesce(cancelled_at, submitted_at)") + " END AS can_ts,"
+            # approved on appeal (a later decision that is not the final rejection), when
+            "\n       CASE WHEN rejected_at IS NOT NULL AND decided_at > rejected_at "
+            "AND status <> 'rejected_final' THEN " + ms.format("decided_at")
+            + " END AS granted_ts,"
+            # the clock was stopped for information at least once before the first decision
+            "\n       CASE WHEN first_at IS NOT NULL THEN due_at IS NOT NULL AND "
+            f"round((julianday(due_at) - julianday(submitted_at)) * 86400.0) > {sla} END AS ext,"
+            # elapsed (calendar) seconds to the first decision, pauses included
+            "\n       CAST(CASE WHEN first_at IS NOT NULL THEN round((julianday(first_at) - "
+            "julianday(submitted_at)) * 86400.0) END AS INTEGER) AS el")
+    inner_extra = ", r.status, r.decided_at, r.cancelled_at, u.time_zone" if zones else ""
     return f"""
 CREATE VIEW report_facts_source AS
 SELECT id AS request_id, physician_id, specialty_id, unit_id, delegation_id, category,
        (priority = 'urgent') AS pr,
        (is_emergency = 1) AS emergency,
+       -- can_ts: when withdrawn before any decision, Unix milliseconds
        -- filed on the day written on a paper or PDF form, else on the day submitted
        (is_emergency = 1 AND performed_on IS NOT NULL
         AND julianday(CASE WHEN origin IN ('paper', 'pdf') THEN requested_on
-                           ELSE date(submitted_at, {_SHIFT}) END)
+                           ELSE {sub_local} END)
             - julianday(performed_on) > 3) AS em_late,
-       {_day("submitted_at")} AS sub_day,
-       {_day("first_at")} AS dec_day,
-       {_day("first_at", "-6 days", "weekday 1")} AS dec_week,
-       {_day("first_at", "start of month")} AS dec_month,
+       {_day("submitted_at", zones=zones)} AS sub_day,
+       {_day("first_at", zones=zones)} AS dec_day,
+       {_day("first_at", "-6 days", "weekday 1", zones=zones)} AS dec_week,
+       {_day("first_at", "start of month", zones=zones)} AS dec_month,
        CASE WHEN first_at IS NOT NULL THEN rejected_at IS NULL END AS approved,
        CASE WHEN first_at IS NOT NULL THEN due_at IS NOT NULL AND first_at > due_at END AS late,
        CAST(CASE WHEN first_at IS NULL THEN NULL
                  WHEN due_at IS NULL
                  THEN round((julianday(first_at) - julianday(submitted_at)) * 86400.0)
                  ELSE round((julianday(first_at) - julianday(due_at)) * 86400.0) + {sla}
-            END AS INTEGER) AS secs
+            END AS INTEGER) AS secs{extra}
 FROM (SELECT r.id, r.physician_id, r.specialty_id, r.requesting_unit_id AS unit_id,
              u.delegation_id, s.category, r.priority, r.is_emergency, r.performed_on,
              r.origin, r.requested_on,
-             r.submitted_at, r.due_at, r.rejected_at,
+             r.submitted_at, r.due_at, r.rejected_at{inner_extra},
              -- the first decision: a rejection (kept through an appeal) or an approval
              coalesce(r.rejected_at, r.decided_at) AS first_at
       FROM requests r JOIN units u ON u.id = r.requesting_unit_id
@@ -103,24 +142,35 @@ FROM (SELECT r.id, r.physician_id, r.specialty_id, r.requesting_unit_id AS unit_
 """
 
 
-def _ddl(sla_urgent: int, sla_ordinary: int) -> list[str]:
+def _ddl(sla_urgent: int, sla_ordinary: int, zones: bool = True) -> list[str]:
+    zoned_columns = ", can_ts INTEGER, granted_ts INTEGER, ext INTEGER, el INTEGER" if zones else ""
     refresh = ("DELETE FROM report_facts WHERE request_id = {row}.id; "
                "INSERT INTO report_facts SELECT * FROM report_facts_source "
                "WHERE request_id = {row}.id;")
     stmts = [
         "DROP VIEW IF EXISTS report_facts_source",
-        _view_sql(sla_urgent, sla_ordinary),
-        """CREATE TABLE IF NOT EXISTS report_facts (
+        _view_sql(sla_urgent, sla_ordinary, zones),
+        "DROP TABLE IF EXISTS report_facts",
+        f"""CREATE TABLE report_facts (
             request_id INTEGER PRIMARY KEY REFERENCES requests (id) ON DELETE CASCADE,
             physician_id INTEGER, specialty_id INTEGER, unit_id INTEGER, delegation_id INTEGER,
             category VARCHAR(24), pr INTEGER, emergency INTEGER, em_late INTEGER,
             sub_day INTEGER, dec_day INTEGER, dec_week INTEGER, dec_month INTEGER,
-            approved INTEGER, late INTEGER, secs INTEGER)""",
+            approved INTEGER, late INTEGER, secs INTEGER{zoned_columns})""",
     ]
     for name, columns in INDEXES.items():
+        if not zones:
+            if name in ("pubw", "pube"):
+                continue
+            for col in _ZONED_ONLY:
+                columns = columns.replace(f", {col}", "")
         where = " WHERE dec_day IS NOT NULL" if name in _PARTIAL else ""
         stmts.append(f"CREATE INDEX IF NOT EXISTS ix_report_facts_{name} "
                      f"ON report_facts ({columns}){where}")
+    triggered = _TRIGGERED_COLUMNS if zones else _LEGACY_TRIGGERED
+    unit_refresh = ("DELETE FROM report_facts WHERE unit_id = NEW.id; "
+                    "INSERT INTO report_facts SELECT * FROM report_facts_source "
+                    "WHERE unit_id = NEW.id;")
     stmts += [
         "DROP TRIGGER IF EXISTS tr_report_facts_insert",
         "DROP TRIGGER IF EXISTS tr_report_facts_update",
@@ -129,23 +179,43 @@ def _ddl(sla_urgent: int, sla_ordinary: int) -> list[str]:
         "CREATE TRIGGER tr_report_facts_insert AFTER INSERT ON requests "
         "WHEN NEW.submitted_at IS NOT NULL BEGIN "
         "INSERT INTO report_facts SELECT * FROM report_facts_source WHERE request_id = NEW.id; END",
-        f"CREATE TRIGGER tr_report_facts_update AFTER UPDATE OF {', '.join(_TRIGGERED_COLUMNS)} "
+        f"CREATE TRIGGER tr_report_facts_update AFTER UPDATE OF {', '.join(triggered)} "
         f"ON requests BEGIN {refresh.format(row='NEW')} END",
-        "CREATE TRIGGER tr_report_facts_unit AFTER UPDATE OF delegation_id ON units BEGIN "
-        "UPDATE report_facts SET delegation_id = NEW.delegation_id WHERE unit_id = NEW.id; END",
+        ("CREATE TRIGGER tr_report_facts_unit AFTER UPDATE OF delegation_id, time_zone ON units "
+         f"BEGIN {unit_refresh} END") if zones else
+        ("CREATE TRIGGER tr_report_facts_unit AFTER UPDATE OF delegation_id ON units BEGIN "
+         "UPDATE report_facts SET delegation_id = NEW.delegation_id WHERE unit_id = NEW.id; END"),
         "CREATE TRIGGER tr_report_facts_service AFTER UPDATE OF category ON services BEGIN "
         "UPDATE report_facts SET category = NEW.category WHERE request_id IN "
         "(SELECT id FROM requests WHERE service_id = NEW.id); END",
         # Fill from what is there (a new database: nothing).
-        "DELETE FROM report_facts",
         "INSERT INTO report_facts SELECT * FROM report_facts_source",
     ]
     return stmts
 
 
-def create(connection: Connection, sla_urgent: int, sla_ordinary: int) -> None:
-    """Create (or replace) the view, table, indexes and triggers, and fill the table."""
-    for stmt in _ddl(sla_urgent, sla_ordinary):
+def _fill_offsets(connection: Connection) -> None:
+    from st2desk import timezones
+
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {TZ_TABLE}")
+    connection.exec_driver_sql(
+        f"CREATE TABLE {TZ_TABLE} (zone VARCHAR(40) NOT NULL, starts_at DATETIME NOT NULL, "
+        "offset_minutes INTEGER NOT NULL, PRIMARY KEY (zone, starts_at))")
+    connection.exec_driver_sql(
+        f"INSERT INTO {TZ_TABLE} (zone, starts_at, offset_minutes) VALUES (?, ?, ?)",
+        [(z, t.strftime("%Y-%m-%d %H:%M:%S.000000"), m)
+         for z, t, m in timezones.all_offset_rows()])
+
+
+def create(connection: Connection, sla_urgent: int, sla_ordinary: int, *,
+           zones: bool = False) -> None:
+    """Create (or replace) the view, table, indexes and triggers, and fill the table.
+
+    `zones` (revision 0003r on): days in each unit's own time zone, read from the offsets
+    table this creates; without it, every unit at UTC−6 (revision 0002)."""
+    if zones:
+        _fill_offsets(connection)
+    for stmt in _ddl(sla_urgent, sla_ordinary, zones):
         connection.exec_driver_sql(stmt)
 
 
@@ -155,7 +225,8 @@ def drop(connection: Connection) -> None:
                  "DROP TRIGGER IF EXISTS tr_report_facts_unit",
                  "DROP TRIGGER IF EXISTS tr_report_facts_service",
                  "DROP TABLE IF EXISTS report_facts",
-                 "DROP VIEW IF EXISTS report_facts_source"):
+                 "DROP VIEW IF EXISTS report_facts_source",
+                 f"DROP TABLE IF EXISTS {TZ_TABLE}"):
         connection.exec_driver_sql(stmt)
 
 
@@ -173,11 +244,13 @@ class Scope:
     unit_id: int | None = None
     specialty_id: int | None = None
     category: str | None = None
+    as_of_ts: int = 2**62  # the cut-off, Unix milliseconds (cancellations before it count)
 
     def where(self, day: str) -> tuple[str, dict[str, Any]]:
         """``WHERE`` text on the day column `day` and the filters, with its parameters."""
         conds = [f"{day} BETWEEN :day_from AND :day_to"]
-        params: dict[str, Any] = {"day_from": self.day_from, "day_to": self.day_to}
+        params: dict[str, Any] = {"day_from": self.day_from, "day_to": self.day_to,
+                                  "as_of_ts": self.as_of_ts}
         for column in ("delegation_id", "unit_id", "specialty_id", "category"):
             value = getattr(self, column)
             if value is not None:
@@ -237,14 +310,15 @@ def submissions(session: Session, scope: Scope, groupings: Sequence[Grouping]) -
     """Requests submitted in the range: requests, urgent, emergencies, emergencies_late."""
     return _by_day_and_key(session, scope, groupings, "sub_day", "sub", False, {
         "requests": "count(*)", "urgent": "sum(pr)", "emergencies": "sum(emergency)",
-        "emergencies_late": "sum(em_late)"})
+        "emergencies_late": "sum(em_late)", "cancelled": "sum(can_ts < :as_of_ts)"})
 
 
 def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping]) -> Groups:
     """First decisions in the range, per grouping and priority (1 urgent, 0 ordinary):
     n, approved, late, mean, and the nearest-rank p50 and p90 of the working seconds."""
     out = _by_day_and_key(session, scope, groupings, "dec_day", "dec", True, {
-        "n": "count(*)", "approved": "sum(approved)", "late": "sum(late)", "secs": "sum(secs)"})
+        "n": "count(*)", "approved": "sum(approved)", "late": "sum(late)", "secs": "sum(secs)",
+        "granted": "sum(granted_ts < :as_of_ts)"})
     where, params = scope.where("dec_day")
     # Thousands of tiny statements for a unit breakdown: on the driver's own cursor, which
     # costs a tenth of a SQLAlchemy execution each.
@@ -274,10 +348,42 @@ def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping
     return out
 
 
+def public_metrics(session: Session, scope: Scope) -> dict[tuple[int, int], dict[str, Any]]:
+    """First decisions in the range per (pr, emergency): n, approved, extended_approved,
+    granted (approved on appeal by the cut-off), sums and nearest-rank medians of the
+    working (`secs`) and elapsed (`el`) seconds."""
+    where, params = scope.where("dec_day")
+    out: dict[tuple[int, int], dict[str, Any]] = {}
+    for row in session.execute(text(
+            "SELECT pr, emergency, count(*) AS n, sum(approved) AS approved, "
+            "sum(ext AND approved) AS extended_approved, "
+            "sum(granted_ts < :as_of_ts) AS granted, sum(secs) AS secs, sum(el) AS el "
+            f"FROM report_facts INDEXED BY ix_report_facts_pubw WHERE {where} "
+            "GROUP BY pr, emergency"), params):
+        m = row._mapping
+        out[(int(m["pr"]), int(m["emergency"]))] = {k: m[k] for k in (
+            "n", "approved", "extended_approved", "granted", "secs", "el")}
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for (pr, em), slot in out.items():
+            n = int(slot["n"])
+            rank = (n + 1) // 2
+            for column, index in (("secs", "pubw"), ("el", "pube")):
+                slot[f"{column}_p50"] = cursor.execute(
+                    f"SELECT {column} FROM report_facts INDEXED BY ix_report_facts_{index} "
+                    f"WHERE pr = :pr AND emergency = :em AND {where} "
+                    f"ORDER BY {column} LIMIT 1 OFFSET :skip",
+                    dict(params, pr=pr, em=em, skip=rank - 1)).fetchone()[0]
+    finally:
+        cursor.close()
+    return out
+
+
 def physician_counts_sql(scope: Scope) -> tuple[str, dict[str, Any]]:
     """(SQL, parameters) of (pid, n): requests submitted in the range per physician, read
     in the order of the physician index (no sort)."""
     where, params = scope.where("sub_day")
+    params.pop("as_of_ts")
     return (f"SELECT physician_id AS pid, count(*) AS n FROM report_facts "
             f"INDEXED BY ix_report_facts_physician WHERE {where} GROUP BY physician_id"), params
 

@@ -46,7 +46,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
@@ -69,14 +69,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from st2desk import clock
+from st2desk import clock, timezones
 from st2desk.db import Database
 from st2desk.errors import NotFound, ValidationError
 from st2desk.models import (
     PAPER_ORIGINS,
+    Appeal,
     Decision,
     DecisionKind,
     Delegation,
+    DuplicateHit,
+    InformationRequest,
     Priority,
     Request,
     RequestStatus,
@@ -87,7 +90,6 @@ from st2desk.models import (
     Specialty,
     Unit,
     User,
-    UTCDateTime,
 )
 from st2desk.reports import dialect as sqlx
 from st2desk.reports import sqlite_facts
@@ -103,17 +105,21 @@ from st2desk.reports.model import (
     parse_dimensions,
 )
 from st2desk.services.common import Actor, require_role
-from st2desk.services.workflow import PENDING_STATES, SERVICE_LEVEL, STATUS_LABELS
+from st2desk.services.workflow import SERVICE_LEVEL, STATUS_LABELS
 
 __all__ = [
     "Column", "Dimension", "Report", "ReportFilter", "Table", "FilterOptions", "Option",
     "build_report", "generate", "report_session", "filter_options", "require_report_access",
+    "public_only", "cut_off", "PUBLIC_COLUMNS",
     "DUPLICATE_CODES", "OUTLIER_FACTOR", "OUTLIER_MIN_REQUESTS", "OUTLIER_MIN_PEERS",
 ]
 
 R = Request.__table__
 D = Decision.__table__
 F = ReviewFinding.__table__
+DH = DuplicateHit.__table__
+A = Appeal.__table__
+IR = InformationRequest.__table__
 U = Unit.__table__
 SV = Service.__table__
 US = User.__table__
@@ -201,6 +207,14 @@ class _Scope:
     specialty_id: int | None = None
     category: ServiceCategory | None = None
     lines: list[tuple[str, str]] = field(default_factory=list)
+    zones: dict[str, list[int]] = field(default_factory=dict)  # zone → units (not default)
+
+    def unit_zone(self) -> ColumnElement[Any]:
+        """The requesting unit's zone (``U`` joined, see `_with_dimension_joins`); read
+        only where the day or period could differ between Mexico's zones."""
+        if not self.zones:  # every unit in the default zone: no join needed
+            return literal(timezones.DEFAULT_ZONE)
+        return U.c.time_zone
 
     @property
     def start(self) -> datetime:
@@ -209,6 +223,27 @@ class _Scope:
     @property
     def end(self) -> datetime:
         return self.flt.end
+
+    @property
+    def span(self) -> tuple[datetime, datetime]:
+        """UTC bounds that hold every local day of the range in any Mexican zone."""
+        return (datetime.combine(self.flt.date_from, time(), UTC) + timedelta(hours=4),
+                datetime.combine(self.flt.date_to + timedelta(days=1), time(), UTC)
+                + timedelta(hours=9))
+
+    def in_days(self, when: Any) -> list[ColumnElement[bool]]:
+        """`when` (UTC) falls on a day of the range in its requesting unit's zone: a coarse
+        UTC range every Mexican zone fits in (UTC−5 … UTC−8, one hour spare each side) for
+        the index, then the exact local day where it could differ."""
+        coarse_start, coarse_end = self.span
+        # The zone is looked up only for the few values near the ends (no join needed).
+        day = sqlx.unit_day(self.dialect, when, self.unit_zone(), self.span)
+        # Inside by 5 hours at both ends: in the range in every zone, no conversion needed.
+        sure = and_(when >= coarse_start + timedelta(hours=5),
+                    when < coarse_end - timedelta(hours=5))
+        return [when >= coarse_start, when < coarse_end,
+                or_(sure, and_(day >= sqlx.day_value(self.dialect, self.flt.date_from),
+                               day <= sqlx.day_value(self.dialect, self.flt.date_to)))]
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The delegation/unit/specialty/category filters, as conditions on `requests`."""
@@ -226,8 +261,19 @@ class _Scope:
         return conds
 
 
+def cut_off(flt: ReportFilter, as_of: datetime | None = None) -> datetime:
+    """The moment the "at the cut-off" figures describe: `as_of` when given, else the end
+    of the period (the first instant after `date_to`), or now if that is still to come."""
+    if as_of is not None:
+        return as_of
+    return min(flt.end, clock.now())
+
+
 def _resolve(session: Session, flt: ReportFilter, as_of: datetime | None) -> _Scope:
-    scope = _Scope(session.get_bind().dialect.name, flt, as_of or clock.now())
+    scope = _Scope(session.get_bind().dialect.name, flt, cut_off(flt, as_of))
+    for unit_id, zone in session.execute(select(Unit.id, Unit.time_zone).where(
+            Unit.time_zone != timezones.DEFAULT_ZONE).order_by(Unit.id)):
+        scope.zones.setdefault(zone, []).append(unit_id)
     scope.lines.append(("Periodo", f"{flt.date_from:%d/%m/%Y} al {flt.date_to:%d/%m/%Y} "
                                    f"({flt.days} días)"))
     if flt.delegation:
@@ -271,8 +317,8 @@ def _key_name(dim: Dimension) -> str:
 
 
 def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
-    if dim.is_period:
-        return sqlx.period_start(scope.dialect, when, dim)
+    if dim.is_period:  # the week or month of the requesting unit's own day
+        return sqlx.unit_period_start(scope.dialect, when, scope.unit_zone(), dim, scope.span)
     return {
         Dimension.SPECIALTY: R.c.specialty_id,
         Dimension.UNIT: R.c.requesting_unit_id,
@@ -282,8 +328,8 @@ def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
 
 
 def _with_dimension_joins(base: Any, dims: Sequence[Dimension]) -> Any:
-    if Dimension.DELEGATION in dims:
-        base = base.join(U, U.c.id == R.c.requesting_unit_id)
+    # Always the requesting unit: its zone decides the days; it holds the delegation.
+    base = base.join(U, U.c.id == R.c.requesting_unit_id)
     if Dimension.CATEGORY in dims:
         base = base.outerjoin(SV, SV.c.id == R.c.service_id)
     return base
@@ -400,7 +446,8 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 def _facts_scope(scope: _Scope) -> sqlite_facts.Scope:
     return sqlite_facts.Scope(scope.flt.date_from.toordinal(), scope.flt.date_to.toordinal(),
                               scope.delegation_id, scope.unit_id, scope.specialty_id,
-                              scope.category.value if scope.category else None)
+                              scope.category.value if scope.category else None,
+                              round(scope.as_of.timestamp() * 1000))
 
 
 def _from_facts(groupings: list[tuple[Dimension, ...]], groups: sqlite_facts.Groups) -> _Grouped:
@@ -426,16 +473,24 @@ def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimensio
                     case((R.c.priority == Priority.URGENT, 1), else_=0).label("urgent"),
                     case((R.c.is_emergency.is_(True), 1), else_=0).label("emergency"),
                     case((and_(R.c.is_emergency.is_(True), _filed_late(scope)), 1),
-                         else_=0).label("em_late"))
+                         else_=0).label("em_late"),
+                    case((_cancelled_by(scope.as_of), 1), else_=0).label("cancelled"))
              .select_from(_with_dimension_joins(R, dims))
-             .where(R.c.submitted_at >= scope.start, R.c.submitted_at < scope.end,
-                    *scope.conditions()))
+             .where(*scope.in_days(R.c.submitted_at), *scope.conditions()))
     return _run_grouped(session, scope, facts, groupings, (), {
         "requests": ("count", None),
         "urgent": ("sum", "urgent"),
         "emergencies": ("sum", "emergency"),
         "emergencies_late": ("sum", "em_late"),
+        "cancelled": ("sum", "cancelled"),
     })
+
+
+def _cancelled_by(moment: datetime) -> ColumnElement[bool]:
+    """Withdrawn by the physician before any decision, before `moment`."""
+    # No recorded time (rows older than the column): as if withdrawn when submitted.
+    return and_(R.c.status == S.CANCELLED, R.c.decided_at.is_(None),
+                func.coalesce(R.c.cancelled_at, R.c.submitted_at) < moment)
 
 
 def _decision_time_seconds(scope: _Scope, decided: Any) -> ColumnElement[float]:
@@ -469,15 +524,18 @@ def _first_decisions(session: Session, scope: _Scope,
                            sqlite_facts.first_decisions(session, _facts_scope(scope), groupings))
 
     def branch(when: Any, approved: int, condition: ColumnElement[bool]) -> Select[Any]:
+        granted = (case((_granted_by(scope.as_of), 1), else_=0) if not approved
+                   else literal(0))
         return (select(*[_key_expr(scope, d, when).label(_key_name(d)) for d in dims],
                        # 1 urgent, 0 ordinary: an integer sorts faster than a collated string.
                        case((R.c.priority == Priority.URGENT, 1), else_=0).label("pr"),
                        literal(approved).label("approved"),
                        case((and_(R.c.due_at.is_not(None), when > R.c.due_at), 1),
                             else_=0).label("late"),
+                       granted.label("granted"),
                        _decision_time_seconds(scope, when).label("secs"))
                 .select_from(_with_dimension_joins(R, dims))
-                .where(condition, when >= scope.start, when < scope.end,
+                .where(condition, *scope.in_days(when),
                        R.c.submitted_at.is_not(None), *scope.conditions()))
 
     facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
@@ -486,8 +544,113 @@ def _first_decisions(session: Session, scope: _Scope,
         "n": ("count", None),
         "approved": ("sum", "approved"),
         "late": ("sum", "late"),
+        "granted": ("sum", "granted"),
         "mean": ("avg", "secs"),
     }, percentile_of="secs")
+
+
+def _granted_by(moment: datetime) -> ColumnElement[bool]:
+    """A first rejection that an appeal turned into an authorization before `moment` (the
+    grant is the request's last decision, after the rejection, and not a final rejection)."""
+    return and_(R.c.rejected_at.is_not(None), R.c.decided_at > R.c.rejected_at,
+                R.c.status != S.REJECTED_FINAL, R.c.decided_at < moment)
+
+
+PUBLIC_GROUPS = (
+    ((0, 0), "standard", "Ordinarias (estándar)"),
+    ((1, 0), "expedited", "Urgentes (expeditas)"),
+    ((1, 1), "emergency", "Urgencias realizadas antes de autorizar (aparte)"),
+)
+
+PUBLIC_COLUMNS = (
+    Column("group", "Tipo de solicitud", "text"),
+    Column("decided", "Con dictamen", "int", "Primeros dictámenes emitidos en el periodo"),
+    Column("approved", "Aprobadas", "int"),
+    Column("approved_rate", "% aprobadas", "rate"),
+    Column("denied", "Rechazadas", "int"),
+    Column("denied_rate", "% rechazadas", "rate"),
+    Column("approved_after_appeal", "Aprobadas tras recurso", "int"),
+    Column("approved_after_appeal_rate", "% aprobadas tras recurso", "rate",
+           "De las solicitudes con dictamen, proporción rechazada y luego autorizada por "
+           "recurso de revisión (al corte)"),
+    Column("extended_approved", "Prórroga y aprobadas", "int"),
+    Column("extended_approved_rate", "% con prórroga y aprobadas", "rate",
+           "De las solicitudes con dictamen, proporción cuyo plazo se amplió por una "
+           "solicitud de información y que luego se aprobaron"),
+    Column("final_approved_rate", "% aprobación final", "rate",
+           "Aprobadas en primer dictamen más aprobadas tras recurso"),
+    Column("mean_elapsed_h", "Media transcurrida (h)", "hours",
+           "Tiempo de calendario del envío al dictamen, incluidas las pausas (como CMS)"),
+    Column("median_elapsed_h", "Mediana transcurrida (h)", "hours"),
+    Column("mean_working_h", "Media hábil de reloj (h)", "hours",
+           "Tiempo con el reloj corriendo: sin las pausas por solicitud de información"),
+    Column("median_working_h", "Mediana de reloj (h)", "hours"),
+)
+
+
+def _public_rows(session: Session, scope: _Scope) -> dict[tuple[int, int], dict[str, Any]]:
+    """CMS-style figures of the first decisions in the range, per (urgent, emergency)."""
+    if scope.dialect == "sqlite":
+        return sqlite_facts.public_metrics(session, _facts_scope(scope))
+    sla = case((R.c.priority == Priority.URGENT, SLA_SECONDS[Priority.URGENT]),
+               else_=SLA_SECONDS[Priority.ORDINARY])
+
+    def branch(when: Any, approved: int, condition: ColumnElement[bool]) -> Select[Any]:
+        extended = and_(R.c.due_at.is_not(None),
+                        sqlx.seconds_between(scope.dialect, R.c.due_at, R.c.submitted_at) > sla)
+        return (select(case((R.c.priority == Priority.URGENT, 1), else_=0).label("pr"),
+                       case((R.c.is_emergency.is_(True), 1), else_=0).label("em"),
+                       literal(approved).label("approved"),
+                       (case((extended, 1), else_=0) if approved else literal(0))
+                       .label("ext_approved"),
+                       (case((_granted_by(scope.as_of), 1), else_=0) if not approved
+                        else literal(0)).label("granted"),
+                       _decision_time_seconds(scope, when).label("secs"),
+                       sqlx.seconds_between(scope.dialect, when, R.c.submitted_at).label("el"))
+                .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+                .where(condition, *scope.in_days(when), R.c.submitted_at.is_not(None),
+                       *scope.conditions()))
+
+    facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
+                      branch(R.c.rejected_at, 0, R.c.rejected_at.is_not(None))).subquery("f")
+    query = (select(facts.c.pr, facts.c.em, func.count().label("n"),
+                    func.sum(facts.c.approved).label("approved"),
+                    func.sum(facts.c.ext_approved).label("extended_approved"),
+                    func.sum(facts.c.granted).label("granted"),
+                    func.sum(facts.c.secs).label("secs"), func.sum(facts.c.el).label("el"),
+                    func.percentile_disc(literal_column("0.5")).within_group(facts.c.secs)
+                    .label("secs_p50"),
+                    func.percentile_disc(literal_column("0.5")).within_group(facts.c.el)
+                    .label("el_p50"))
+             .group_by(facts.c.pr, facts.c.em))
+    return {(int(r.pr), int(r.em)): dict(r._mapping) for r in session.execute(query)}
+
+
+def _public_table(rows: dict[tuple[int, int], dict[str, Any]]) -> Table:
+    out = []
+    totals: dict[str, float] = defaultdict(float)
+    for key, _name, label in PUBLIC_GROUPS:
+        r = rows.get(key, {})
+        n = int(r.get("n") or 0)
+        approved = int(r.get("approved") or 0)
+        granted = int(r.get("granted") or 0)
+        ext = int(r.get("extended_approved") or 0)
+        out.append((label, n, approved, _rate(approved, n), n - approved, _rate(n - approved, n),
+                    granted, _rate(granted, n), ext, _rate(ext, n), _rate(approved + granted, n),
+                    _hours(float(r["el"]) / n) if n else None,
+                    _hours(r.get("el_p50")) if n else None,
+                    _hours(float(r["secs"]) / n) if n else None,
+                    _hours(r.get("secs_p50")) if n else None))
+        for k in ("n", "approved", "granted", "extended_approved"):
+            totals[k] += int(r.get(k) or 0)
+    return Table(name="public_metrics",
+                 title="Métricas públicas de autorización previa (estilo CMS-0057-F)",
+                 columns=PUBLIC_COLUMNS, rows=out, key_columns=1,
+                 note="Primeros dictámenes emitidos en el periodo. Las urgencias realizadas "
+                      "antes de autorizar (presentadas después del servicio) se muestran "
+                      "aparte y no entran en las urgentes. Tiempos en horas: transcurrido "
+                      "(calendario, como CMS) y de reloj (sin pausas por información). "
+                      "Medianas por rango más cercano (la inferior cuando n es par).")
 
 
 def _appeal_decisions(session: Session, scope: _Scope,
@@ -496,7 +659,7 @@ def _appeal_decisions(session: Session, scope: _Scope,
     facts = (select(*[_key_expr(scope, d, D.c.decided_at).label(_key_name(d)) for d in dims],
                     case((D.c.kind == DecisionKind.APPROVE, 1), else_=0).label("granted"))
              .select_from(_with_dimension_joins(D.join(R, R.c.id == D.c.request_id), dims))
-             .where(D.c.decided_at >= scope.start, D.c.decided_at < scope.end,
+             .where(*scope.in_days(D.c.decided_at),
                     D.c.on_appeal.is_(True), *scope.conditions()))
     return _run_grouped(session, scope, facts, groupings, (), {
         "appeals_decided": ("count", None),
@@ -505,45 +668,42 @@ def _appeal_decisions(session: Session, scope: _Scope,
 
 
 def _duplicates(session: Session, scope: _Scope,
-                groupings: list[tuple[Dimension, ...]]) -> _Grouped:
-    """Duplicate findings created in the range, per grouping and finding code."""
+                groupings: list[tuple[Dimension, ...]], by_code: bool = True) -> _Grouped:
+    """Duplicates found in the range, per grouping and finding code: every submission
+    attempt's (`duplicate_hits`), also those blocked and then corrected."""
     dims = _dims_of(groupings)
-    facts = (select(*[_key_expr(scope, d, F.c.created_at).label(_key_name(d)) for d in dims],
-                    F.c.code.label("code"), F.c.request_id.label("rid"),
-                    case((R.c.status == S.DRAFT, F.c.request_id)).label("draft_rid"))
-             .select_from(_with_dimension_joins(F.join(R, R.c.id == F.c.request_id), dims))
-             .where(F.c.code.in_(DUPLICATE_CODES), F.c.created_at >= scope.start,
-                    F.c.created_at < scope.end, *scope.conditions()))
-    return _run_grouped(session, scope, facts, groupings, ("code",), {
+    facts = (select(*[_key_expr(scope, d, DH.c.found_at).label(_key_name(d)) for d in dims],
+                    DH.c.code.label("code"), DH.c.request_id.label("rid"),
+                    case((R.c.status == S.DRAFT, DH.c.request_id)).label("draft_rid"))
+             .select_from(_with_dimension_joins(DH.join(R, R.c.id == DH.c.request_id), dims))
+             .where(DH.c.code.in_(DUPLICATE_CODES), *scope.in_days(DH.c.found_at),
+                    *scope.conditions()))
+    return _run_grouped(session, scope, facts, groupings, ("code",) if by_code else (), {
         "findings": ("count", None),
         "duplicates": ("count_distinct", "rid"),
         "still_draft": ("count_distinct", "draft_rid"),
     })
 
 
-def _without_code(grouped: _Grouped) -> _Grouped:
-    """Duplicates per group, the codes added up. Exact because a request carries at most
-    one duplicate.* finding at a time (the review reports the first duplicate it finds,
-    and every submission replaces the request's findings)."""
-    out = _Grouped(grouped.groupings, {g: {} for g in grouped.groupings})
-    for g, values in grouped.values.items():
-        for key, slot in values.items():
-            target = out.values[g].setdefault(key[:-1], {"duplicates": 0})
-            target["duplicates"] += int(slot.get("duplicates") or 0)
-    return out
-
-
 # --------------------------------------------------------------------------- activity tables
 
 ACTIVITY_COLUMNS = (
     Column("requests", "Solicitudes", "int", "Enviadas a revisión en el periodo"),
+    Column("cancelled", "Canceladas", "int",
+           "De las enviadas en el periodo, retiradas por el médico antes de un dictamen "
+           "(hasta el corte)"),
     Column("urgent", "Urgentes", "int"),
     Column("emergencies", "Urgencias presentadas", "int"),
     Column("decided", "Dictámenes", "int", "Primeros dictámenes emitidos en el periodo"),
     Column("approved", "Aprobadas", "int"),
     Column("rejected", "Rechazadas", "int"),
-    Column("approval_rate", "Aprobación", "rate"),
+    Column("approval_rate", "Aprobación", "rate",
+           "Primer dictamen: aprobadas entre dictaminadas en el periodo"),
     Column("rejection_rate", "Rechazo", "rate"),
+    Column("granted_later", "Rechazadas y luego autorizadas", "int",
+           "De los rechazos del periodo, autorizadas por recurso hasta el corte"),
+    Column("final_approval_rate", "Aprobación final", "rate",
+           "Resultado al corte: aprobadas en primer dictamen o tras recurso"),
     Column("appeals_decided", "Recursos resueltos", "int"),
     Column("approved_on_appeal", "Aprobadas tras recurso", "int"),
     Column("approved_after_appeal_rate", "Aprob. tras recurso", "rate",
@@ -597,13 +757,15 @@ def _activity_record(key: _Key, sub: dict[_Key, dict[str, Any]],
         "appeals_decided": int(a.get("appeals_decided") or 0),
         "approved_on_appeal": int(a.get("approved_on_appeal") or 0),
         "duplicates": int(dups.get(key, {}).get("duplicates") or 0),
+        "cancelled": int(s.get("cancelled") or 0),
     }
-    decided = approved = late = 0
+    decided = approved = late = granted = 0
     for p in _PRIORITIES:
         f = first.get(key + (1 if p is Priority.URGENT else 0,), {})
         n = int(f.get("n") or 0)
         decided += n
         approved += int(f.get("approved") or 0)
+        granted += int(f.get("granted") or 0)
         late += int(f.get("late") or 0)
         rec[f"{_P[p]}_n"] = n
         rec[f"{_P[p]}_late"] = int(f.get("late") or 0)
@@ -613,6 +775,7 @@ def _activity_record(key: _Key, sub: dict[_Key, dict[str, Any]],
     rec.update(decided=decided, approved=approved, rejected=decided - approved,
                decided_late=late, approval_rate=_rate(approved, decided),
                rejection_rate=_rate(decided - approved, decided), late_rate=_rate(late, decided),
+               granted_later=granted, final_approval_rate=_rate(approved + granted, decided),
                approved_after_appeal_rate=_rate(rec["approved_on_appeal"],
                                                 rec["appeals_decided"]))
     return rec
@@ -722,10 +885,86 @@ def _activity_table(dim: Dimension, scope: _Scope, labels: _Labels, sub: _Groupe
 # --------------------------------------------------------------------------- snapshots
 
 
-def _overdue_condition(as_of: datetime) -> ColumnElement[bool]:
-    """Pending past the clock: in review past due, or paused after the deadline had passed."""
-    return or_(and_(R.c.status == S.IN_REVIEW, R.c.due_at < as_of),
-               and_(R.c.status == S.INFO_REQUESTED, R.c.clock_paused_at > R.c.due_at))
+# "At the cut-off": what was pending at `scope.as_of`, rebuilt from the events' times
+# (submission, information requests and answers, first decision, cancellation, appeal
+# filed and decided), not from the present status — so a report of a past period shows
+# what was pending then.
+
+# An appeal is due within the same service level as its request's priority, counted from
+# its filing (no pauses): urgent 72 h, ordinary 7 days.
+APPEAL_SERVICE_LEVEL = SERVICE_LEVEL
+
+
+@dataclass
+class _Pending:
+    request_id: int
+    folio: str
+    specialty_id: int | None
+    unit_id: int
+    performing_unit_id: int | None
+    priority: Priority
+    submitted_at: datetime
+    stage: RequestStatus  # IN_REVIEW, INFO_REQUESTED or IN_APPEAL at the cut-off
+    due_at: datetime  # the deadline as it stood at the cut-off (frozen while paused)
+    overdue_seconds: float  # working time past the deadline (≤ 0: on time)
+
+
+def _pending_at(session: Session, scope: _Scope) -> list[_Pending]:
+    """Every request pending at the cut-off: waiting for its first decision (in review or
+    paused for information) or with an appeal filed and not yet decided."""
+    t = scope.as_of
+    submitted_before = min(t, scope.end)
+    cols = (R.c.id, R.c.folio, R.c.specialty_id, R.c.requesting_unit_id,
+            R.c.performing_unit_id, R.c.priority, R.c.submitted_at)
+    # (`likely`: SQLite should search by the selective condition, not by these.)
+    conds = [sqlx.likely(scope.dialect, R.c.submitted_at < submitted_before),
+             *scope.conditions()]
+    not_cancelled = or_(R.c.status != S.CANCELLED, R.c.cancelled_at >= t)
+    # Undecided today (status index), or decided after the cut-off (decision-date index).
+    undecided = select(*cols).where(
+        R.c.status.in_([S.IN_REVIEW, S.INFO_REQUESTED, S.CANCELLED]),
+        sqlx.likely(scope.dialect, R.c.decided_at.is_(None)), not_cancelled, *conds)
+    later = select(*cols).where(
+        R.c.decided_at >= t, func.coalesce(R.c.rejected_at, R.c.decided_at) >= t, *conds)
+    first = list(session.execute(union_all(undecided, later)).all())
+    appeals = list(session.execute(
+        select(*cols, A.c.filed_at).select_from(A.join(R, R.c.id == A.c.request_id))
+        .where(A.c.filed_at < t, or_(A.c.decided_at.is_(None), A.c.decided_at >= t),
+               *conds)).all())
+    pauses: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
+    for chunk in _chunks({r.id for r in first}):
+        for rid, asked, answered in session.execute(
+                select(IR.c.request_id, IR.c.asked_at, IR.c.answered_at)
+                .where(IR.c.request_id.in_(chunk), IR.c.asked_at < t)):
+            pauses[rid].append((_aware(asked), _aware(answered)))
+    out: list[_Pending] = []
+    for r in first:
+        submitted = _aware(r.submitted_at)
+        completed = timedelta()
+        paused_since: datetime | None = None
+        for asked, answered in pauses.get(r.id, ()):
+            if answered is not None and answered < t:
+                completed += answered - asked
+            else:
+                paused_since = asked
+        due = submitted + SERVICE_LEVEL[r.priority] + completed
+        stop = paused_since if paused_since is not None else t
+        out.append(_Pending(r.id, r.folio, r.specialty_id, r.requesting_unit_id,
+                            r.performing_unit_id, r.priority, submitted,
+                            S.INFO_REQUESTED if paused_since is not None else S.IN_REVIEW,
+                            due, (stop - due).total_seconds()))
+    for r in appeals:
+        due = _aware(r.filed_at) + APPEAL_SERVICE_LEVEL[r.priority]
+        out.append(_Pending(r.id, r.folio, r.specialty_id, r.requesting_unit_id,
+                            r.performing_unit_id, r.priority, _aware(r.submitted_at),
+                            S.IN_APPEAL, due, (t - due).total_seconds()))
+    return out
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
 
 
 BACKLOG_COLUMNS = (
@@ -742,40 +981,30 @@ BACKLOG_COLUMNS = (
 )
 
 
-def _backlog_rows(session: Session, scope: _Scope) -> list[Any]:
+def _backlog_table(pending: list[_Pending], scope: _Scope, labels: _Labels) -> Table:
     as_of = scope.as_of
-    age = sqlx.seconds_between(scope.dialect, literal(as_of, UTCDateTime()), R.c.submitted_at)
-    query = (select(R.c.specialty_id,
-                    func.count().label("pending"),
-                    _count_if(R.c.status == S.IN_REVIEW).label("in_review"),
-                    _count_if(R.c.status == S.INFO_REQUESTED).label("info_requested"),
-                    _count_if(R.c.status == S.IN_APPEAL).label("in_appeal"),
-                    _count_if(_overdue_condition(as_of)).label("overdue"),
-                    func.min(R.c.submitted_at).label("oldest"),
-                    func.avg(age).label("mean_age"))
-             .where(R.c.status.in_(PENDING_STATES),
-                    sqlx.likely(scope.dialect, R.c.submitted_at < scope.end),
-                    *scope.conditions())
-             .group_by(R.c.specialty_id))
-    return list(session.execute(query).all())
-
-
-def _backlog_table(rows: list[Any], scope: _Scope, labels: _Labels) -> Table:
-    as_of = scope.as_of
-    labels.load({r.specialty_id for r in rows}, set(), set())
+    labels.load({p.specialty_id for p in pending}, set(), set())
+    groups: dict[Any, list[_Pending]] = defaultdict(list)
+    for p in pending:
+        groups[p.specialty_id].append(p)
     out = []
-    for r in rows:
-        oldest = r.oldest
-        code, name = labels.key_cells(Dimension.SPECIALTY, r.specialty_id)
-        out.append((code, name, r.pending, r.in_review, r.info_requested, r.in_appeal, r.overdue,
-                    oldest, (as_of - oldest).total_seconds() / 86400 if oldest else None,
-                    float(r.mean_age) / 86400 if r.mean_age is not None else None))
-    out.sort(key=lambda row: (row[7] is None, row[7] or as_of, -row[2], row[0]))
+    for specialty_id, items in groups.items():
+        code, name = labels.key_cells(Dimension.SPECIALTY, specialty_id)
+        oldest = min(p.submitted_at for p in items)
+        ages = [(as_of - p.submitted_at).total_seconds() / 86400 for p in items]
+        out.append((code, name, len(items),
+                    sum(p.stage is S.IN_REVIEW for p in items),
+                    sum(p.stage is S.INFO_REQUESTED for p in items),
+                    sum(p.stage is S.IN_APPEAL for p in items),
+                    sum(p.overdue_seconds > 0 for p in items),
+                    oldest, (as_of - oldest).total_seconds() / 86400, sum(ages) / len(ages)))
+    out.sort(key=lambda row: (row[7], -row[2], row[0]))
     return Table(name="backlog", title="Rezago por especialidad (pendientes al corte)",
                  columns=BACKLOG_COLUMNS, rows=out, key_columns=2,
-                 note=f"Al {as_of.astimezone(MEXICO):%d/%m/%Y %H:%M} (hora de México); "
-                      "solicitudes pendientes de dictamen enviadas hasta la fecha final, "
-                      "ordenadas por la más antigua.")
+                 note=f"Al corte: {as_of.astimezone(MEXICO):%d/%m/%Y %H:%M} (hora del centro "
+                      "de México). Pendientes de primer dictamen o con recurso sin resolver en "
+                      "ese momento, según las fechas de cada evento; ordenadas por la más "
+                      "antigua.")
 
 
 OVERDUE_COLUMNS = (
@@ -784,41 +1013,30 @@ OVERDUE_COLUMNS = (
     Column("unit", "Unidad solicitante", "text"),
     Column("performing_unit", "Unidad de destino", "text"),
     Column("priority", "Prioridad", "text"),
-    Column("status", "Estado", "text"),
+    Column("status", "Estado al corte", "text"),
     Column("submitted_at", "Enviada", "datetime"),
     Column("due_at", "Vencía", "datetime"),
     Column("hours_overdue", "Horas de retraso", "hours"),
 )
 
 
-def _overdue_rows(session: Session, scope: _Scope) -> list[Any]:
-    as_of = scope.as_of
-    query = (select(R.c.folio, R.c.specialty_id, R.c.requesting_unit_id, R.c.performing_unit_id,
-                    R.c.priority, R.c.status, R.c.submitted_at, R.c.due_at, R.c.clock_paused_at)
-             .where(R.c.status.in_([S.IN_REVIEW, S.INFO_REQUESTED]),
-                    _overdue_condition(as_of),
-                    sqlx.likely(scope.dialect, R.c.submitted_at < scope.end),
-                    *scope.conditions())
-             .order_by(R.c.due_at, R.c.id).limit(OVERDUE_LIST_LIMIT))
-    return list(session.execute(query).all())
-
-
-def _overdue_table(rows: list[Any], scope: _Scope, labels: _Labels, total: int) -> Table:
-    as_of = scope.as_of
-    labels.load({r.specialty_id for r in rows},
-                {r.requesting_unit_id for r in rows} | {r.performing_unit_id for r in rows}, set())
-    out = []
-    for r in rows:
-        stop = r.clock_paused_at if r.status is S.INFO_REQUESTED and r.clock_paused_at else as_of
-        out.append((r.folio, labels.key_cells(Dimension.SPECIALTY, r.specialty_id)[0],
-                    labels.key_cells(Dimension.UNIT, r.requesting_unit_id)[0],
-                    labels.key_cells(Dimension.UNIT, r.performing_unit_id)[0]
-                    if r.performing_unit_id else "—",
-                    PRIORITY_LABELS[r.priority], STATUS_LABELS[r.status], r.submitted_at,
-                    r.due_at, (stop - r.due_at).total_seconds() / 3600))
-    note = "Las más atrasadas primero."
-    if total > len(out):
-        note += f" Se muestran {len(out)} de {total}."
+def _overdue_table(pending: list[_Pending], scope: _Scope, labels: _Labels) -> Table:
+    late = sorted((p for p in pending if p.overdue_seconds > 0),
+                  key=lambda p: (-p.overdue_seconds, p.folio))
+    shown = late[:OVERDUE_LIST_LIMIT]
+    labels.load({p.specialty_id for p in shown},
+                {p.unit_id for p in shown} | {p.performing_unit_id for p in shown
+                                              if p.performing_unit_id}, set())
+    out = [(p.folio, labels.key_cells(Dimension.SPECIALTY, p.specialty_id)[0],
+            labels.key_cells(Dimension.UNIT, p.unit_id)[0],
+            labels.key_cells(Dimension.UNIT, p.performing_unit_id)[0]
+            if p.performing_unit_id else "—",
+            PRIORITY_LABELS[p.priority], STATUS_LABELS[p.stage], p.submitted_at, p.due_at,
+            p.overdue_seconds / 3600) for p in shown]
+    note = ("Las más atrasadas primero (más horas de retraso). Recursos: vencen en el plazo "
+            "de la prioridad contado desde su presentación.")
+    if len(late) > len(out):
+        note += f" Se muestran {len(out)} de {len(late)}."
     return Table(name="overdue", title="Pendientes fuera de plazo (al corte)",
                  columns=OVERDUE_COLUMNS, rows=out, note=note, key_columns=1)
 
@@ -844,8 +1062,8 @@ def _physicians(session: Session, scope: _Scope) -> tuple[Table, dict[str, tuple
                   .columns(pid=Integer, n=Integer).cte("counts"))
     else:
         counts = (select(R.c.physician_id.label("pid"), func.count().label("n"))
-                  .where(R.c.submitted_at >= scope.start, R.c.submitted_at < scope.end,
-                         *scope.conditions())
+                  .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+                  .where(*scope.in_days(R.c.submitted_at), *scope.conditions())
                   .group_by(R.c.physician_id).cte("counts"))
     peers = (select(counts.c.pid, counts.c.n, U.c.kind.label("kind"),
                     func.row_number().over(partition_by=U.c.kind,
@@ -896,7 +1114,7 @@ DUPLICATE_COLUMNS = (
 )
 
 
-def _duplicate_table(by_code: _Grouped) -> Table:
+def _duplicate_table(by_code: _Grouped, total: dict[_Key, dict[str, Any]]) -> Table:
     found = {key[0]: slot for key, slot in by_code.of(()).items()}
     rows = []
     for code in DUPLICATE_CODES:
@@ -904,10 +1122,79 @@ def _duplicate_table(by_code: _Grouped) -> Table:
         label, effect = DUPLICATE_LABELS[code]
         rows.append((code, label, effect, int(r.get("findings") or 0),
                      int(r.get("duplicates") or 0), int(r.get("still_draft") or 0)))
+    t = total.get((), {})
+    rows.append(("total", "Solicitudes con algún duplicado (sin repetir)", "",
+                 int(t.get("findings") or 0), int(t.get("duplicates") or 0),
+                 int(t.get("still_draft") or 0)))
     return Table(name="duplicates", title="Duplicados señalados por la revisión automática",
                  columns=DUPLICATE_COLUMNS, rows=rows, key_columns=1,
-                 note="Hallazgos registrados en el periodo. «Siguen en borrador»: el bloqueo "
-                      "no se ha corregido.")
+                 note="Hallazgos de cada intento de envío en el periodo, también los que "
+                      "bloquearon un envío que luego se corrigió. «Siguen en borrador»: el "
+                      "bloqueo no se ha corregido.")
+
+
+
+
+
+def _filed_late(scope: _Scope) -> ColumnElement[bool]:
+    """An emergency filed more than 72 h after the day it was performed: filed on the day
+    written on a paper or PDF form, else on the day it was submitted (as the review) in
+    the requesting unit's zone."""
+    filed_on = case((R.c.origin.in_(sorted(PAPER_ORIGINS)), R.c.requested_on),
+                    else_=sqlx.unit_day(scope.dialect, R.c.submitted_at, scope.unit_zone()))
+    return and_(R.c.performed_on.is_not(None),
+                sqlx.days_after(scope.dialect, filed_on, R.c.performed_on) > EMERGENCY_LATE_DAYS)
+
+
+def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[tuple[Any, ...]], tuple[int, int]]:
+    """Emergencies filed in the range, each in one state at the cut-off; and those
+    recorded but not filed at the cut-off (of them, past the 72 hours)."""
+    t = scope.as_of
+    rows = list(session.execute(
+        select(R.c.id, R.c.specialty_id, case((_filed_late(scope), 1), else_=0).label("late"),
+               R.c.status, R.c.decided_at, R.c.rejected_at, R.c.cancelled_at)
+        .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+        # A literal (not a bound parameter), so SQLite can match the partial index.
+        .where(R.c.is_emergency.is_(true()), *scope.in_days(R.c.submitted_at),
+               *scope.conditions())).all())
+    appeals: dict[int, tuple[datetime | None, bool | None]] = {}
+    for chunk in _chunks({r.id for r in rows if r.rejected_at is not None}):
+        for rid, decided, upheld in session.execute(
+                select(A.c.request_id, A.c.decided_at, A.c.upheld)
+                .where(A.c.request_id.in_(chunk), A.c.filed_at < t).order_by(A.c.filed_at)):
+            appeals[rid] = (_aware(decided), upheld)
+    out = [(r.specialty_id, int(r.late), _state_at(r, appeals.get(r.id), t)) for r in rows]
+    # Recorded and not yet filed at the cut-off (filed later, or still not filed).
+    unfiled_rows = session.execute(
+        select(R.c.performed_on, U.c.time_zone)
+        .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+        .where(R.c.is_emergency.is_(true()), R.c.created_at < t,
+               or_(R.c.status == S.PERFORMED_EMERGENCY, R.c.submitted_at >= t,
+                   and_(R.c.status == S.CANCELLED, R.c.submitted_at.is_(None),
+                        R.c.cancelled_at >= t)),
+               *scope.conditions())).all()
+    late_unfiled = sum(
+        1 for performed, tz in unfiled_rows if performed is not None and
+        (timezones.local_day(t, tz) - performed).days > EMERGENCY_LATE_DAYS)
+    return out, (len(unfiled_rows), late_unfiled)
+
+
+def _state_at(r: Any, appeal: tuple[datetime | None, bool | None] | None, t: datetime) -> str:
+    """authorized | rejected | pending | cancelled: one state per request at moment `t`."""
+    decided, rejected = _aware(r.decided_at), _aware(r.rejected_at)
+    if rejected is None and decided is not None and decided < t:
+        return "authorized"
+    if rejected is not None and rejected < t:
+        if appeal is None:
+            return "rejected"
+        appeal_decided, upheld = appeal
+        if appeal_decided is None or appeal_decided >= t:
+            return "pending"  # under appeal: not (yet) a rejection
+        return "authorized" if upheld else "rejected"
+    cancelled = _aware(r.cancelled_at)
+    if r.status == S.CANCELLED and decided is None and (cancelled is None or cancelled < t):
+        return "cancelled"
+    return "pending"
 
 
 EMERGENCY_COLUMNS = (
@@ -917,53 +1204,28 @@ EMERGENCY_COLUMNS = (
     Column("filed_late", "Después de 72 h", "int"),
     Column("authorized", "Autorizadas", "int"),
     Column("rejected", "Rechazadas", "int"),
-    Column("pending", "Pendientes", "int"),
+    Column("pending", "Pendientes", "int", "En revisión, esperando información o en recurso"),
+    Column("cancelled", "Canceladas", "int"),
 )
 
-_AUTHORIZED_STATES = (S.AUTHORIZED, S.USED, S.EXPIRED)
-_REJECTED_STATES = (S.REJECTED, S.IN_APPEAL, S.REJECTED_FINAL)
 
-
-def _filed_late(scope: _Scope) -> ColumnElement[bool]:
-    """An emergency filed more than 72 h after the day it was performed: filed on the day
-    written on a paper or PDF form, else on the day it was submitted (as the review)."""
-    filed_on = case((R.c.origin.in_(sorted(PAPER_ORIGINS)), R.c.requested_on),
-                    else_=sqlx.local_day(scope.dialect, R.c.submitted_at))
-    return and_(R.c.performed_on.is_not(None),
-                sqlx.days_after(scope.dialect, filed_on, R.c.performed_on) > EMERGENCY_LATE_DAYS)
-
-
-def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[Any], tuple[int, int]]:
-    query = (select(R.c.specialty_id, func.count().label("filed"),
-                    _count_if(_filed_late(scope)).label("late"),
-                    _count_if(R.c.status.in_(_AUTHORIZED_STATES)).label("authorized"),
-                    _count_if(R.c.status.in_(_REJECTED_STATES)).label("rejected"),
-                    _count_if(R.c.status.in_(PENDING_STATES)).label("pending"))
-             # Served by the partial index ix_requests_report_emergency alone.
-             # A literal (not a bound parameter), so SQLite can match the partial index.
-             .where(R.c.is_emergency.is_(true()), R.c.submitted_at >= scope.start,
-                    R.c.submitted_at < scope.end, *scope.conditions())
-             .group_by(R.c.specialty_id))
-    rows = list(session.execute(query).all())
-    # Recorded but not yet filed (a snapshot), and of those, past the 72 hours.
-    today = scope.as_of.astimezone(MEXICO).date()
-    limit = today - timedelta(days=EMERGENCY_LATE_DAYS)
-    unfiled = session.execute(
-        select(func.count(), _count_if(R.c.performed_on < limit))
-        .where(R.c.status == S.PERFORMED_EMERGENCY,
-               sqlx.likely(scope.dialect, R.c.created_at < scope.end),
-               *scope.conditions())).one()
-    return rows, (int(unfiled[0]), int(unfiled[1] or 0))
-
-
-def _emergency_table(rows: list[Any], unfiled: tuple[int, int], labels: _Labels) -> Table:
-    labels.load({r.specialty_id for r in rows}, set(), set())
-    out = [labels.key_cells(Dimension.SPECIALTY, r.specialty_id) +
-           (r.filed, r.late, r.authorized, r.rejected, r.pending) for r in rows]
+def _emergency_table(rows: list[tuple[Any, ...]], unfiled: tuple[int, int],
+                     labels: _Labels) -> Table:
+    labels.load({r[0] for r in rows}, set(), set())
+    per: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for specialty_id, late, state in rows:
+        slot = per[specialty_id]
+        slot["filed"] += 1
+        slot["late"] += late
+        slot[state] += 1
+    out = [labels.key_cells(Dimension.SPECIALTY, k) +
+           (v["filed"], v["late"], v["authorized"], v["rejected"], v["pending"], v["cancelled"])
+           for k, v in per.items()]
     out.sort(key=lambda row: (-row[2], row[0]))
     return Table(name="emergencies", title="Urgencias presentadas (realizadas antes de autorizar)",
                   columns=EMERGENCY_COLUMNS, rows=out, key_columns=2,
-                  note=f"Presentadas en el periodo; estado actual. Registradas sin presentar al "
+                  note=f"Presentadas en el periodo; cada una en un solo estado al corte "
+                       f"(en recurso cuenta como pendiente). Registradas sin presentar al "
                        f"corte: {unfiled[0]:,}, de ellas {unfiled[1]:,} con más de 72 h.")
 
 
@@ -971,12 +1233,15 @@ def _emergency_table(rows: list[Any], unfiled: tuple[int, int], labels: _Labels)
 
 SUMMARY_COLUMNS = (
     Column("requests", "Solicitudes enviadas", "int"),
+    Column("cancelled", "Canceladas antes de dictamen", "int"),
     Column("urgent", "Urgentes", "int"),
     Column("decided", "Primeros dictámenes", "int"),
     Column("approved", "Aprobadas", "int"),
     Column("rejected", "Rechazadas", "int"),
-    Column("approval_rate", "Tasa de aprobación", "rate"),
-    Column("rejection_rate", "Tasa de rechazo", "rate"),
+    Column("approval_rate", "Tasa de aprobación (primer dictamen)", "rate"),
+    Column("rejection_rate", "Tasa de rechazo (primer dictamen)", "rate"),
+    Column("granted_later", "Rechazadas y luego autorizadas por recurso", "int"),
+    Column("final_approval_rate", "Tasa de aprobación final (al corte)", "rate"),
     Column("appeals_decided", "Recursos resueltos", "int"),
     Column("approved_on_appeal", "Aprobadas tras recurso", "int"),
     Column("approved_after_appeal_rate", "Tasa de aprobación tras recurso", "rate"),
@@ -987,7 +1252,10 @@ SUMMARY_COLUMNS = (
     Column("ordinary_median_h", "Ordinarias: mediana a dictamen (h)", "hours"),
     Column("ordinary_p90_h", "Ordinarias: p90 a dictamen (h)", "hours"),
     Column("pending", "Pendientes al corte", "int"),
+    Column("pending_first", "Pendientes de primer dictamen al corte", "int"),
+    Column("pending_appeals", "Recursos pendientes al corte", "int"),
     Column("overdue_pending", "Pendientes vencidas al corte", "int"),
+    Column("overdue_appeals", "Recursos vencidos al corte", "int"),
     Column("oldest_pending_days", "Pendiente más antigua (días)", "days"),
     Column("duplicates", "Solicitudes con duplicado", "int"),
     Column("emergencies", "Urgencias presentadas", "int"),
@@ -1037,17 +1305,18 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
            for i, part in enumerate(parts)},
         "appeals": lambda s: _appeal_decisions(s, scope, groupings),
         "physicians": lambda s: _physicians(s, scope),
-        "dups": lambda s: _duplicates(s, scope, groupings),
+        "dups": lambda s: _duplicates(s, scope, groupings, by_code=False),
+        "dup_codes": lambda s: _duplicates(s, scope, [()]),
         "emergencies": lambda s: _emergency_rows(s, scope),
-        "backlog": lambda s: _backlog_rows(s, scope),
-        "overdue": lambda s: _overdue_rows(s, scope),
+        "pending": lambda s: _pending_at(s, scope),
+        "public": lambda s: _public_rows(s, scope),
     })
     appeals = results["appeals"]
     first, sub = _Grouped(groupings, {}), _Grouped(groupings, {})
     for i in range(len(parts)):
         first.values.update(results[f"first{i}"].values)
         sub.values.update(results[f"sub{i}"].values)
-    dups = _without_code(results["dups"])
+    dups = results["dups"]
 
     labels = _Labels(session)
     ids: dict[Dimension, set[Any]] = defaultdict(set)
@@ -1057,17 +1326,22 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     labels.load(ids[Dimension.SPECIALTY], ids[Dimension.UNIT], ids[Dimension.DELEGATION])
 
     total = _activity_record((), sub.of(()), first.of(()), appeals.of(()), dups.of(()))
-    backlog = _backlog_table(results["backlog"], scope, labels)
+    pending: list[_Pending] = results["pending"]
+    backlog = _backlog_table(pending, scope, labels)
     overdue_total = sum(backlog.values("overdue"))
-    overdue = _overdue_table(results["overdue"], scope, labels, overdue_total)
+    overdue = _overdue_table(pending, scope, labels)
     physicians, _medians = results["physicians"]
-    duplicates = _duplicate_table(results["dups"])
+    duplicates = _duplicate_table(results["dup_codes"], dups.of(()))
     emergency_rows, (unfiled, _unfiled_late) = results["emergencies"]
     emergencies = _emergency_table(emergency_rows, (unfiled, _unfiled_late), labels)
 
     oldest = [v for v in backlog.values("oldest_age_days") if v is not None]
     summary = dict(total)
-    summary.update(pending=sum(backlog.values("pending")), overdue_pending=overdue_total,
+    summary.update(pending=len(pending), overdue_pending=overdue_total,
+                   pending_first=sum(p.stage is not S.IN_APPEAL for p in pending),
+                   pending_appeals=sum(p.stage is S.IN_APPEAL for p in pending),
+                   overdue_appeals=sum(p.stage is S.IN_APPEAL and p.overdue_seconds > 0
+                                       for p in pending),
                    oldest_pending_days=max(oldest) if oldest else None,
                    emergencies_unfiled=unfiled, flagged_physicians=len(physicians))
     tables: dict[str, Table] = {}
@@ -1089,8 +1363,17 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     tables["physicians"] = physicians
     tables["duplicates"] = duplicates
     tables["emergencies"] = emergencies
+    tables["public_metrics"] = _public_table(results["public"])
     return Report(filter=flt, by=dims, generated_at=clock.now(), as_of=scope.as_of,
                   scope=scope.lines, tables=tables)
+
+
+def public_only(report: Report) -> Report:
+    """The report reduced to what a delegation publishes: scope, cut-off and the public
+    metrics (the PDF/CSV/XLSX of it carry their definitions)."""
+    return Report(filter=report.filter, by=(), generated_at=report.generated_at,
+                  as_of=report.as_of, scope=report.scope,
+                  tables={"public_metrics": report.tables["public_metrics"]})
 
 
 def _run_jobs(main: Session, helpers: Sequence[Session],

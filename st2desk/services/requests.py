@@ -13,6 +13,7 @@ from st2desk import audit, clock, numbering
 from st2desk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from st2desk.forms import st2_fields as F
 from st2desk.models import (
+    DuplicateHit,
     InformationRequest,
     Origin,
     Patient,
@@ -202,6 +203,13 @@ def run_submission(session: Session, actor: Actor | None, req: Request,
         for f in findings
     ]
     result = SubmitResult(req, findings)
+    # The findings above replace the last attempt's; duplicates are also kept for good
+    # (the reports count every duplicate found, even one fixed and resubmitted).
+    found_at = clock.now()
+    for f in findings:
+        if f.code.startswith("duplicate."):
+            session.add(DuplicateHit(request_id=req.id, code=f.code, severity=f.severity,
+                                     found_at=found_at))
     if result.blocking:
         req.updated_at = clock.now()  # bump the version: the draft's findings changed
         _audit(session, actor, "submit_blocked", req, findings=[f.code for f in result.blocking],
@@ -260,6 +268,7 @@ def cancel(session: Session, actor: Actor, request_id: int, reason: str, *,
     ensure_allowed(req, "cancel")
     text = clean_text(F.CANCEL_REASON, reason)
     req.status = RequestStatus.CANCELLED
+    req.cancelled_at = clock.now()
     req.clock_paused_at = None
     _audit(session, actor, "cancel", req, reason=text)
     return req

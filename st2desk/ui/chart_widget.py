@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import TightLayoutEngine
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QWheelEvent
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from st2desk.reports.charts import Chart
 
@@ -78,7 +78,23 @@ class ChartPanel(QFrame):
         layout.setContentsMargins(10, 8, 10, 6)
         layout.setSpacing(2)
         layout.addWidget(self.title)
-        layout.addWidget(self.canvas)
+        row = QHBoxLayout()
+        row.addWidget(self.canvas, 3)
+        self.data_view = None
+        data = chart.data_table()
+        if data is not None:
+            # The same figures as a table beside the chart: keyboard and screen readers
+            # reach every value (a picture alone is not accessible).
+            from st2desk.ui.reports import ReportTableView  # noqa: PLC0415 - no cycle at import
+
+            self.data_view = ReportTableView(f"chartData_{chart.name}")
+            self.data_view.set_table(data)
+            self.data_view.setAccessibleName(
+                self.tr("Data of the chart: %1").replace("%1", chart.title))
+            self.data_view.setFixedHeight(self.canvas.height())
+            self.data_view.setMinimumWidth(280)
+            row.addWidget(self.data_view, 2)
+        layout.addLayout(row)
 
     @property
     def figure(self) -> Figure:

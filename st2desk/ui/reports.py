@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextvars
 import html
 import logging
-import os
 import re
 import threading
 from dataclasses import dataclass, replace
@@ -814,6 +813,8 @@ class ReportsView(QWidget):
         self._pages = {}
         self._add_page("summary", self._summary_page(report), self.tr("Summary"))
         self._add_page("charts", self._charts_page(), self.tr("Charts"))
+        if "public_metrics" in report.tables:
+            self._add_page("public_metrics", self._public_page(report), self.tr("Public metrics"))
         titles = self._table_titles()
         for name in self._table_order(report):
             table = report.tables[name]
@@ -861,7 +862,7 @@ class ReportsView(QWidget):
         names += [n for n in report.tables if n.startswith("by_")]
         names += [n for n in TRAILING_TABLES if n in report.tables]
         names += [n for n in report.tables if n not in names
-                  and n not in ("summary", "decision_times")]
+                  and n not in ("summary", "decision_times", "public_metrics")]
         return names
 
     def _add_page(self, key: str, page: QWidget, title: str) -> None:
@@ -896,6 +897,49 @@ class ReportsView(QWidget):
     def _tab_changed(self, _index: int) -> None:
         if self._current_key() == "charts":
             self._build_charts()
+        elif self._current_key() == "public_metrics":
+            self._build_public_chart()
+
+    def _public_page(self, report: Report) -> QWidget:
+        """The CMS-style public metrics: the table (what a screen reader reads), its chart
+        (drawn when first shown) and the PDF a delegation can publish."""
+        page = QWidget()
+        page.setObjectName("publicMetricsPage")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        table_page = TablePage("public_metrics")
+        table_page.set_table(report.tables["public_metrics"])
+        table_page.view.sig_export_requested.connect(
+            lambda: self.export_table("public_metrics"))
+        table_page.view.setAccessibleName(self.tr("Public prior-authorization metrics"))
+        layout.addWidget(table_page, 2)
+        self.public_chart_box = QVBoxLayout()
+        layout.addLayout(self.public_chart_box, 3)
+        row = QHBoxLayout()
+        self.public_pdf_button = QPushButton(self.tr("Export PDF to &publish…"))
+        self.public_pdf_button.setObjectName("publicPdfButton")
+        self.public_pdf_button.setToolTip(self.tr(
+            "Only the public metrics, with their definitions, as a PDF a delegation can "
+            "publish"))
+        self.public_pdf_button.clicked.connect(self.export_public)
+        row.addStretch(1)
+        row.addWidget(self.public_pdf_button)
+        layout.addLayout(row)
+        self._public_chart_built = False
+        return page
+
+    def _build_public_chart(self) -> None:
+        if self._public_chart_built or self._report is None:
+            return
+        self._public_chart_built = True
+        from st2desk.reports.charts import charts_for
+
+        charts = [c for c in charts_for(self._report) if c.name == "public"]
+        if not charts:
+            return
+        from st2desk.ui.chart_widget import ChartPanel
+
+        self.public_chart_box.addWidget(ChartPanel(charts[0]))
 
     def _show_placeholder(self) -> None:
         self.tabs.setVisible(False)
@@ -1135,21 +1179,35 @@ class ReportsView(QWidget):
         return path, fmt
 
     @Slot()
-    def export(self, fmt: str | None = None) -> None:
+    def export_public(self) -> None:
+        """Save the public metrics alone (with their definitions) as a PDF to publish."""
+        self.export("pdf", public=True)
+
+    @Slot()
+    def export(self, fmt: str | None = None, *, public: bool = False) -> None:
         """Save the report on screen as XLSX, CSV or PDF (asks where)."""
         report = self._report
         if report is None:
             self._say(self.tr("Generate a report first (Ctrl+G)."), error=True)
             return
-        stored = QSettings().value(SETTING_EXPORT_FORMAT, "xlsx")
-        preferred = fmt or (stored if stored in FORMATS else "xlsx")
-        answer = self._ask_path(self.tr("Export report"), self._suggested_name(report),
-                                self._filters_text(), preferred)
+        if public:
+            from st2desk.services.reports import public_only
+
+            report = public_only(report)
+            answer = self._ask_path(self.tr("Export public metrics"),
+                                    f"{self._suggested_name(report)}-metricas-publicas",
+                                    {"pdf": self._filters_text()["pdf"]}, "pdf")
+        else:
+            stored = QSettings().value(SETTING_EXPORT_FORMAT, "xlsx")
+            preferred = fmt or (stored if stored in FORMATS else "xlsx")
+            answer = self._ask_path(self.tr("Export report"), self._suggested_name(report),
+                                    self._filters_text(), preferred)
         if answer is None:
             return
         path, fmt = answer
-        QSettings().setValue(SETTING_EXPORT_FORMAT, fmt)
-        cached = self._pngs
+        if not public:
+            QSettings().setValue(SETTING_EXPORT_FORMAT, fmt)
+        cached = self._pngs if not public else None
 
         def work(progress, cancelled) -> _Outcome:  # type: ignore[no-untyped-def]
             pngs = dict(cached) if cached is not None else None
@@ -1167,25 +1225,16 @@ class ReportsView(QWidget):
                 progress(len(charts), len(charts) + 1)
             if cancelled():
                 return _Outcome(cancelled=True)
-            part = path.with_name(f".{path.name}.part")
-            try:
-                if fmt == "csv":
-                    from st2desk.reports.export import write_csv
+            from st2desk.outputs import OutputError
+            from st2desk.reports.export import export_report
 
-                    write_csv(report, part)
-                elif fmt == "xlsx":
-                    from st2desk.reports.export import write_xlsx
-
-                    write_xlsx(report, part, charts=pngs)
-                else:
-                    from st2desk.pdf.report import report_pdf
-
-                    part.write_bytes(report_pdf(report, charts=pngs))
-                os.replace(part, path)
+            try:  # whole or nothing (st2desk.outputs); a CSV gets its definitions beside it
+                export_report(report, path, fmt, charts=pngs)
+            except OutputError as exc:
+                return _Outcome(error=str(exc))
             except OSError as exc:
-                part.unlink(missing_ok=True)
                 return _Outcome(error=exc.strerror or str(exc))
-            return _Outcome(value=(str(path), pngs))
+            return _Outcome(value=(str(path), None if public else pngs))
 
         label = {"xlsx": self.tr("Writing the Excel workbook…"), "csv": self.tr("Writing the CSV file…"),
                  "pdf": self.tr("Writing the PDF report…")}[fmt]
@@ -1223,10 +1272,14 @@ class ReportsView(QWidget):
         if answer is None:
             return
         path, _fmt = answer
+        from st2desk.outputs import OutputError
         from st2desk.reports.export import write_table_csv
 
         try:
             write_table_csv(table, path)
+        except OutputError as exc:
+            show_error(self, self.tr("The file could not be saved: %1").replace("%1", str(exc)))
+            return
         except OSError as exc:
             show_error(self, self.tr("The file could not be saved: %1").replace(
                 "%1", exc.strerror or str(exc)))

@@ -232,7 +232,12 @@ def test_greatest_deferral_in_my_delegation_and_heavy_requester_taken_away_as_fi
         assert "Médicos muy por encima de sus pares" in view.page("definitions").toPlainText()
         click_tab(qtbot, view, "charts")
         assert [p.objectName() for p in view.chart_panels()] == [
-            "chart_activity", "chart_times", "chart_rates", "chart_backlog", "chart_physicians"]
+            "chart_activity", "chart_times", "chart_rates", "chart_backlog", "chart_public",
+            "chart_physicians"]
+        # Beside every chart, its figures as a table (keyboard and screen readers).
+        activity = view.chart_panels()[0]
+        assert activity.data_view.objectName() == "chartData_activityTable"
+        assert activity.data_view.model().rowCount() == len(view.report.table("by_month"))
 
         # Take it away: Ctrl+E, XLSX (the format offered first).
         xlsx = tmp_path / "rezago-09.xlsx"
@@ -247,7 +252,9 @@ def test_greatest_deferral_in_my_delegation_and_heavy_requester_taken_away_as_fi
                                                                   "RADIO"]
         assert book["Médicos"]["A5"].value == "medico1"
         assert book["Médicos"].cell(5, 8).value == pytest.approx(10.0)
-        assert len(book["Gráficas"]._images) == 5
+        assert len(book["Gráficas"]._images) == 6  # the five on screen and the public metrics'
+        assert book["Métricas públicas"]["A5"].value == "Ordinarias (estándar)"
+        assert book["Definiciones"]["A1"].value == "Periodo y días"
         assert not list(tmp_path.glob(".*.part"))
 
         # CSV: the name typed without extension, the CSV type chosen in the dialog.
@@ -261,6 +268,9 @@ def test_greatest_deferral_in_my_delegation_and_heavy_requester_taken_away_as_fi
         start = rows.index(["Médicos muy por encima de sus pares"])
         assert rows[start + 2][0] == "medico1" and rows[start + 2][4] == "10"
         assert ["Delegación", "09 Ciudad de México Norte"] in rows
+        assert rows.index(["Definiciones"]) > start  # the definitions travel with the file
+        beside = (tmp_path / "rezago-09.definiciones.txt").read_text("utf-8-sig")
+        assert "Métricas públicas (estilo CMS-0057-F)" in beside
 
         # PDF with the charts.
         pdf = tmp_path / "rezago-09.pdf"
@@ -272,7 +282,20 @@ def test_greatest_deferral_in_my_delegation_and_heavy_requester_taken_away_as_fi
         for expected in ("Rezago por especialidad", "Gastroenterología", "medico1",
                          "09 Ciudad de México Norte", "01/04/2026 al 20/05/2026"):
             assert expected in text, expected
-        assert sum(len(page.images) for page in reader.pages) == 5
+        assert sum(len(page.images) for page in reader.pages) == 6
+        assert "Métricas públicas de autorización previa" in text
+
+        # The public metrics alone, as a PDF a delegation publishes.
+        click_tab(qtbot, view, "public_metrics")
+        assert view.public_pdf_button.isVisible()
+        public = tmp_path / "metricas-09.pdf"
+        save_as(monkeypatch, public)
+        with qtbot.waitSignal(view.sig_exported, timeout=30000):
+            view.public_pdf_button.click()
+        text = "\n".join(page.extract_text() for page in PdfReader(public).pages)
+        assert "Métricas públicas de autorización previa (ST2)" in text
+        assert "Ordinarias (estándar)" in text and "Definiciones" in text
+        assert "Rezago por especialidad" not in text
     assert messages.texts() == []
 
 
@@ -321,7 +344,8 @@ def test_quick_periods_typed_dates_and_enter(qtbot, db, cast, make_ctx, messages
         assert (report.filter.date_from, report.filter.date_to) == (date(2026, 3, 15), date(2026, 3, 31))
         assert [k for k in report.tables if k.startswith("by_")] == ["by_week", "by_month", "by_specialty"]
         assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == [
-            "Resumen", "Gráficas", "Rezago (0)", "Médicos (0)", "Por semana", "Por mes",
+            "Resumen", "Gráficas", "Métricas públicas", "Rezago (0)", "Médicos (0)", "Por semana",
+            "Por mes",
             "Por especialidad", "Fuera de plazo (0)", "Duplicados", "Urgencias", "Definiciones"]
         assert column(view, "by_week", "period") == ["2026-W11", "2026-W12", "2026-W13", "2026-W14"]
         click_tab(qtbot, view, "physicians")
@@ -417,6 +441,10 @@ def test_one_table_as_csv_in_the_order_shown_and_copied(qtbot, db, cast, make_ct
     assert rows[0][:3] == ["Especialidad", "Nombre", "Pendientes"]
     assert [r[0] for r in rows[1:]] == ["RADIO", "GASTRO", "CARDIO", "PATCLIN"]
     table = view.table_view("backlog")
+    # A progress dialog shown during a slow generation (over 300 ms, as on a busy
+    # PostgreSQL) leaves the offscreen window inactive; the copy shortcut needs focus.
+    with qtbot.waitActive(view):
+        view.activateWindow()
     table.setFocus()
     table.selectRow(0)
     qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)

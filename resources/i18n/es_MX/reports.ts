@@ -198,6 +198,10 @@
         <translation>Gráficas</translation>
     </message>
     <message>
+        <source>Public metrics</source>
+        <translation>Métricas públicas</translation>
+    </message>
+    <message>
         <source>Definitions</source>
         <translation>Definiciones</translation>
     </message>
@@ -250,6 +254,18 @@
         <translation>Por delegación</translation>
     </message>
     <message>
+        <source>Public prior-authorization metrics</source>
+        <translation>Métricas públicas de autorización previa</translation>
+    </message>
+    <message>
+        <source>Export PDF to &amp;publish…</source>
+        <translation>Exportar PDF para &amp;publicar…</translation>
+    </message>
+    <message>
+        <source>Only the public metrics, with their definitions, as a PDF a delegation can publish</source>
+        <translation>Solo las métricas públicas, con sus definiciones, en un PDF que una delegación puede publicar</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;Greatest deferral:&lt;/b&gt; %1 — the oldest pending request has waited %2 days; %3 pending, %4 overdue. &lt;a href=&quot;backlog&quot;&gt;See the backlog&lt;/a&gt;</source>
         <translation>&lt;b&gt;Mayor diferimiento:&lt;/b&gt; %1 — la solicitud pendiente más antigua lleva %2 días; %3 pendientes, %4 vencidas. &lt;a href=&quot;backlog&quot;&gt;Ver el rezago&lt;/a&gt;</translation>
     </message>
@@ -300,6 +316,10 @@
     <message>
         <source>Generate a report first (Ctrl+G).</source>
         <translation>Primero genere un reporte (Ctrl+G).</translation>
+    </message>
+    <message>
+        <source>Export public metrics</source>
+        <translation>Exportar métricas públicas</translation>
     </message>
     <message>
         <source>Writing the Excel workbook…</source>
