@@ -160,6 +160,39 @@ def find_authorization(session: Session, number: str) -> Authorization:
     return auth
 
 
+def slip_pdf(session: Session, actor: Actor | None, number: str) -> bytes:
+    """The slip's PDF, signed on first use, for printing or saving; not yet audited.
+
+    The caller records the output with `record_slip_output` once the printer or the file
+    actually received it, so a print that failed leaves no "printed" event behind.
+    """
+    from st2desk.pdf.slip import render_slip
+
+    acting_user(session, actor, SLIP_PRINTERS, "imprimir comprobantes de autorización")
+    auth = find_authorization(session, number)
+    return render_slip(slip_content(session, auth))  # type: ignore[arg-type]
+
+
+def record_slip_output(session: Session, actor: Actor | None, number: str, *,
+                       how: str = "printer", printer: str = "", copies: int = 1) -> None:
+    """Audit a slip that reached a printer (`how="printer"`) or a file (`how="pdf"`)."""
+    acting_user(session, actor, SLIP_PRINTERS, "imprimir comprobantes de autorización")
+    auth = find_authorization(session, number)
+    try:
+        key = signing.parse_payload(auth.signature).kid if auth.signature else ""
+    except St2Error:
+        key = ""
+    details: dict[str, object] = {"number": auth.number, "status": auth.status.value, "key": key,
+                                  "output": how}
+    if printer:
+        details["printer"] = printer[:80]
+    if copies != 1:
+        details["copies"] = copies
+    audit.record(session, user_id=actor.user_id if actor else None,
+                 username=actor.username if actor else None, action="print_slip",
+                 entity="authorization", entity_id=auth.uuid, details=details)
+
+
 def print_slip(session: Session, actor: Actor | None, number: str,
                target: str | Path | None = None) -> bytes:
     """The slip's PDF (written to `target` when given); the print is audited."""
