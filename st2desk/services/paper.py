@@ -30,7 +30,7 @@ import hashlib
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -602,6 +602,48 @@ class BlankPrint:
     files: list[Path]
 
 
+@dataclass(frozen=True)
+class BlankBlock:
+    """A folio block ready to print as blank forms."""
+
+    block_id: int
+    unit_code: str
+    unit_name: str
+    folios: list[str]
+
+    def contents(self) -> Iterator[object]:
+        """`FormContent` of each blank form, in folio order."""
+        from st2desk.pdf.st2_form import iter_blank
+
+        return iter_blank(self.folios, self.unit_code, self.unit_name)
+
+
+def blank_block(session: Session, actor: Actor | None, unit_code: str, count: int, *,
+                block_id: int | None = None) -> BlankBlock:
+    """Reserve a folio block (or take `block_id` to reprint it) for blank forms (administrators).
+
+    Runs in the caller's transaction; draw the forms after it commits, so a long print
+    never holds the database's write lock. A reprint is audited as such.
+    """
+    from st2desk.services.folios import get_block, reserve_block
+
+    if block_id is not None:
+        acting_user(session, actor, [Role.ADMIN], "reimprimir un bloque de folios")
+        info = get_block(session, block_id)
+        if unit_code and info.unit_code != unit_code.strip().upper():
+            raise ValidationError(f"El bloque {block_id} es de la unidad {info.unit_code}.")
+    else:
+        info = reserve_block(session, actor, unit_code, count)
+    unit = session.scalar(select(Unit).where(Unit.code == info.unit_code))
+    if block_id is not None:
+        audit.record(session, user_id=actor.user_id if actor else None,
+                     username=actor.username if actor else None, action="reprint_folios",
+                     entity="folio_block", entity_id=info.uuid,
+                     details={"unit": info.unit_code, "first": info.first_folio,
+                              "last": info.last_folio})
+    return BlankBlock(info.id, info.unit_code, unit.name if unit else "", info.folios())
+
+
 def print_blank(db: Database, actor: Actor | None, unit_code: str, count: int,
                 target: str | Path, *, fillable: bool = False, block_id: int | None = None,
                 progress: Callable[[int, int], None] | None = None,
@@ -614,33 +656,17 @@ def print_blank(db: Database, actor: Actor | None, unit_code: str, count: int,
     `target`, because a fillable PDF holds one form. If printing fails or is cancelled
     the block stays reserved and can be printed again with `block_id`.
     """
-    from st2desk.pdf.st2_form import FormContent, iter_blank, render_fillable, render_forms
-    from st2desk.services.folios import get_block, reserve_block
+    from st2desk.pdf.st2_form import FormContent, render_fillable, render_forms
 
     with db.transaction() as session:
-        if block_id is not None:
-            acting_user(session, actor, [Role.ADMIN], "reimprimir un bloque de folios")
-            info = get_block(session, block_id)
-            if unit_code and info.unit_code != unit_code.strip().upper():
-                raise ValidationError(f"El bloque {block_id} es de la unidad {info.unit_code}.")
-        else:
-            info = reserve_block(session, actor, unit_code, count)
-        unit = session.scalar(select(Unit).where(Unit.code == info.unit_code))
-        unit_name = unit.name if unit else ""
-        if block_id is not None:
-            audit.record(session, user_id=actor.user_id if actor else None,
-                         username=actor.username if actor else None, action="reprint_folios",
-                         entity="folio_block", entity_id=info.uuid,
-                         details={"unit": info.unit_code, "first": info.first_folio,
-                                  "last": info.last_folio})
-    folios = info.folios()
+        block = blank_block(session, actor, unit_code, count, block_id=block_id)
+    folios = block.folios
     target = Path(target)
     if not fillable:
-        pages = render_forms(iter_blank(folios, info.unit_code, unit_name), target,
-                             total=len(folios), title=f"Formatos ST2 {info.first_folio} a "
-                                                      f"{info.last_folio}",
+        pages = render_forms(block.contents(), target,  # type: ignore[arg-type]
+                             total=len(folios), title=f"Formatos ST2 {folios[0]} a {folios[-1]}",
                              progress=progress, cancel=cancel)
-        return BlankPrint(info.id, info.unit_code, folios, pages, [target])
+        return BlankPrint(block.block_id, block.unit_code, folios, pages, [target])
     target.mkdir(parents=True, exist_ok=True)
     files = []
     from st2desk.pdf.st2_form import PrintCancelled
@@ -649,9 +675,9 @@ def print_blank(db: Database, actor: Actor | None, unit_code: str, count: int,
         if cancel is not None and cancel():
             raise PrintCancelled("Impresión cancelada; los folios siguen reservados.")
         path = target / f"{folio}.pdf"
-        render_fillable(FormContent(folio=folio, unit_code=info.unit_code, unit_name=unit_name), path)
+        render_fillable(FormContent(folio=folio, unit_code=block.unit_code,
+                                    unit_name=block.unit_name), path)
         files.append(path)
         if progress is not None:
             progress(done, len(folios))
-    return BlankPrint(info.id, info.unit_code, folios, len(files), files)
-
+    return BlankPrint(block.block_id, block.unit_code, folios, len(files), files)

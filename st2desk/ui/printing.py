@@ -168,8 +168,13 @@ def printer_for(parent: QWidget | None, purpose: Purpose, *, ask: bool = False) 
 # --------------------------------------------------------------------------- rendering
 
 
-def page_images(data: bytes, dpi: float = MAX_DPI, *, crisp: bool = True) -> Iterator[QImage]:
-    """The pages of a PDF as images at `dpi`, form fields drawn (PDFium)."""
+def page_images(data: bytes, dpi: float = MAX_DPI, *, crisp: bool = True,
+                grayscale: bool = True) -> Iterator[QImage]:
+    """The pages of a PDF as images at `dpi`, form fields drawn (PDFium).
+
+    Grayscale by default: clinics print on monochrome lasers, and a gray page is a quarter
+    of the data to spool (a letter page at 300 dpi: ~100 ms instead of ~380 ms).
+    """
     import pypdfium2 as pdfium
 
     with _pdfium_lock:
@@ -179,10 +184,11 @@ def page_images(data: bytes, dpi: float = MAX_DPI, *, crisp: bool = True) -> Ite
             for index in range(len(pdf)):
                 page = pdf[index]
                 bitmap = page.render(scale=dpi / 72, may_draw_forms=True, rev_byteorder=True,
-                                     prefer_bgrx=True, no_smoothpath=crisp, optimize_mode="print"
-                                     if crisp else None)
-                image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
-                               QImage.Format.Format_RGBX8888).copy()
+                                     prefer_bgrx=True, grayscale=grayscale, no_smoothpath=crisp,
+                                     optimize_mode="print" if crisp else None)
+                fmt = (QImage.Format.Format_Grayscale8 if bitmap.n_channels == 1
+                       else QImage.Format.Format_RGBX8888)
+                image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, fmt).copy()
                 bitmap.close()
                 page.close()
                 yield image
@@ -214,7 +220,7 @@ def _draw_cut_line(painter: QPainter, sheet: QRectF) -> None:
     painter.setPen(pen)
     painter.drawLine(QPointF(sheet.left(), y), QPointF(sheet.right(), y))
     font = QFont("DejaVu Sans")
-    font.setPixelSize(max(8, int(sheet.width() / 130)))
+    font.setPixelSize(max(8, int(sheet.width() / 95)))
     painter.setFont(font)
     label = QCoreApplication.translate("Printing", "✂ cut here")
     metrics = painter.fontMetrics()
@@ -275,7 +281,6 @@ class SheetPainter:
             slot = QRectF(sheet.left(), sheet.top() + slot_index * height, sheet.width(), height)
         if slot_index == 0:
             self.sheets += 1
-        self.painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         self.painter.drawImage(_fit(image, slot), image)
         if self.per_sheet > 1:
             _draw_cut_line(self.painter, sheet)  # over the images' white edges
