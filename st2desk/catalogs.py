@@ -85,7 +85,9 @@ def load_reference_data(session: Session) -> LoadReport:
     delegations = _by_code(session, Delegation)
     report += _load(session, Unit, "units.csv", lambda s, r: (r["code"], {
         "name": r["name"], "kind": UnitKind(r["kind"]), "level": int(r["level"]),
-        "delegation_id": delegations[r["delegation_code"]], "active": True}))
+        "delegation_id": delegations[r["delegation_code"]], "active": True,
+        "address": (r.get("address") or "").strip() or None,
+        "phone": (r.get("phone") or "").strip() or None}))
     report += _load(session, Specialty, "specialties.csv",
                     lambda s, r: (r["code"], {"name": r["name"]}))
     specialties = _by_code(session, Specialty)

@@ -183,6 +183,9 @@ class Unit(Base):
     level: Mapped[int] = mapped_column(Integer)
     delegation_id: Mapped[int] = mapped_column(ForeignKey("delegations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Printed on the slip so the patient can find and call the performing unit.
+    address: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
 
     delegation: Mapped[Delegation] = relationship()
 

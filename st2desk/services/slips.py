@@ -142,7 +142,12 @@ def slip_content(session: Session, auth: Authorization) -> object:
         issued_on=(auth.issued_at - _MX).date(),
         requesting_unit=f"{req.requesting_unit.code} — {req.requesting_unit.name}",
         retroactive=auth.retroactive, scheduling_note=auth.scheduling_note or "",
-        status_label=_status_label(auth))
+        status_label=_status_label(auth),
+        performing_unit_address=auth.performing_unit.address or "",
+        performing_unit_phone=auth.performing_unit.phone or "",
+        requesting_physician=req.physician.full_name if req.physician else "",
+        requesting_physician_license=(req.physician.professional_license or "")
+        if req.physician else "")
 
 
 def find_authorization(session: Session, number: str) -> Authorization:
@@ -154,7 +159,7 @@ def find_authorization(session: Session, number: str) -> Authorization:
         joinedload(Authorization.performing_unit), joinedload(Authorization.issued_by),
         joinedload(Authorization.request).options(
             joinedload(Request.patient), joinedload(Request.service),
-            joinedload(Request.requesting_unit))))
+            joinedload(Request.requesting_unit), joinedload(Request.physician))))
     if auth is None:
         raise NotFound(f"No existe la autorización {value}.")
     return auth
