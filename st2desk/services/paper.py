@@ -52,6 +52,7 @@ from st2desk.models import (
     Origin,
     Patient,
     Priority,
+    RejectionReason,
     Request,
     RequestStatus,
     Role,
@@ -517,9 +518,10 @@ def _import_one(db: Database, actor: Actor | None, path: Path) -> PaperOutcome:
 
 
 def _physician_ref(user: User | None) -> str:
+    """What the paper shows to identify the physician: the cédula, or the user name without one."""
     if user is None:
         return ""
-    return user.username
+    return user.professional_license or user.username
 
 
 def request_form_content(session: Session, req: Request) -> object:
@@ -537,7 +539,7 @@ def request_form_content(session: Session, req: Request) -> object:
             outcome=last.kind.value, decided_on=(last.decided_at - _MX).date(),
             authorization_number=auth.number if auth and last.kind.value == "approve" else "",
             valid_until=auth.valid_until if auth and last.kind.value == "approve" else None,
-            reason=last.reason_code or "", text=last.text or "",
+            reason=_reason(session, last.reason_code), text=last.text or "",
             specialist_name=last.decided_by.full_name,
             specialist_license=last.decided_by.professional_license or "")
     elif req.status is RequestStatus.INFO_REQUESTED:
@@ -559,10 +561,20 @@ def request_form_content(session: Session, req: Request) -> object:
         priority=req.priority.value, requested_on=req.requested_on, is_emergency=req.is_emergency,
         performed_on=req.performed_on, justification=req.justification,
         physician_name=req.physician.full_name, physician_ref=_physician_ref(req.physician),
+        delegation_name=unit.delegation.name if unit.delegation else "",
         status_label=STATUS_LABELS[req.status], decision=decision)
 
 
 _MX = timedelta(hours=6)  # the clinics' calendar day, as in `clock.today`
+
+
+def _reason(session: Session, code: str | None) -> str:
+    """A rejection reason as the patient and the physician read it: code and description."""
+    if not code:
+        return ""
+    description = session.scalar(select(RejectionReason.description)
+                                 .where(RejectionReason.code == code))
+    return f"{code} {description}" if description else code
 
 
 def _dotted(code: str | None) -> str:
@@ -610,12 +622,13 @@ class BlankBlock:
     unit_code: str
     unit_name: str
     folios: list[str]
+    delegation_name: str = ""
 
     def contents(self) -> Iterator[object]:
         """`FormContent` of each blank form, in folio order."""
         from st2desk.pdf.st2_form import iter_blank
 
-        return iter_blank(self.folios, self.unit_code, self.unit_name)
+        return iter_blank(self.folios, self.unit_code, self.unit_name, self.delegation_name)
 
 
 def blank_block(session: Session, actor: Actor | None, unit_code: str, count: int, *,
@@ -635,13 +648,14 @@ def blank_block(session: Session, actor: Actor | None, unit_code: str, count: in
     else:
         info = reserve_block(session, actor, unit_code, count)
     unit = session.scalar(select(Unit).where(Unit.code == info.unit_code))
+    delegation = unit.delegation.name if unit is not None and unit.delegation else ""
     if block_id is not None:
         audit.record(session, user_id=actor.user_id if actor else None,
                      username=actor.username if actor else None, action="reprint_folios",
                      entity="folio_block", entity_id=info.uuid,
                      details={"unit": info.unit_code, "first": info.first_folio,
                               "last": info.last_folio})
-    return BlankBlock(info.id, info.unit_code, unit.name if unit else "", info.folios())
+    return BlankBlock(info.id, info.unit_code, unit.name if unit else "", info.folios(), delegation)
 
 
 def print_blank(db: Database, actor: Actor | None, unit_code: str, count: int,
@@ -676,7 +690,8 @@ def print_blank(db: Database, actor: Actor | None, unit_code: str, count: int,
             raise PrintCancelled("Impresión cancelada; los folios siguen reservados.")
         path = target / f"{folio}.pdf"
         render_fillable(FormContent(folio=folio, unit_code=block.unit_code,
-                                    unit_name=block.unit_name), path)
+                                    unit_name=block.unit_name,
+                                    delegation_name=block.delegation_name), path)
         files.append(path)
         if progress is not None:
             progress(done, len(folios))

@@ -280,7 +280,7 @@ class PaperCapture(QWidget):
             F.PERFORMED_ON.name: self.tr("Date performed (emergency)"),
             F.JUSTIFICATION.name: self.tr("Clinical justification"),
             P.PHYSICIAN_NAME.name: self.tr("Name of the requesting physician"),
-            P.PHYSICIAN.name: self.tr("Physician's user name or professional licence"),
+            P.PHYSICIAN.name: self.tr("Professional licence (or user name)"),
         }
         if name in labels:
             return labels[name]

@@ -76,10 +76,6 @@
             <translation>Nombre del médico solicitante</translation>
         </message>
         <message>
-            <source>Physician's user name or professional licence</source>
-            <translation>Usuario o cédula profesional del médico</translation>
-        </message>
-        <message>
             <source>Male</source>
             <translation>Hombre</translation>
         </message>
@@ -190,6 +186,10 @@
         <message>
             <source>Copy the form as written, in the paper's order · Ctrl+Enter captures · Ctrl+N clears</source>
             <translation>Copie el formato tal como está escrito, en el orden del papel · Ctrl+Intro captura · Ctrl+N limpia</translation>
+        </message>
+        <message>
+            <source>Professional licence (or user name)</source>
+            <translation>Cédula profesional (o usuario)</translation>
         </message>
         <message>
             <source>As written on the paper: %1</source>
