@@ -157,7 +157,9 @@ def test_prefilled_fillable_round_trips_through_the_reader():
     assert form.folio == FOLIOS[0]
     assert (form.last_name, form.second_last_name, form.first_name) == ("MUÑOZ", "ÑANDÚ", "JOSÉ MARÍA")
     assert (form.nss, form.agregado, form.sex, form.priority) == ("01058012345", "1M1980OR", "M", "urgent")
-    assert form.service == "IMG-TAC-CRA" and form.performing_unit == "09HGZ24"
+    # Codes travel with their names (the import reads the code, the first word).
+    assert form.service == "IMG-TAC-CRA - Tomografía computada de cráneo simple y contrastada"
+    assert form.performing_unit == "09HGZ24 - HGZ No. 24 Insurgentes"
     assert form.birth_date == "17/05/1980" and form.requested_on == "20/11/2026"
     assert form.justification == content.justification
     assert form.emergency is False
@@ -256,3 +258,23 @@ def test_a_printed_rejection_names_the_reason_and_the_physician_by_cedula(db, ca
     with db.session() as s:
         delegation = s.get(Request, request_id).requesting_unit.delegation.name
     assert delegation in text
+
+
+def test_fillable_check_marks_have_their_font_nothing_optional_is_required_and_names_fit():
+    data = render_fillable(filled(first_name="MARÍA DE LOS ÁNGELES GUADALUPE"))
+    reader = PdfReader(BytesIO(data))
+    acroform = reader.trailer["/Root"]["/AcroForm"]
+    fonts = acroform["/DR"]["/Font"]
+    assert fonts["/ZaDb"]["/BaseFont"] == "/ZapfDingbats"  # poppler draws sex and priority marks
+    fields = reader.get_fields()
+    assert all(not int(f.get("/Ff", 0)) & 2 for f in fields.values())  # no field is "Required"
+    widgets = {a.get_object().get("/T"): a.get_object() for a in reader.pages[0]["/Annots"]}
+    for name in (P.FIRST_NAME.name, F_JUSTIFICATION, P.PHYSICIAN_NAME.name):
+        assert " 0 Tf" in widgets[name]["/DA"], name  # the reader shrinks long text to fit
+    # A decided request's fillable copy shows the dictamen, not an empty reception section.
+    text = page_texts(data)[0]
+    assert "DICTAMEN DEL MÉDICO ESPECIALISTA" in text and "A09HGZ24-2026-000001-Q" in text
+    assert "RECEPCIÓN DEL FORMATO" in page_texts(render_fillable(filled(decision=None)))[0]
+
+
+F_JUSTIFICATION = "justification"

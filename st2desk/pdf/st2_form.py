@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from reportlab.lib.colors import Color, black, white
 from reportlab.lib.pagesizes import letter
+from reportlab.pdfbase.acroform import PDFFromString
 from reportlab.pdfgen.canvas import Canvas
 
 from st2desk.errors import St2Error
@@ -42,6 +43,7 @@ BAR = Color(0.22, 0.27, 0.24)  # IMSS dark green-gray
 FRAME_BLANK = "st2frame_blank"  # guides for handwriting: comb cells, date blanks, rules
 FRAME_FILLED = "st2frame_filled"  # comb cells only
 FRAME_FILLABLE = "st2frame_fillable"  # boxes only; the fields draw themselves
+FRAME_FILLABLE_DECIDED = "st2frame_fillable_decided"  # the same, with the dictamen section
 CONTINUATION_FRAME = "st2cont"
 CONTINUES = "(continúa en la hoja siguiente)"
 
@@ -114,6 +116,11 @@ def _joined(code: str, name: str) -> str:
     return f"{code} — {name}" if code and name else code or name
 
 
+def _field_joined(code: str, name: str) -> str:
+    # A field value is PDFDocEncoded by ReportLab, which has no em dash.
+    return f"{code} - {name}" if code and name else code or name
+
+
 def field_values(content: FormContent) -> dict[str, str]:
     """The value of each fillable field (names from `st2desk.forms.paper`)."""
     return {
@@ -125,9 +132,11 @@ def field_values(content: FormContent) -> dict[str, str]:
         F.CURP.name: content.curp,
         P.BIRTH_DATE.name: _d(content.birth_date),
         P.SEX.name: content.sex,
-        F.SERVICE.name: content.service_code,
+        # The import reads the first word (the code); the name is for the person reading.
+        F.SERVICE.name: _field_joined(content.service_code, content.service_name),
         F.DIAGNOSIS.name: content.diagnosis_code,
-        F.PERFORMING_UNIT.name: content.performing_unit_code,
+        F.PERFORMING_UNIT.name: _field_joined(content.performing_unit_code,
+                                              content.performing_unit_name),
         F.PRIORITY.name: content.priority,
         P.REQUESTED_ON.name: _d(content.requested_on),
         P.EMERGENCY.name: "1" if content.is_emergency else "",
@@ -382,13 +391,15 @@ def _draw_section(c: Canvas, section: Section) -> None:
     c.setFillColor(black)
 
 
-def _draw_frame(c: Canvas, fillable: bool, guides: bool) -> None:
-    """The frame of a page; `guides` (a blank form) adds cells and rules for handwriting and
-    a reception section 5; a pre-filled form has the dictamen there instead."""
+def _draw_frame(c: Canvas, fillable: bool, guides: bool, decided: bool = False) -> None:
+    """The frame of a page; `guides` (a blank form) adds cells and rules for handwriting.
+
+    Section 5 is for reception on a blank or fillable form; a pre-filled form, or the
+    fillable copy of a request already decided, shows the dictamen there instead."""
     _draw_header_text(c)
     _folio_box(c)
     c.setLineWidth(0.6)
-    reception = guides or fillable
+    reception = (guides or fillable) and not decided
     for section in [*LAYOUT.sections,
                     LAYOUT.reception_section if reception else LAYOUT.decision_section]:
         _draw_section(c, section)
@@ -435,7 +446,7 @@ def _draw_frame(c: Canvas, fillable: bool, guides: bool) -> None:
         if name == "outcome" and reception:
             continue
         for _value, label, x, y in choices:
-            if fillable:
+            if fillable and name != "outcome":
                 c.setFont(FONT, 8.5)
                 c.drawString(x + CHECK + 3, y + 2.5, label)
             else:
@@ -547,6 +558,10 @@ def _draw_values(c: Canvas, content: FormContent, justification_lines: list[str]
         c.drawString(JUST_BOX.x + 5, top - i * JUSTIFICATION_LEADING, line)
     _draw_value(c, P.PHYSICIAN_NAME.name, content.physician_name)
     _draw_value(c, P.PHYSICIAN.name, content.physician_ref)
+    _draw_decision(c, content)
+
+
+def _draw_decision(c: Canvas, content: FormContent) -> None:
     decision = content.decision
     if decision is not None:
         _mark(c, "outcome", decision.outcome)
@@ -576,7 +591,9 @@ def _add_fields(c: Canvas, content: FormContent) -> None:
         name = pf.name
         if pf.kind is P.Kind.CHOICE:
             for value, _label, x, y in LAYOUT.choice_marks[name]:
+                # Optional choices: not "Required" (the import says what is missing).
                 form.radio(name=name, value=value, selected=values[name] == value, x=x, y=y,
+                           fieldFlags="noToggleToOff radio",
                            size=CHECK, buttonStyle="cross", shape="square", borderWidth=0.6,
                            borderColor=black, fillColor=white, textColor=black, forceBorder=True,
                            tooltip=pf.label)
@@ -584,7 +601,7 @@ def _add_fields(c: Canvas, content: FormContent) -> None:
         if pf.kind is P.Kind.CHECK:
             _v, _l, x, y = LAYOUT.choice_marks[name][0]
             form.checkbox(name=name, checked=bool(values[name]), x=x, y=y, size=CHECK,
-                          buttonStyle="cross", shape="square", borderWidth=0.6, borderColor=black,
+                          fieldFlags="", buttonStyle="cross", shape="square", borderWidth=0.6, borderColor=black,
                           fillColor=white, textColor=black, forceBorder=True, tooltip=pf.label)
             continue
         box = LAYOUT.boxes[name]
@@ -593,13 +610,25 @@ def _add_fields(c: Canvas, content: FormContent) -> None:
             x, w = box.x + EMERGENCY_DATE_OFFSET, box.w - EMERGENCY_DATE_OFFSET - 3
         if pf.kind is P.Kind.MULTILINE:
             x, y, w, h = box.x + 3, box.y + 3, box.w - 6, box.h - 6
+            # Size 0: the reader shrinks the text to fit, so all 4,000 characters show.
             form.textfield(name=name, value=values[name], x=x, y=y, width=w, height=h,
-                           fontName=FONT, fontSize=JUSTIFICATION_SIZE, fieldFlags="multiline",
+                           fontName=FONT, fontSize=0, fieldFlags="multiline",
                            maxlen=F.JUSTIFICATION.max_length, tooltip=pf.label, **common)
             continue
         maxlen = pf.comb or pf.spec.max_length
+        # Short codes and dates at a fixed size; names and descriptions shrink to fit (size 0)
+        # so «MARÍA DE LOS ÁNGELES GUADALUPE» is not cut.
+        fixed = pf.comb or pf.kind is P.Kind.DATE or name == F.DIAGNOSIS.name
         form.textfield(name=name, value=values[name], x=x, y=y, width=w, height=h, fontName=FONT,
-                       fontSize=VALUE_SIZE, maxlen=maxlen, tooltip=pf.label, **common)
+                       fontSize=VALUE_SIZE if fixed else 0, maxlen=maxlen, tooltip=pf.label,
+                       **common)
+    # ReportLab lists each resource font under its own /Font key (readers keep one) and omits
+    # ZapfDingbats, which poppler (Evince, Okular, CUPS) needs to draw the check marks.
+    zadb = form.getRefStr(PDFFromString(
+        "<< /BaseFont /ZapfDingbats /Subtype /Type1 /Name /ZaDb /Type /Font >>"))
+    fonts = " ".join(f"/{name} {ref}" for name, ref in sorted(form.fonts.items()))
+    form.extras["DR"] = PDFFromString(
+        f"<< /Encoding << /RLAFencoding {form.encRefStr} >> /Font << {fonts} /ZaDb {zadb} >> >>")
     # The folio travels in a read-only field so the import finds it in any reader's output.
     x, y, w, _h = FOLIO_BOX
     form.textfield(name=P.FOLIO.name, value=content.folio, x=x + 4, y=y + 4, width=w - 8,
@@ -639,11 +668,11 @@ def _new_canvas(target: BinaryIO | str, title: str, fillable: bool) -> Canvas:
     c.setSubject(P.FORM_ID)
     c.setCreator("st2desk")
     c.setAuthor("IMSS — st2desk")
-    frames = [(FRAME_FILLABLE, True, False)] if fillable else [(FRAME_BLANK, False, True),
-                                                                (FRAME_FILLED, False, False)]
-    for name, is_fillable, guides in frames:
+    frames = ([(FRAME_FILLABLE, True, False, False), (FRAME_FILLABLE_DECIDED, True, False, True)]
+              if fillable else [(FRAME_BLANK, False, True, False), (FRAME_FILLED, False, False, True)])
+    for name, is_fillable, guides, decided in frames:
         c.beginForm(name)
-        _draw_frame(c, is_fillable, guides)
+        _draw_frame(c, is_fillable, guides, decided)
         c.endForm()
     c.beginForm(CONTINUATION_FRAME)
     _draw_continuation_frame(c)
@@ -665,13 +694,14 @@ def _render(c: Canvas, contents: Iterable[FormContent], fillable: bool, total: i
         chunks = _pages_of(content)
         pages = len(chunks)
         if fillable:
-            c.doForm(FRAME_FILLABLE)
+            c.doForm(FRAME_FILLABLE_DECIDED if content.decision else FRAME_FILLABLE)
         else:
             c.doForm(FRAME_BLANK if content.is_blank else FRAME_FILLED)
         _draw_folio(c, content, 1, pages if not fillable else 1)
         if fillable:
             _draw_value(c, "unit", _joined(content.unit_code, content.unit_name), font=BOLD)
             _draw_value(c, "delegation", content.delegation_name)
+            _draw_decision(c, content)
             _add_fields(c, content)
             c.showPage()
             pages_written += 1
