@@ -63,7 +63,8 @@ def test_batch_reports_every_file_and_goes_on(db, cast, tmp_path):
     outcomes = paper.import_pdf_files(db, None, files)
     assert [o.source for o in outcomes] == [f.name for f in files]
     assert [o.accepted for o in outcomes] == [True, False, False, False, False, True, False]
-    assert "ya está usado" in outcomes[1].summary()
+    # The same file twice: said plainly, not as a folio conflict.
+    assert "ya se importó" in outcomes[1].summary() and "mismo contenido" in outcomes[1].summary()
     assert {p.field for p in outcomes[2].problems} >= {"nss", "service", "requested_on"}
     assert "no pertenece" in outcomes[3].summary() or "verificador" in outcomes[3].summary()
     assert "no es un PDF" in outcomes[4].summary()
@@ -151,3 +152,13 @@ def test_a_database_error_on_one_file_does_not_stop_the_batch(db, cast, tmp_path
     with db.session() as s:
         assert s.scalars(select(Request.folio).where(Request.origin == Origin.PDF)).all() == [
             blanks[2].stem]
+
+
+def test_a_rejected_file_lists_one_problem_a_line():
+    from st2desk.services.paper import PaperOutcome, PaperProblem
+
+    outcome = PaperOutcome("x.pdf", problems=[PaperProblem("nss", "El NSS no es válido."),
+                                              PaperProblem("service", "Falta el estudio.")])
+    assert outcome.summary() == ("x.pdf: RECHAZADO — 2 problemas:\n    · NSS: El NSS no es válido."
+                                 "\n    · Estudio o procedimiento: Falta el estudio.")
+    assert ".;" not in outcome.summary()

@@ -47,6 +47,7 @@ from st2desk.forms import st2_fields as F
 from st2desk.identifiers import identity_problems, parse_agregado, validate_curp, validate_nss
 from st2desk.models import (
     Attachment,
+    AuditEvent,
     Diagnosis,
     FolioBlock,
     Origin,
@@ -82,7 +83,8 @@ class PaperProblem:
 
     def __str__(self) -> str:
         label = P.BY_NAME[self.field].label if self.field in P.BY_NAME else None
-        return f"{label}: {self.message}" if label and not self.message.startswith(("«", label)) \
+        # Always say which field: «31/02/2026» alone does not tell which date is wrong.
+        return f"{label}: {self.message}" if label and not self.message.startswith(label) \
             else self.message
 
 
@@ -119,13 +121,20 @@ class PaperOutcome:
 
     def summary(self) -> str:
         if not self.accepted:
-            return f"{self.source}: RECHAZADO — " + "; ".join(str(p) for p in self.problems)
+            # One problem a line: a message ends with its own full stop.
+            if len(self.problems) == 1:
+                return f"{self.source}: RECHAZADO — {self.problems[0]}"
+            return (f"{self.source}: RECHAZADO — {len(self.problems)} problemas:"
+                    + "".join(f"\n    · {p}" for p in self.problems))
         if self.submitted:
             warn = f" ({len(self.findings)} advertencia(s))" if self.findings else ""
             return f"{self.source}: folio {self.folio} registrado y enviado a dictamen{warn}"
         blocking = [f.message for f in self.findings if f.blocks]
+        if len(blocking) == 1:
+            return (f"{self.source}: folio {self.folio} registrado como BORRADOR; el médico debe "
+                    f"corregir: {blocking[0]}")
         return (f"{self.source}: folio {self.folio} registrado como BORRADOR; el médico debe "
-                "corregir: " + "; ".join(blocking))
+                "corregir:" + "".join(f"\n    · {b}" for b in blocking))
 
 
 @dataclass(frozen=True)
@@ -269,13 +278,25 @@ def _resolve_patient(session: Session, form: P.PaperForm, problems: list[PaperPr
     elif existing is None and F.CURP.required:
         problems.append(PaperProblem(F.CURP.name, "Falta la CURP del paciente."))
     if existing is not None:
-        differs = []
-        if last and last != existing.last_name:
-            differs.append("primer apellido")
-        if first and first != existing.first_name:
-            differs.append("nombre")
+        # Same NSS and agregado but another person on paper is an identity conflict (DESIGN
+        # §7.2): most often a mistyped NSS, which would attach the request to someone else.
+        conflicts = []
+        if last and _fold(last) != _fold(existing.last_name):
+            conflicts.append(f"primer apellido «{existing.last_name}»")
+        if first and _fold(first) != _fold(existing.first_name):
+            conflicts.append(f"nombre «{existing.first_name}»")
         if birth and birth != existing.birth_date:
-            differs.append("fecha de nacimiento")
+            conflicts.append(f"fecha de nacimiento {existing.birth_date:%d/%m/%Y}")
+        if conflicts:
+            problems.append(PaperProblem(F.NSS.name, (
+                f"El NSS {nss} con agregado {agregado} es de un paciente registrado con "
+                + ", ".join(conflicts) + ", distinto del formato. Revise el NSS y el agregado "
+                "escritos; si el padrón está mal, corríjalo antes de capturar. No se registró "
+                "nada.")))
+            return None, {}
+        differs = []
+        if second and existing.second_last_name and _fold(second) != _fold(existing.second_last_name):
+            differs.append("segundo apellido")
         if sex and sex != existing.sex.value:
             differs.append("sexo")
         if curp and existing.curp and curp != existing.curp:
@@ -414,6 +435,32 @@ def _check_scan(scan: Scan) -> tuple[str, str, bytes]:
     return clean_filename(scan.filename, media_type), media_type, content
 
 
+def _form_digest(form: P.PaperForm) -> str:
+    """A fingerprint of what a form says (not of the file's bytes, which readers rewrite)."""
+    import dataclasses
+    import json
+
+    values = {k: (" ".join(v.split()) if isinstance(v, str) else v)
+              for k, v in dataclasses.asdict(form).items()}
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+
+
+def _already_imported(session: Session, form: P.PaperForm, digest: str) -> None:
+    """Refuse, saying so plainly, a form that was already imported with the same content."""
+    folio = (form.folio or "").strip().upper()
+    req = session.scalar(select(Request).where(Request.folio == folio)) if folio else None
+    if req is None:
+        return
+    events = session.scalars(select(AuditEvent).where(
+        AuditEvent.entity == "request", AuditEvent.entity_id == str(req.uuid),
+        AuditEvent.action == "import_pdf")).all()
+    if any((e.details or {}).get("form_sha256") == digest for e in events):
+        raise PaperRejected([PaperProblem("folio", (
+            f"Este formato ya se importó: el folio {req.folio} está registrado con el mismo "
+            "contenido. No se registró nada de nuevo; no hace falta volver a importarlo."))],
+            req.folio)
+
+
 def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Origin, source: str,
             scan: Scan | None = None) -> PaperOutcome:
     acting_user(session, actor, CAPTURERS,
@@ -421,6 +468,9 @@ def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Or
     scan_parts = _check_scan(scan) if scan is not None else None
     if scan_parts is not None and actor is None:
         raise PaperRejected([PaperProblem("scan", "Un escaneo se adjunta con un usuario identificado.")])
+    digest = _form_digest(form)
+    if origin is Origin.PDF:
+        _already_imported(session, form, digest)
     parsed = _parse(session, actor, form)
     patient = parsed.patient or _register_patient(session, actor, parsed.patient_new, parsed.unit)
     req = R._new_request(session, parsed.unit.id, parsed.physician.id, origin, parsed.folio)
@@ -446,7 +496,8 @@ def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Or
                  action="capture_paper" if origin is Origin.PAPER else "import_pdf",
                  entity="request", entity_id=req.uuid,
                  details={"folio": req.folio, "status": req.status.value, "origin": origin.value,
-                          "physician": parsed.physician.username, "scan": scan_parts is not None})
+                          "physician": parsed.physician.username, "scan": scan_parts is not None,
+                          "form_sha256": digest})
     result = R.run_submission(session, actor, req, origin=origin.value)
     return PaperOutcome(source, req.folio, req.id, req.status, [], list(result.findings),
                         parsed.notes)
