@@ -227,3 +227,16 @@ def test_a_wrong_date_says_which_field_it_is_in(db, cast):
                             form(db, cast, folio, requested_on="31/02/2026"))
     assert [str(p) for p in refused.value.problems if p.field == "requested_on"] == [
         "Fecha de la solicitud: «31/02/2026» no es una fecha válida (use DD/MM/AAAA)."]
+
+
+def test_a_missing_justification_is_listed_with_the_rest_and_keeps_the_folio_free(db, cast):
+    folio = reserve(db, cast)[0]
+    before = counts(db)
+    with pytest.raises(PaperRejected) as refused, db.transaction() as s:
+        paper.capture_paper(s, cast.reception_elsewhere,
+                            form(db, cast, folio, justification="", requested_on=""))
+    assert {p.field for p in refused.value.problems} == {"justification", "requested_on"}
+    assert counts(db) == before  # no draft took the folio
+    with pytest.raises(PaperRejected) as short, db.transaction() as s:
+        paper.capture_paper(s, cast.reception_elsewhere, form(db, cast, folio, justification="Dolor."))
+    assert "demasiado breve" in str(short.value.problems[0])

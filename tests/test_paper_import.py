@@ -162,3 +162,14 @@ def test_a_rejected_file_lists_one_problem_a_line():
     assert outcome.summary() == ("x.pdf: RECHAZADO — 2 problemas:\n    · NSS: El NSS no es válido."
                                  "\n    · Estudio o procedimiento: Falta el estudio.")
     assert ".;" not in outcome.summary()
+
+
+def test_a_form_printed_to_pdf_or_flattened_says_so_in_plain_words():
+    from st2desk.pdf.fillable_reader import NotAForm, read_fillable
+    from st2desk.pdf.st2_form import render_form_bytes
+
+    printed = render_form_bytes(FormContent(folio="09UMF20-2026-000101-0", unit_code="09UMF20"))
+    with pytest.raises(NotAForm) as refused:
+        read_fillable(printed)
+    assert "se imprimió a PDF o se «aplanó»" in refused.value.message
+    assert "Captura de papel" in refused.value.message

@@ -390,6 +390,14 @@ def _parse(session: Session, actor: Actor | None, form: P.PaperForm) -> _Parsed:
                                      "Se marcó urgencia ya realizada pero falta la fecha en que se realizó."))
     justification = unicodedata.normalize("NFC", form.justification or "").replace("\r\n", "\n").strip()
     justification = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", justification)
+    # Checked here, with everything else: a form without its justification is returned to
+    # the unit, it does not become a draft that takes the folio.
+    if not justification:
+        problems.append(PaperProblem(F.JUSTIFICATION.name, "Falta la justificación clínica."))
+    elif len(justification) < (F.JUSTIFICATION.min_length or 0):
+        problems.append(PaperProblem(F.JUSTIFICATION.name, (
+            f"La justificación clínica es demasiado breve ({len(justification)} caracteres; "
+            f"mínimo {F.JUSTIFICATION.min_length}): describa el caso de este paciente.")))
     if len(justification) > (F.JUSTIFICATION.max_length or 4000):
         problems.append(PaperProblem(F.JUSTIFICATION.name,
                                      f"La justificación excede {F.JUSTIFICATION.max_length} caracteres."))
