@@ -143,7 +143,8 @@ def test_fit_never_exceeds_the_box_and_marks_truncation():
 def test_fillable_has_the_shared_fields_and_the_folio_read_only():
     data = render_fillable(FormContent(folio=FOLIOS[1], unit_code="09UMF20", unit_name="UMF 20"))
     fields = PdfReader(BytesIO(data)).get_fields()
-    assert set(fields) == {f.name for f in P.PAPER_FIELDS} | {P.FOLIO.name}
+    assert set(fields) == ({f.name for f in P.PAPER_FIELDS} | {P.FOLIO.name}
+                           | {f.name for f in P.READER_ONLY_FIELDS})
     assert fields["folio"]["/V"] == FOLIOS[1]
     assert int(fields["folio"].get("/Ff", 0)) & 1  # read-only
     assert fields["justification"]["/FT"] == "/Tx"
@@ -278,3 +279,25 @@ def test_fillable_check_marks_have_their_font_nothing_optional_is_required_and_n
 
 
 F_JUSTIFICATION = "justification"
+
+
+def test_a_printed_information_request_carries_the_question_who_asked_and_when(db, cast):
+    from st2desk.models import Request
+    from st2desk.services import decisions
+    from st2desk.services.paper import print_request
+    from tests import flows
+
+    request_id = flows.in_review(db, cast)
+    with db.transaction() as s:
+        decisions.ask_information(s, cast.specialist, request_id,
+                                  "¿Tiene radiografía previa de columna?")
+        folio = s.get(Request, request_id).folio
+    out = BytesIO()
+    with db.transaction() as s:
+        print_request(s, cast.admin, folio, out)
+    text = " ".join(page_texts(out.getvalue())[0].split())
+    assert "Pregunta: ¿Tiene radiografía previa de columna?" in text
+    with db.session() as s:
+        from st2desk.models import User
+        asker = s.get(User, cast.specialist.user_id).full_name
+    assert asker in text

@@ -85,6 +85,11 @@ PAPER_FIELDS: tuple[PaperField, ...] = (
 
 BY_NAME: dict[str, PaperField] = {f.name: f for f in PAPER_FIELDS}
 
+# Written on the form for the person reading it, not read back: the CIE-10 code decides.
+DIAGNOSIS_DESCRIPTION = FieldSpec("diagnosis_description", "Descripción del diagnóstico",
+                                  required=False, max_length=200)
+READER_ONLY_FIELDS: tuple[PaperField, ...] = (PaperField(DIAGNOSIS_DESCRIPTION),)
+
 
 @dataclass
 class PaperForm:

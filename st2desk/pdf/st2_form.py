@@ -135,6 +135,7 @@ def field_values(content: FormContent) -> dict[str, str]:
         # The import reads the first word (the code); the name is for the person reading.
         F.SERVICE.name: _field_joined(content.service_code, content.service_name),
         F.DIAGNOSIS.name: content.diagnosis_code,
+        P.DIAGNOSIS_DESCRIPTION.name: content.diagnosis_description,
         F.PERFORMING_UNIT.name: _field_joined(content.performing_unit_code,
                                               content.performing_unit_name),
         F.PRIORITY.name: content.priority,
@@ -236,7 +237,7 @@ def _build_layout() -> Layout:
     row(ROW_H, (F.SERVICE.name, f"{F.SERVICE.label} (clave del catálogo y nombre)", 400),
         (F.PRIORITY.name, F.PRIORITY.label, 152))
     row(ROW_H, (F.DIAGNOSIS.name, "Diagnóstico CIE-10 (clave)", 110),
-        ("diagnosis_description", "Descripción del diagnóstico", 290),
+        (P.DIAGNOSIS_DESCRIPTION.name, P.DIAGNOSIS_DESCRIPTION.label, 290),
         (P.REQUESTED_ON.name, f"{P.REQUESTED_ON.label} ({P.DATE_FORMAT_LABEL})", 152))
     row(ROW_H, (F.PERFORMING_UNIT.name, f"{F.PERFORMING_UNIT.label} (clave y nombre)", 360),
         (F.PERFORMED_ON.name, "Urgencia ya realizada: marque y anote la fecha", 192))
@@ -621,6 +622,11 @@ def _add_fields(c: Canvas, content: FormContent) -> None:
         fixed = pf.comb or pf.kind is P.Kind.DATE or name == F.DIAGNOSIS.name
         form.textfield(name=name, value=values[name], x=x, y=y, width=w, height=h, fontName=FONT,
                        fontSize=VALUE_SIZE if fixed else 0, maxlen=maxlen, tooltip=pf.label,
+                       **common)
+    for pf in P.READER_ONLY_FIELDS:
+        x, y, w, h = LAYOUT.boxes[pf.name].value_area()
+        form.textfield(name=pf.name, value=values.get(pf.name, ""), x=x, y=y, width=w, height=h,
+                       fontName=FONT, fontSize=0, maxlen=pf.spec.max_length, tooltip=pf.label,
                        **common)
     # ReportLab lists each resource font under its own /Font key (readers keep one) and omits
     # ZapfDingbats, which poppler (Evince, Okular, CUPS) needs to draw the check marks.

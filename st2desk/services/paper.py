@@ -602,7 +602,14 @@ def request_form_content(session: Session, req: Request) -> object:
             specialist_name=last.decided_by.full_name,
             specialist_license=last.decided_by.professional_license or "")
     elif req.status is RequestStatus.INFO_REQUESTED:
-        decision = DecisionContent(outcome="info")
+        # The question, who asked it and when: the physician answers it in st2desk.
+        asked = req.info_requests[-1] if req.info_requests else None
+        asker = session.get(User, asked.asked_by_id) if asked else None
+        decision = DecisionContent(
+            outcome="info", decided_on=(asked.asked_at - _MX).date() if asked else None,
+            text=f"Pregunta: {asked.question}" if asked else "",
+            specialist_name=asker.full_name if asker else "",
+            specialist_license=(asker.professional_license or "") if asker else "")
     unit = req.requesting_unit
     perf = req.performing_unit
     return FormContent(
