@@ -418,9 +418,9 @@ def _draw_frame(c: Canvas, fillable: bool, guides: bool, decided: bool = False) 
         c.setFont(FONT, 7.5)
         c.setFillColor(GRAY)
         lines = [
-            "El servicio se cuenta desde la captura en st2desk, con la fecha y hora de",
-            "recepción anotadas aquí. Anote cuántas hojas anexas trae (continuación de la",
-            "justificación, estudios); cada una lleva el folio y el nombre del paciente.",
+            "El plazo del dictamen corre desde la captura en st2desk; anote aquí cuándo",
+            "se recibió el formato y cuántas hojas anexas trae (continuación de la",
+            "justificación, estudios); cada hoja anexa lleva el folio y el nombre del paciente.",
             "El dictamen lo emite el especialista en st2desk: no lo escriba en este formato.",
         ]
         for i, line in enumerate(lines):
