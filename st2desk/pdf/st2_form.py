@@ -602,7 +602,8 @@ def _add_fields(c: Canvas, content: FormContent) -> None:
         if pf.kind is P.Kind.CHECK:
             _v, _l, x, y = LAYOUT.choice_marks[name][0]
             form.checkbox(name=name, checked=bool(values[name]), x=x, y=y, size=CHECK,
-                          fieldFlags="", buttonStyle="cross", shape="square", borderWidth=0.6, borderColor=black,
+                          fieldFlags="", buttonStyle="cross", shape="square", borderWidth=0.6,
+                          borderColor=black,
                           fillColor=white, textColor=black, forceBorder=True, tooltip=pf.label)
             continue
         box = LAYOUT.boxes[name]
