@@ -490,3 +490,34 @@ def test_search_box_leaves_ctrl_p_and_ctrl_u_to_the_viewer(qtbot, db, cast, make
             assert event.isAccepted() is (key == Qt.Key.Key_A), key
     finally:
         QApplication.instance().removeEventFilter(bindings)
+
+
+def test_preview_shows_the_slip_and_printing_from_it_is_audited(qtbot, db, cast, make_ctx, messages,
+                                                                monkeypatch, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+    from PySide6.QtWidgets import QDialog
+
+    printed = tmp_path / "desde-la-vista-previa.pdf"
+    answers = [QDialog.DialogCode.Rejected, QDialog.DialogCode.Accepted]
+    shown: list[int] = []
+
+    def exec_(dialog: QPrintPreviewDialog) -> int:
+        # What the preview does: paint the pages; its print button paints them on the printer.
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        dialog.paintRequested.emit(printer)
+        shown.append(len(PdfReader(str(printed)).pages))
+        return answers.pop(0)
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", exec_)
+    _, auth_id = flows.authorized(db, cast)
+    auth = auth_row(db, auth_id)
+    viewer = open_viewer(qtbot, make_ctx, cast.reception)
+    scan(qtbot, viewer, auth.number)
+    qtbot.mouseClick(viewer.preview_button, Qt.MouseButton.LeftButton)  # looked at, closed
+    assert shown == [1] and print_events(db, auth) == []
+    qtbot.mouseClick(viewer.preview_button, Qt.MouseButton.LeftButton)  # printed from the preview
+    assert shown == [1, 1] and len(print_events(db, auth)) == 1
+    assert viewer.message_label.text() == f"Comprobante {auth.number} enviado a «{printed}»."
+    assert messages.shown == []
