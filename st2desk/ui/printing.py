@@ -182,8 +182,9 @@ def page_images(data: bytes, dpi: float = MAX_DPI, *, crisp: bool = True,
                 grayscale: bool = True) -> Iterator[QImage]:
     """The pages of a PDF as images at `dpi`, form fields drawn (PDFium).
 
-    Grayscale by default: clinics print on monochrome lasers, and a gray page is a quarter
-    of the data to spool (a letter page at 300 dpi: ~100 ms instead of ~380 ms).
+    Grayscale by default: clinics print on monochrome lasers, and PDFium renders a gray
+    page about four times faster (one byte a pixel instead of four). Printed end to end
+    (ReportLab, PDFium, QPrinter), a letter page at 300 dpi takes about 0.3 s here.
     """
     import pypdfium2 as pdfium
 
@@ -202,17 +203,6 @@ def page_images(data: bytes, dpi: float = MAX_DPI, *, crisp: bool = True,
                 bitmap.close()
                 page.close()
                 yield image
-        finally:
-            pdf.close()
-
-
-def pdf_page_count(data: bytes) -> int:
-    import pypdfium2 as pdfium
-
-    with _pdfium_lock:
-        pdf = pdfium.PdfDocument(data)
-        try:
-            return len(pdf)
         finally:
             pdf.close()
 
