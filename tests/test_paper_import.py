@@ -173,3 +173,28 @@ def test_a_form_printed_to_pdf_or_flattened_says_so_in_plain_words():
         read_fillable(printed)
     assert "se imprimió a PDF o se «aplanó»" in refused.value.message
     assert "Captura de papel" in refused.value.message
+
+
+def test_the_fillable_copy_of_a_paper_draft_corrected_at_the_unit_replaces_the_draft(db, cast,
+                                                                                     tmp_path):
+    [blank] = print_fillable_blanks(db, tmp_path, 1)
+    first = filled_copy(db, cast, blank, tmp_path / "1.pdf", service="IMG-RX-TOR")  # basic catalog
+    [draft] = paper.import_pdf_files(db, cast.reception_elsewhere, [first])
+    assert draft.status is RequestStatus.DRAFT
+    # The unit prints the draft's fillable copy, corrects the service and sends it back.
+    copy = tmp_path / "borrador.pdf"
+    with db.transaction() as s:
+        paper.print_request(s, cast.reception_elsewhere, draft.folio, copy, fillable=True)
+    corrected = tmp_path / "2.pdf"
+    corrected.write_bytes(fill_pdf(copy.read_bytes(), {"service": "IMG-TAC-CRA"}))
+    [outcome] = paper.import_pdf_files(db, cast.reception_elsewhere, [corrected])
+    assert outcome.accepted and outcome.submitted, outcome.summary()
+    assert outcome.request_id == draft.request_id and outcome.folio == draft.folio
+    assert any("reemplazó el borrador" in note for note in outcome.notes)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Request)
+                        .where(Request.folio == draft.folio)) == 1
+        assert s.get(Request, draft.request_id).service.code == "IMG-TAC-CRA"
+    # A request past its draft is never replaced.
+    [again] = paper.import_pdf_files(db, cast.reception_elsewhere, [corrected])
+    assert not again.accepted and "ya se importó" in again.summary()

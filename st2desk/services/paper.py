@@ -200,6 +200,7 @@ class _Parsed:
     performed_on: date | None
     justification: str
     notes: list[str]
+    draft_id: int | None = None
 
 
 def _resolve_physician(session: Session, actor: Actor | None, form: P.PaperForm, unit: Unit | None,
@@ -339,12 +340,13 @@ def _resolve_unit(session: Session, text: str, problems: list[PaperProblem]) -> 
     return unit
 
 
-def _parse(session: Session, actor: Actor | None, form: P.PaperForm) -> _Parsed:
+def _parse(session: Session, actor: Actor | None, form: P.PaperForm,
+           replace_drafts_of: tuple[Origin, ...] = ()) -> _Parsed:
     problems: list[PaperProblem] = []
     notes: list[str] = []
     reserved = None
     try:
-        reserved = check_reserved_folio(session, form.folio)
+        reserved = check_reserved_folio(session, form.folio, replace_drafts_of=replace_drafts_of)
     except ValidationError as exc:
         problems.append(PaperProblem(P.FOLIO.name, exc.message))
     unit = reserved.unit if reserved else None
@@ -409,7 +411,7 @@ def _parse(session: Session, actor: Actor | None, form: P.PaperForm) -> _Parsed:
     assert reserved and physician and service and performing and requested_on
     return _Parsed(reserved.folio, reserved.unit, reserved.block, physician, patient, patient_new,
                    service, diagnosis, performing, priority, requested_on, emergency, performed_on,
-                   justification, notes)
+                   justification, notes, reserved.draft_id)
 
 
 # --------------------------------------------------------------------------- intake
@@ -479,9 +481,19 @@ def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Or
     digest = _form_digest(form)
     if origin is Origin.PDF:
         _already_imported(session, form, digest)
-    parsed = _parse(session, actor, form)
+    # The fillable copy of a paper draft, corrected at the unit, replaces that draft.
+    parsed = _parse(session, actor, form,
+                    (Origin.PDF, Origin.PAPER) if origin is Origin.PDF else ())
     patient = parsed.patient or _register_patient(session, actor, parsed.patient_new, parsed.unit)
-    req = R._new_request(session, parsed.unit.id, parsed.physician.id, origin, parsed.folio)
+    if parsed.draft_id is not None:
+        req = session.get(Request, parsed.draft_id)
+        assert req is not None
+        req.physician_id = parsed.physician.id
+        req.is_emergency = False
+        req.performed_on = None
+        parsed.notes.append(f"El formato reemplazó el borrador del folio {req.folio}.")
+    else:
+        req = R._new_request(session, parsed.unit.id, parsed.physician.id, origin, parsed.folio)
     R._apply(session, req, R.RequestData(
         patient_id=patient.id, service_id=parsed.service.id, diagnosis_code=parsed.diagnosis,
         justification=parsed.justification, performing_unit_id=parsed.performing_unit.id,
@@ -505,7 +517,7 @@ def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Or
                  entity="request", entity_id=req.uuid,
                  details={"folio": req.folio, "status": req.status.value, "origin": origin.value,
                           "physician": parsed.physician.username, "scan": scan_parts is not None,
-                          "form_sha256": digest})
+                          "form_sha256": digest, "replaced_draft": parsed.draft_id is not None})
     result = R.run_submission(session, actor, req, origin=origin.value)
     return PaperOutcome(source, req.folio, req.id, req.status, [], list(result.findings),
                         parsed.notes)
