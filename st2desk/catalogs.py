@@ -87,7 +87,9 @@ def load_reference_data(session: Session) -> LoadReport:
     report += _load(session, Unit, "units.csv", lambda s, r: (r["code"], {
         "name": r["name"], "kind": UnitKind(r["kind"]), "level": int(r["level"]),
         "delegation_id": delegations[r["delegation_code"]],
-        "time_zone": timezones.zone(r.get("time_zone")).key, "active": True}))
+        "time_zone": timezones.zone(r.get("time_zone")).key, "active": True,
+        "address": (r.get("address") or "").strip() or None,
+        "phone": (r.get("phone") or "").strip() or None}))
     report += _load(session, Specialty, "specialties.csv",
                     lambda s, r: (r["code"], {"name": r["name"]}))
     specialties = _by_code(session, Specialty)

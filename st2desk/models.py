@@ -186,6 +186,9 @@ class Unit(Base):
     # IANA zone whose calendar day the unit works on (st2desk.timezones.unit_zone).
     time_zone: Mapped[str] = mapped_column(String(40), default="America/Mexico_City",
                                            server_default="America/Mexico_City")
+    # Printed on the slip so the patient can find and call the performing unit.
+    address: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
 
     delegation: Mapped[Delegation] = relationship()
 

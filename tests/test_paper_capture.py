@@ -201,3 +201,42 @@ def test_an_emergency_on_paper_counts_its_72_hours_to_the_date_written(db, cast)
     rep = reports.generate(db, None, ReportFilter(paper_day, clock.today()), "specialty")
     assert (rep.summary["emergencies"], rep.summary["emergencies_late"]) == (2, 1)
     assert sum(rep.table("emergencies").values("filed_late")) == 1
+
+
+def test_a_registered_nss_with_another_name_is_refused_not_attached_to_that_patient(db, cast):
+    folio = reserve(db, cast)[0]
+    before = counts(db)
+    with pytest.raises(PaperRejected) as refused, db.transaction() as s:
+        paper.capture_paper(s, cast.reception_elsewhere, form(db, cast, folio, first_name="Juana"))
+    [problem] = refused.value.problems
+    assert problem.field == "nss"
+    assert "es de un paciente registrado con nombre «JUAN»" in problem.message
+    assert "Revise el NSS" in problem.message
+    assert counts(db) == before
+    # Accents and capitals written differently are the same person.
+    with db.transaction() as s:
+        outcome = paper.capture_paper(s, cast.reception_elsewhere,
+                                      form(db, cast, folio, last_name="perez"))
+    assert outcome.accepted, outcome.summary()
+
+
+def test_a_wrong_date_says_which_field_it_is_in(db, cast):
+    folio = reserve(db, cast)[0]
+    with pytest.raises(PaperRejected) as refused, db.transaction() as s:
+        paper.capture_paper(s, cast.reception_elsewhere,
+                            form(db, cast, folio, requested_on="31/02/2026"))
+    assert [str(p) for p in refused.value.problems if p.field == "requested_on"] == [
+        "Fecha de la solicitud: «31/02/2026» no es una fecha válida (use DD/MM/AAAA)."]
+
+
+def test_a_missing_justification_is_listed_with_the_rest_and_keeps_the_folio_free(db, cast):
+    folio = reserve(db, cast)[0]
+    before = counts(db)
+    with pytest.raises(PaperRejected) as refused, db.transaction() as s:
+        paper.capture_paper(s, cast.reception_elsewhere,
+                            form(db, cast, folio, justification="", requested_on=""))
+    assert {p.field for p in refused.value.problems} == {"justification", "requested_on"}
+    assert counts(db) == before  # no draft took the folio
+    with pytest.raises(PaperRejected) as short, db.transaction() as s:
+        paper.capture_paper(s, cast.reception_elsewhere, form(db, cast, folio, justification="Dolor."))
+    assert "demasiado breve" in str(short.value.problems[0])

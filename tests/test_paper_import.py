@@ -63,7 +63,8 @@ def test_batch_reports_every_file_and_goes_on(db, cast, tmp_path):
     outcomes = paper.import_pdf_files(db, None, files)
     assert [o.source for o in outcomes] == [f.name for f in files]
     assert [o.accepted for o in outcomes] == [True, False, False, False, False, True, False]
-    assert "ya está usado" in outcomes[1].summary()
+    # The same file twice: said plainly, not as a folio conflict.
+    assert "ya se importó" in outcomes[1].summary() and "mismo contenido" in outcomes[1].summary()
     assert {p.field for p in outcomes[2].problems} >= {"nss", "service", "requested_on"}
     assert "no pertenece" in outcomes[3].summary() or "verificador" in outcomes[3].summary()
     assert "no es un PDF" in outcomes[4].summary()
@@ -151,3 +152,49 @@ def test_a_database_error_on_one_file_does_not_stop_the_batch(db, cast, tmp_path
     with db.session() as s:
         assert s.scalars(select(Request.folio).where(Request.origin == Origin.PDF)).all() == [
             blanks[2].stem]
+
+
+def test_a_rejected_file_lists_one_problem_a_line():
+    from st2desk.services.paper import PaperOutcome, PaperProblem
+
+    outcome = PaperOutcome("x.pdf", problems=[PaperProblem("nss", "El NSS no es válido."),
+                                              PaperProblem("service", "Falta el estudio.")])
+    assert outcome.summary() == ("x.pdf: RECHAZADO — 2 problemas:\n    · NSS: El NSS no es válido."
+                                 "\n    · Estudio o procedimiento: Falta el estudio.")
+    assert ".;" not in outcome.summary()
+
+
+def test_a_form_printed_to_pdf_or_flattened_says_so_in_plain_words():
+    from st2desk.pdf.fillable_reader import NotAForm, read_fillable
+    from st2desk.pdf.st2_form import render_form_bytes
+
+    printed = render_form_bytes(FormContent(folio="09UMF20-2026-000101-0", unit_code="09UMF20"))
+    with pytest.raises(NotAForm) as refused:
+        read_fillable(printed)
+    assert "se imprimió a PDF o se «aplanó»" in refused.value.message
+    assert "Captura de papel" in refused.value.message
+
+
+def test_the_fillable_copy_of_a_paper_draft_corrected_at_the_unit_replaces_the_draft(db, cast,
+                                                                                     tmp_path):
+    [blank] = print_fillable_blanks(db, tmp_path, 1)
+    first = filled_copy(db, cast, blank, tmp_path / "1.pdf", service="IMG-RX-TOR")  # basic catalog
+    [draft] = paper.import_pdf_files(db, cast.reception_elsewhere, [first])
+    assert draft.status is RequestStatus.DRAFT
+    # The unit prints the draft's fillable copy, corrects the service and sends it back.
+    copy = tmp_path / "borrador.pdf"
+    with db.transaction() as s:
+        paper.print_request(s, cast.reception_elsewhere, draft.folio, copy, fillable=True)
+    corrected = tmp_path / "2.pdf"
+    corrected.write_bytes(fill_pdf(copy.read_bytes(), {"service": "IMG-TAC-CRA"}))
+    [outcome] = paper.import_pdf_files(db, cast.reception_elsewhere, [corrected])
+    assert outcome.accepted and outcome.submitted, outcome.summary()
+    assert outcome.request_id == draft.request_id and outcome.folio == draft.folio
+    assert any("reemplazó el borrador" in note for note in outcome.notes)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Request)
+                        .where(Request.folio == draft.folio)) == 1
+        assert s.get(Request, draft.request_id).service.code == "IMG-TAC-CRA"
+    # A request past its draft is never replaced.
+    [again] = paper.import_pdf_files(db, cast.reception_elsewhere, [corrected])
+    assert not again.accepted and "ya se importó" in again.summary()

@@ -67,8 +67,13 @@ def test_blank_batch_one_page_per_folio_with_text_and_metadata():
         assert "Hoja 1 de 1" in text
         assert "FORMATO ST2" in text and "UMF No. 20 Coyoacán" in text
         for label in ("Primer apellido", "CURP", "Justificación".upper(), "Firma del médico solicitante",
-                      "DICTAMEN DEL MÉDICO ESPECIALISTA"):
-            assert label in text
+                      "Delegación (OOAD)", "Matrícula", "Cédula profesional",
+                      "FOLIO ÚNICO — no fotocopie este formato",
+                      "RECEPCIÓN DEL FORMATO", "Fecha de recepción", "Hora (hh:mm)",
+                      "Hojas anexas (número)", "Sello de recepción"):
+            assert label in text, label
+        # The dictamen is given in st2desk: a blank form has no place to handwrite one.
+        assert "DICTAMEN" not in text and "Autorizado" not in text and "no lo copie" not in text
 
 
 @needs_pdftoppm
@@ -94,6 +99,8 @@ def test_long_justification_continues_on_further_pages_in_order_and_complete():
     assert len(texts) >= 2
     assert CONTINUES in texts[0]
     assert f"Hoja 2 de {len(texts)}" in texts[1]
+    # A continuation sheet that comes loose still says whose it is.
+    assert all("Paciente: MUÑOZ ÑANDÚ JOSÉ MARÍA · NSS 01058012345 1M1980OR" in t for t in texts[1:])
     assert all(FOLIOS[0] in t for t in texts)
     numbers = [int(n) for t in texts for n in re.findall(r"\[(\d{3})\]", t)]
     assert numbers == list(range(60))  # every sentence once, in order, nothing cut off
@@ -110,7 +117,7 @@ def test_justification_text_stays_inside_its_box():
         runs: list[tuple[float, float, str]] = []
 
         def visit(text, cm, tm, font, size, runs=runs):  # type: ignore[no-untyped-def]
-            if "[" in text or "Paciente" in text:
+            if ("[" in text or "Paciente" in text) and "Paciente:" not in text:
                 runs.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text))
 
         page.extract_text(visitor_text=visit)
@@ -136,7 +143,8 @@ def test_fit_never_exceeds_the_box_and_marks_truncation():
 def test_fillable_has_the_shared_fields_and_the_folio_read_only():
     data = render_fillable(FormContent(folio=FOLIOS[1], unit_code="09UMF20", unit_name="UMF 20"))
     fields = PdfReader(BytesIO(data)).get_fields()
-    assert set(fields) == {f.name for f in P.PAPER_FIELDS} | {P.FOLIO.name}
+    assert set(fields) == ({f.name for f in P.PAPER_FIELDS} | {P.FOLIO.name}
+                           | {f.name for f in P.READER_ONLY_FIELDS})
     assert fields["folio"]["/V"] == FOLIOS[1]
     assert int(fields["folio"].get("/Ff", 0)) & 1  # read-only
     assert fields["justification"]["/FT"] == "/Tx"
@@ -150,7 +158,9 @@ def test_prefilled_fillable_round_trips_through_the_reader():
     assert form.folio == FOLIOS[0]
     assert (form.last_name, form.second_last_name, form.first_name) == ("MUÑOZ", "ÑANDÚ", "JOSÉ MARÍA")
     assert (form.nss, form.agregado, form.sex, form.priority) == ("01058012345", "1M1980OR", "M", "urgent")
-    assert form.service == "IMG-TAC-CRA" and form.performing_unit == "09HGZ24"
+    # Codes travel with their names (the import reads the code, the first word).
+    assert form.service == "IMG-TAC-CRA - Tomografía computada de cráneo simple y contrastada"
+    assert form.performing_unit == "09HGZ24 - HGZ No. 24 Insurgentes"
     assert form.birth_date == "17/05/1980" and form.requested_on == "20/11/2026"
     assert form.justification == content.justification
     assert form.emergency is False
@@ -214,3 +224,80 @@ def test_fit_property_lines_are_never_wider_or_more_than_the_box(text, width, he
     if not result.truncated:  # nothing lost: the same words, in order
         assert " ".join(" ".join(result.lines).split()).replace(" ", "") == \
             "".join(text.split())
+
+
+def test_handwriting_cells_are_five_millimetres():
+    mm = 72 / 25.4
+    assert st2_form.CELL >= 5 * mm - 0.1
+    assert st2_form.CHECK >= 3.8 * mm and st2_form.ROW_H - st2_form.LABEL_SIZE - 5 >= 7 * mm
+    assert st2_form.LABEL_SIZE >= 7
+    for name, cells in st2_form.COMB.items():
+        box = st2_form.LAYOUT.boxes[name]
+        assert box.w - 6 >= cells * st2_form.CELL - 0.01, name
+
+
+def test_a_printed_rejection_names_the_reason_and_the_physician_by_cedula(db, cast):
+    from st2desk.models import Request, User
+    from st2desk.services import decisions
+    from st2desk.services.paper import print_request
+    from tests import flows
+
+    request_id = flows.in_review(db, cast)
+    with db.transaction() as s:
+        decisions.reject(s, cast.specialist, request_id, "R01",
+                         "No describe la exploración neurológica ni la evolución del dolor.")
+        req = s.get(Request, request_id)
+        s.get(User, req.physician_id).professional_license = "8765432"
+        folio = req.folio
+    out = BytesIO()
+    with db.transaction() as s:
+        print_request(s, cast.admin, folio, out)
+    text = " ".join(page_texts(out.getvalue())[0].split())
+    assert "R01 Justificación clínica insuficiente — No describe la exploración" in text
+    assert "8765432" in text and "DICTAMEN DEL MÉDICO ESPECIALISTA" in text
+    assert "RECEPCIÓN DEL FORMATO" not in text
+    with db.session() as s:
+        delegation = s.get(Request, request_id).requesting_unit.delegation.name
+    assert delegation in text
+
+
+def test_fillable_check_marks_have_their_font_nothing_optional_is_required_and_names_fit():
+    data = render_fillable(filled(first_name="MARÍA DE LOS ÁNGELES GUADALUPE"))
+    reader = PdfReader(BytesIO(data))
+    acroform = reader.trailer["/Root"]["/AcroForm"]
+    fonts = acroform["/DR"]["/Font"]
+    assert fonts["/ZaDb"]["/BaseFont"] == "/ZapfDingbats"  # poppler draws sex and priority marks
+    fields = reader.get_fields()
+    assert all(not int(f.get("/Ff", 0)) & 2 for f in fields.values())  # no field is "Required"
+    widgets = {a.get_object().get("/T"): a.get_object() for a in reader.pages[0]["/Annots"]}
+    for name in (P.FIRST_NAME.name, F_JUSTIFICATION, P.PHYSICIAN_NAME.name):
+        assert " 0 Tf" in widgets[name]["/DA"], name  # the reader shrinks long text to fit
+    # A decided request's fillable copy shows the dictamen, not an empty reception section.
+    text = page_texts(data)[0]
+    assert "DICTAMEN DEL MÉDICO ESPECIALISTA" in text and "A09HGZ24-2026-000001-Q" in text
+    assert "RECEPCIÓN DEL FORMATO" in page_texts(render_fillable(filled(decision=None)))[0]
+
+
+F_JUSTIFICATION = "justification"
+
+
+def test_a_printed_information_request_carries_the_question_who_asked_and_when(db, cast):
+    from st2desk.models import Request
+    from st2desk.services import decisions
+    from st2desk.services.paper import print_request
+    from tests import flows
+
+    request_id = flows.in_review(db, cast)
+    with db.transaction() as s:
+        decisions.ask_information(s, cast.specialist, request_id,
+                                  "¿Tiene radiografía previa de columna?")
+        folio = s.get(Request, request_id).folio
+    out = BytesIO()
+    with db.transaction() as s:
+        print_request(s, cast.admin, folio, out)
+    text = " ".join(page_texts(out.getvalue())[0].split())
+    assert "Pregunta: ¿Tiene radiografía previa de columna?" in text
+    with db.session() as s:
+        from st2desk.models import User
+        asker = s.get(User, cast.specialist.user_id).full_name
+    assert asker in text

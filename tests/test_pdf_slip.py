@@ -91,3 +91,70 @@ def test_private_key_file_is_private(tmp_path):
     forged = line.replace(key.kid, "0" * 12)
     with pytest.raises(signing.ValidationError):
         signing.parse_key_file(forged)
+
+
+def _sizes_of(pdf: bytes, needle: str) -> list[float]:
+    """Font sizes at which the text containing `needle` is drawn (pypdf's visitor)."""
+    sizes: list[float] = []
+
+    def visit(text, cm, tm, font_dict, font_size):  # type: ignore[no-untyped-def]
+        if needle in text:
+            sizes.append(font_size * tm[0])
+
+    PdfReader(BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return sizes
+
+
+LONG_NOTE = ("Presentarse a las 7:00 en ayuno de 8 horas, con estudios previos, radiografías y su "
+             "carnet. Traer acompañante mayor de edad; la cita puede reprogramarse llamando.")
+
+
+def test_the_slip_says_where_to_go_who_asked_and_keeps_room_for_the_performing_unit():
+    content, _ = make_slip(
+        requesting_unit="09UMF20 — UMF No. 20 Vallejo",
+        performing_unit_address="Av. Insurgentes Sur 1234, Col. Del Valle, Ciudad de México",
+        performing_unit_phone="55 5555 0000",
+        requesting_physician="Dra. Guadalupe Fernández Castro", requesting_physician_license="7654321",
+        scheduling_note=LONG_NOTE)
+    pdf = render_slip(content)
+    text = PdfReader(BytesIO(pdf)).pages[0].extract_text()
+    compact = " ".join(text.split())
+    for expected in ("09UMF20 — UMF No. 20 Vallejo",  # never cut to «UMF No. 2…»
+                     "Av. Insurgentes Sur 1234", "Tel. 55 5555 0000",
+                     "Dra. Guadalupe Fernández Castro (céd. prof. 7654321)",
+                     "PARA LA UNIDAD DE DESTINO", "Fecha de atención".upper(),
+                     "Nombre, matrícula, firma y sello", "reprogramarse llamando."):
+        assert expected in compact, expected
+    assert "…" not in compact
+    # A long note wraps; it is never drawn smaller than 7.5 pt.
+    assert min(_sizes_of(pdf, "ayuno")) >= 7.5
+
+
+def test_the_service_fills_the_slip_from_the_records_and_audits_only_what_went_out(db, cast):
+    from sqlalchemy import select
+
+    from st2desk.models import AuditEvent, Authorization, Unit
+    from st2desk.services import slips
+    from tests import flows
+
+    _, auth_id = flows.authorized(db, cast)
+    with db.transaction() as s:
+        unit = s.get(Unit, cast.performing_unit_id)
+        unit.address, unit.phone = "Calle Uno 1, Col. Centro", "55 1234 5678"
+        number = s.get(Authorization, auth_id).number
+
+    def prints() -> int:
+        with db.session() as s:
+            return len(s.scalars(select(AuditEvent).where(AuditEvent.action == "print_slip")).all())
+
+    with db.transaction() as s:
+        pdf = slips.slip_pdf(s, cast.reception, number)
+    text = " ".join(PdfReader(BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Calle Uno 1, Col. Centro · Tel. 55 1234 5678" in text
+    with db.session() as s:
+        physician = s.get(Authorization, auth_id).request.physician.full_name
+    assert physician in text
+    assert prints() == 0
+    with db.transaction() as s:
+        slips.record_slip_output(s, cast.reception, number, how="printer", printer="Recepción-1")
+    assert prints() == 1

@@ -56,7 +56,7 @@ REQUESTED_ON = FieldSpec("requested_on", "Fecha de la solicitud", max_length=10)
 EMERGENCY = FieldSpec("emergency", "Urgencia ya realizada", required=False)
 PHYSICIAN_NAME = FieldSpec("physician_name", "Nombre del médico solicitante", required=False,
                            max_length=160)
-PHYSICIAN = FieldSpec("physician", "Usuario o cédula profesional del médico", max_length=64)
+PHYSICIAN = FieldSpec("physician", "Cédula profesional (o usuario)", max_length=64)
 
 SEX_CHOICES = (("M", "Hombre"), ("F", "Mujer"))
 PRIORITY_CHOICES = (("ordinary", "Ordinaria"), ("urgent", "Urgente (72 h)"))
@@ -84,6 +84,11 @@ PAPER_FIELDS: tuple[PaperField, ...] = (
 )
 
 BY_NAME: dict[str, PaperField] = {f.name: f for f in PAPER_FIELDS}
+
+# Written on the form for the person reading it, not read back: the CIE-10 code decides.
+DIAGNOSIS_DESCRIPTION = FieldSpec("diagnosis_description", "Descripción del diagnóstico",
+                                  required=False, max_length=200)
+READER_ONLY_FIELDS: tuple[PaperField, ...] = (PaperField(DIAGNOSIS_DESCRIPTION),)
 
 
 @dataclass

@@ -26,6 +26,16 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def _looks_like_our_form(reader) -> bool:  # type: ignore[no-untyped-def]
+    """Our form without its fields: our metadata, or the form's title on the first page."""
+    try:
+        if (reader.metadata or {}).get("/Subject") == P.FORM_ID:
+            return True
+        return "FORMATO ST2" in (reader.pages[0].extract_text() or "") if reader.pages else False
+    except Exception:  # noqa: BLE001 - a damaged page is simply not recognised
+        return False
+
+
 def read_fillable(data: bytes) -> P.PaperForm:
     """The form's values; NotAForm when the file is not one of our fillable forms."""
     from pypdf import PdfReader
@@ -41,9 +51,16 @@ def read_fillable(data: bytes) -> P.PaperForm:
         fields = reader.get_fields() or {}
     except NotAForm:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise NotAForm(f"El PDF está dañado o no se puede leer ({type(exc).__name__}).") from None
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        raise NotAForm("El PDF está dañado o incompleto y no se puede leer. Pida que lo envíen de "
+                       "nuevo.") from None
     if P.FOLIO.name not in fields:
+        if _looks_like_our_form(reader):
+            raise NotAForm(
+                "Este PDF es un formato ST2 cuyos campos ya no existen: se imprimió a PDF o se "
+                "«aplanó» al guardarlo, y sus datos no se pueden leer. Pida a la unidad que guarde "
+                "el formato llenable con «Guardar» (no con «Imprimir a PDF»), o capture el formato "
+                "impreso en Captura de papel.")
         raise NotAForm("El PDF no es un formato ST2 llenable de st2desk (no tiene el campo de folio).")
     values = {name: _text(f.get("/V")) for name, f in fields.items()}
     form = P.PaperForm(folio=values.get(P.FOLIO.name, ""))

@@ -17,16 +17,18 @@ from reportlab.lib.pagesizes import landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from st2desk.pdf.codes import binary_streams, draw_code128, draw_qr
-from st2desk.pdf.text import BOLD, FONT, draw_fitted, ellipsize, wrap
+from st2desk.pdf.text import BOLD, FONT, draw_fitted, ellipsize, fit, wrap
 
 HALF_LETTER = (396.0, 612.0)
 PAGE_W, PAGE_H = landscape(HALF_LETTER)
 MARGIN = 24
-QR_SIZE = 170
+QR_SIZE = 144
 # Any fixed mask yields a standard symbol; choosing the "best" one costs ~10 ms here.
 QR_MASK = 4
 GRAY = Color(0.35, 0.35, 0.35)
 BAR = Color(0.22, 0.27, 0.24)
+LABEL_SIZE = 7.0
+MIN_SIZE = 7.5  # the smallest size a value is drawn at; longer text wraps onto more lines
 
 
 @dataclass(frozen=True)
@@ -51,23 +53,65 @@ class SlipContent:
     retroactive: bool = False
     scheduling_note: str = ""
     status_label: str = ""  # shown when the slip is reprinted for a non-valid authorization
+    performing_unit_address: str = ""
+    performing_unit_phone: str = ""
+    requesting_physician: str = ""
+    requesting_physician_license: str = ""
 
 
 def _d(value: date | None) -> str:
     return f"{value:%d/%m/%Y}" if value else ""
 
 
+def _label(c: Canvas, text: str, x: float, y: float) -> None:
+    c.setFillColor(GRAY)
+    c.setFont(FONT, LABEL_SIZE)
+    c.drawString(x, y, text.upper())
+    c.setFillColor(black)
+
+
 def _field(c: Canvas, label: str, value: str, x: float, y: float, w: float, *,
            bold: bool = False, lines: int = 1, size: float = 9.5) -> float:
     """Label over value; returns the y below the block."""
-    c.setFillColor(GRAY)
-    c.setFont(FONT, 6.5)
-    c.drawString(x, y, label.upper())
-    c.setFillColor(black)
+    _label(c, label, x, y)
     height = size * 1.18 * lines
     draw_fitted(c, value, x, y - 2 - height, w, height, font=BOLD if bold else FONT,
-                max_size=size, min_size=6.5, valign="top")
-    return y - 2 - height - 9
+                max_size=size, min_size=min(size, MIN_SIZE), valign="top")
+    return y - 2 - height - 8
+
+
+def _with_license(name: str, license_: str) -> str:
+    return name + (f" (céd. prof. {license_})" if license_ else "")
+
+
+USE_BOX_H = 64
+
+
+def _use_box(c: Canvas, x: float, y: float, w: float, h: float) -> None:
+    """Where the performing unit records by hand that the service was given."""
+    c.setLineWidth(0.8)
+    c.rect(x, y, w, h)
+    c.setFont(BOLD, 7.5)
+    c.drawString(x + 5, y + h - 10, "PARA LA UNIDAD DE DESTINO")
+    _label(c, "Fecha de atención (día/mes/año)", x + 5, y + h - 20)
+    # Writing lines about 4.5 mm a digit: dd / mm / aaaa.
+    digit = 12.5
+    line_y = y + h - 37
+    c.setLineWidth(0.6)
+    cx = x + 6
+    for i, digits in enumerate((2, 2, 4)):
+        c.line(cx, line_y, cx + digits * digit, line_y)
+        cx += digits * digit
+        if i < 2:
+            c.setFont(FONT, 11)
+            c.drawString(cx + 1.5, line_y + 1, "/")
+            cx += 8
+    sign_y = y + 13
+    c.line(x + 5, sign_y, x + w - 5, sign_y)
+    c.setFillColor(GRAY)
+    c.setFont(FONT, 6.5)
+    c.drawString(x + 5, sign_y - 8, "Nombre, matrícula, firma y sello")
+    c.setFillColor(black)
 
 
 def draw_slip(c: Canvas, s: SlipContent) -> None:
@@ -85,68 +129,38 @@ def draw_slip(c: Canvas, s: SlipContent) -> None:
 
     qr_x, qr_y = right - QR_SIZE + 8, top - 26 - QR_SIZE + 8  # quiet zone may touch the band
     left_w = qr_x - MARGIN - 10
+    col_x = qr_x + 8  # the right column's text, aligned with the QR symbol
+    col_w = right - col_x
 
     y = top - 34
-    c.setFillColor(GRAY)
-    c.setFont(FONT, 6.5)
-    c.drawString(MARGIN, y, "NÚMERO DE AUTORIZACIÓN")
-    c.setFillColor(black)
+    _label(c, "Número de autorización", MARGIN, y)
     c.setFont(BOLD, 24)
     c.drawString(MARGIN, y - 24, s.number)
-    draw_code128(c, s.number, MARGIN - 1, y - 68, height=36, max_width=left_w)
-    y -= 82
+    draw_code128(c, s.number, MARGIN - 1, y - 66, height=34, max_width=left_w)
+    y -= 80
 
     col = (left_w - 10) / 2
-    patient = f"{s.patient_name}"
-    y1 = _field(c, "Paciente", patient, MARGIN, y, left_w, bold=True, size=10.5)
-    y2 = _field(c, "NSS y agregado médico", f"{s.nss}   {s.agregado}", MARGIN, y1, col)
-    _field(c, "Folio de la solicitud", s.folio, MARGIN + col + 10, y1, col)
+    y1 = _field(c, "Paciente", s.patient_name, MARGIN, y, left_w, bold=True, size=10.5)
+    _field(c, "NSS y agregado médico", f"{s.nss}   {s.agregado}", MARGIN, y1, col)
+    y2 = _field(c, "Folio de la solicitud", s.folio, MARGIN + col + 10, y1, col)
     y3 = _field(c, "Servicio autorizado", f"{s.service_code} — {s.service_name}", MARGIN, y2,
                 left_w, lines=2)
-    y4 = _field(c, "Unidad de destino (donde se realiza)",
-                f"{s.performing_unit_code} — {s.performing_unit_name}", MARGIN, y3, left_w, lines=2)
-    validity = f"del {_d(s.valid_from)} al {_d(s.valid_until)}"
-    y5 = _field(c, "Vigencia", validity, MARGIN, y4, col, bold=True, size=11)
-    issuer = s.specialist_name + (f" (céd. {s.specialist_license})" if s.specialist_license else "")
-    y6 = _field(c, "Autorizó (médico especialista)", issuer, MARGIN + col + 10, y4, col, lines=2,
-                size=8.5)
-    y5 = min(y5, y6)
-
-    # QR with the signed payload, and what it is.
-    modules = draw_qr(c, s.payload, qr_x, qr_y, QR_SIZE, mask=QR_MASK)
-    c.setFont(FONT, 6.5)
-    c.setFillColor(GRAY)
-    c.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 2, f"Código firmado · llave {s.key_id}")
-    c.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 10, "verificable sin conexión: st2desk verify")
-    c.setFillColor(black)
-    del modules
-
-    yq = qr_y - 24
-    if s.issued_on:
-        c.setFont(FONT, 7.5)
-        c.drawString(qr_x + 8, yq, f"Emitida el {_d(s.issued_on)}")
-        yq -= 10
-    if s.requesting_unit:
-        c.setFont(FONT, 7.5)
-        c.drawString(qr_x + 8, yq, ellipsize(f"Unidad solicitante: {s.requesting_unit}", FONT, 7.5,
-                                             QR_SIZE - 16))
-        yq -= 10
-    flags = []
-    if s.retroactive:
-        flags.append("AUTORIZACIÓN RETROACTIVA (urgencia)")
-    if s.status_label:
-        flags.append(f"ESTADO: {s.status_label.upper()}")
-    c.setFont(BOLD, 7.5)
-    for flag in flags:
-        c.drawString(qr_x + 8, yq, ellipsize(flag, BOLD, 7.5, QR_SIZE - 16))
-        yq -= 10
-
-    y = min(y5, yq) - 2
-    if s.scheduling_note:
-        y = _field(c, "Nota de programación", s.scheduling_note, MARGIN, y,
-                   PAGE_W - 2 * MARGIN, lines=2, size=8.5)
-
-    # Instructions for the patient, in a box at the bottom.
+    unit = f"{s.performing_unit_code} — {s.performing_unit_name}"
+    y4 = _field(c, "Unidad de destino (donde se realiza)", unit, MARGIN, y3, left_w, bold=True)
+    contact = " · ".join(part for part in (s.performing_unit_address,
+                                           f"Tel. {s.performing_unit_phone}"
+                                           if s.performing_unit_phone else "") if part)
+    if contact:
+        box_top = y4 + 7
+        fitted = fit(contact, left_w, 2 * 8.5 * 1.18, max_size=8.5, min_size=MIN_SIZE)
+        height = fitted.size * 1.18 * len(fitted.lines) + 1
+        draw_fitted(c, contact, MARGIN, box_top - height, left_w, height, max_size=fitted.size,
+                    min_size=fitted.size, valign="top")
+        y4 = box_top - height - 8
+    y5 = _field(c, "Vigencia", f"del {_d(s.valid_from)} al {_d(s.valid_until)}", MARGIN, y4,
+                left_w, bold=True, size=11)
+    # The bottom band: instructions for the patient (with the scheduling note first) on the
+    # left, the performing unit's box on the right; as tall as its text, never above y5.
     items = [
         f"1. Acuda a la unidad de destino con este comprobante, una identificación oficial y su "
         f"documento con NSS, a más tardar el {_d(s.valid_until)}.",
@@ -155,18 +169,56 @@ def draw_slip(c: Canvas, s: SlipContent) -> None:
         "médico debe elaborar una nueva solicitud.",
         "4. Este comprobante es gratuito: nadie puede cobrarle por él ni por el servicio.",
     ]
-    inner_w = PAGE_W - 2 * MARGIN - 12
-    lines = [line for item in items for line in wrap(item, FONT, 7.5, inner_w)]
-    leading = 9.2
-    box_h = min(y - MARGIN, 20 + leading * len(lines))
-    available = int((box_h - 16) // leading)
+    leading = 8.8
+    lines = [line for item in items for line in wrap(item, FONT, 7.5, left_w - 12)]
+    note = (wrap("Nota de la unidad de destino: " + s.scheduling_note, BOLD, 7.5, left_w - 12)
+            if s.scheduling_note else [])
+    room = int((y5 + 2 - MARGIN - 17 - leading * len(lines)) // leading)
+    if len(note) > max(1, room):
+        note = note[:max(1, room)]
+        note[-1] = ellipsize(note[-1] + " …", BOLD, 7.5, left_w - 12)
+    band_h = max(USE_BOX_H, 17 + leading * (len(lines) + len(note)))
     c.setLineWidth(0.6)
-    c.rect(MARGIN, MARGIN, PAGE_W - 2 * MARGIN, box_h)
+    c.rect(MARGIN, MARGIN, left_w, band_h)
     c.setFont(BOLD, 7.5)
-    c.drawString(MARGIN + 6, MARGIN + box_h - 11, "INDICACIONES PARA EL PACIENTE")
-    c.setFont(FONT, 7.5)
-    for i, line in enumerate(lines[:available]):
-        c.drawString(MARGIN + 6, MARGIN + box_h - 22 - i * leading, line)
+    c.drawString(MARGIN + 6, MARGIN + band_h - 10, "INDICACIONES PARA EL PACIENTE")
+    for i, line in enumerate(note + lines):
+        c.setFont(BOLD if i < len(note) else FONT, 7.5)
+        c.drawString(MARGIN + 6, MARGIN + band_h - 20 - i * leading, line)
+    _use_box(c, qr_x, MARGIN, right - qr_x, band_h)
+    band_top = MARGIN + band_h + 6
+
+    # QR with the signed payload, and what it is.
+    draw_qr(c, s.payload, qr_x, qr_y, QR_SIZE, mask=QR_MASK)
+    c.setFont(FONT, 6.5)
+    c.setFillColor(GRAY)
+    c.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 1, f"Código firmado · llave {s.key_id}")
+    c.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 9, "verificable sin conexión: st2desk verify")
+    c.setFillColor(black)
+
+    yq = qr_y - 22
+    flags = []
+    if s.status_label:
+        flags.append(s.status_label.upper())
+    if s.retroactive:
+        flags.append("RETROACTIVA (urgencia)")
+    c.setFont(BOLD, 8)
+    for flag in flags:
+        c.drawString(col_x, yq, ellipsize(flag, BOLD, 8, col_w))
+        yq -= 10
+    yq -= 2 if flags else 0
+    issuer = _with_license(s.specialist_name, s.specialist_license)
+    if s.issued_on:
+        issuer += f", el {_d(s.issued_on)}"
+    yq = _field(c, "Autorizó (médico especialista)", issuer, col_x, yq, col_w, lines=2, size=8)
+    requested = ", ".join(part for part in (
+        s.requesting_unit, _with_license(s.requesting_physician, s.requesting_physician_license))
+        if part)
+    if requested:
+        height = max(10.0, yq - 2 - band_top)
+        _label(c, "Solicitó (unidad y médico)", col_x, yq)
+        draw_fitted(c, requested, col_x, yq - 2 - height, col_w, height, max_size=8,
+                    min_size=MIN_SIZE, valign="top")
 
 
 def render_slip(content: SlipContent, target: str | Path | BinaryIO | None = None) -> bytes:

@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from reportlab.lib.colors import Color, black, white
 from reportlab.lib.pagesizes import letter
+from reportlab.pdfbase.acroform import PDFFromString
 from reportlab.pdfgen.canvas import Canvas
 
 from st2desk.errors import St2Error
@@ -32,16 +33,17 @@ PAGE_W, PAGE_H = letter
 MARGIN = 30
 X0, X1 = MARGIN, PAGE_W - MARGIN
 CONTENT_W = X1 - X0
-LABEL_SIZE = 6.5
+LABEL_SIZE = 7
 VALUE_SIZE = 10
 JUSTIFICATION_SIZE = 9
 JUSTIFICATION_LEADING = 11.5
 GRAY = Color(0.35, 0.35, 0.35)
-LIGHT = Color(0.93, 0.93, 0.93)
+GUIDE = Color(0.6, 0.6, 0.6)  # writing guides that survive a laser printer and a photocopy
 BAR = Color(0.22, 0.27, 0.24)  # IMSS dark green-gray
 FRAME_BLANK = "st2frame_blank"  # guides for handwriting: comb cells, date blanks, rules
 FRAME_FILLED = "st2frame_filled"  # comb cells only
 FRAME_FILLABLE = "st2frame_fillable"  # boxes only; the fields draw themselves
+FRAME_FILLABLE_DECIDED = "st2frame_fillable_decided"  # the same, with the dictamen section
 CONTINUATION_FRAME = "st2cont"
 CONTINUES = "(continúa en la hoja siguiente)"
 
@@ -95,7 +97,8 @@ class FormContent:
     performed_on: date | None = None
     justification: str = ""
     physician_name: str = ""
-    physician_ref: str = ""  # user name or professional licence
+    physician_ref: str = ""  # professional licence (cédula), or the user name without one
+    delegation_name: str = ""
     status_label: str = ""
     decision: DecisionContent | None = None
     extra: dict[str, str] = field(default_factory=dict)
@@ -113,6 +116,11 @@ def _joined(code: str, name: str) -> str:
     return f"{code} — {name}" if code and name else code or name
 
 
+def _field_joined(code: str, name: str) -> str:
+    # A field value is PDFDocEncoded by ReportLab, which has no em dash.
+    return f"{code} - {name}" if code and name else code or name
+
+
 def field_values(content: FormContent) -> dict[str, str]:
     """The value of each fillable field (names from `st2desk.forms.paper`)."""
     return {
@@ -124,9 +132,12 @@ def field_values(content: FormContent) -> dict[str, str]:
         F.CURP.name: content.curp,
         P.BIRTH_DATE.name: _d(content.birth_date),
         P.SEX.name: content.sex,
-        F.SERVICE.name: content.service_code,
+        # The import reads the first word (the code); the name is for the person reading.
+        F.SERVICE.name: _field_joined(content.service_code, content.service_name),
         F.DIAGNOSIS.name: content.diagnosis_code,
-        F.PERFORMING_UNIT.name: content.performing_unit_code,
+        P.DIAGNOSIS_DESCRIPTION.name: content.diagnosis_description,
+        F.PERFORMING_UNIT.name: _field_joined(content.performing_unit_code,
+                                              content.performing_unit_name),
         F.PRIORITY.name: content.priority,
         P.REQUESTED_ON.name: _d(content.requested_on),
         P.EMERGENCY.name: "1" if content.is_emergency else "",
@@ -170,13 +181,20 @@ class Layout:
     sections: list[Section]
     choice_marks: dict[str, list[tuple[str, str, float, float]]]  # name -> (value, label, x, y)
     cont_box: Box
+    decision_boxes: dict[str, Box]  # section 5 of a pre-filled form
+    decision_section: Section
+    reception_boxes: dict[str, Box]  # section 5 of a blank or fillable form
+    reception_section: Section
 
 
-CHECK = 8.5  # side of a check square
+CHECK = 11  # side of a check square (about 4 mm)
 SECTION_H = 13
 GAP = 4
-ROW_H = 28
+ROW_H = 32  # 8 mm of writing under the label
 SIGN_H = 40
+CELL = 14.2  # one handwritten character (5 mm)
+DATE_CELLS = (2, 2, 4)  # DD / MM / AAAA
+DATE_SLASH = 7
 HEADER_TOP = PAGE_H - MARGIN
 UNIT_BOX_TOP = HEADER_TOP - 72
 FOOTER_TOP = MARGIN + 22
@@ -204,40 +222,61 @@ def _build_layout() -> Layout:
         sections.append(Section(title, y - SECTION_H))
         y -= SECTION_H
 
-    row(24, ("unit", "Unidad médica solicitante (clave y nombre)", 1))
+    row(26, ("unit", "Unidad médica solicitante (clave y nombre)", 400),
+        ("delegation", "Delegación (OOAD)", 152))
     section("1. DATOS DEL PACIENTE")
-    row(ROW_H, (P.LAST_NAME.name, P.LAST_NAME.label, 160),
-        (P.SECOND_LAST_NAME.name, P.SECOND_LAST_NAME.label, 160),
-        (P.FIRST_NAME.name, P.FIRST_NAME.label, 148),
-        (P.BIRTH_DATE.name, P.BIRTH_DATE.label, 84))
-    row(ROW_H, (F.NSS.name, f"{F.NSS.label} (11 dígitos)", 132),
-        (F.AGREGADO.name, F.AGREGADO.label, 100),
-        (F.CURP.name, F.CURP.label, 206),
-        (P.SEX.name, P.SEX.label, 114))
+    row(ROW_H, (P.LAST_NAME.name, P.LAST_NAME.label, 1),
+        (P.SECOND_LAST_NAME.name, P.SECOND_LAST_NAME.label, 1),
+        (P.FIRST_NAME.name, P.FIRST_NAME.label, 1))
+    row(ROW_H, (F.NSS.name, f"{F.NSS.label} (11 dígitos)", 11 * CELL + 6),
+        (F.AGREGADO.name, F.AGREGADO.label, 8 * CELL + 6),
+        (F.CURP.name, f"{F.CURP.label} (18 caracteres)", CONTENT_W - 19 * CELL - 12))
+    row(ROW_H, (P.BIRTH_DATE.name, f"{P.BIRTH_DATE.label} ({P.DATE_FORMAT_LABEL})", 276),
+        (P.SEX.name, P.SEX.label, 276))
     section("2. SERVICIO SOLICITADO")
-    row(ROW_H, (F.SERVICE.name, f"{F.SERVICE.label} (clave del catálogo y nombre)", 410),
-        (F.PRIORITY.name, F.PRIORITY.label, 142))
+    row(ROW_H, (F.SERVICE.name, f"{F.SERVICE.label} (clave del catálogo y nombre)", 400),
+        (F.PRIORITY.name, F.PRIORITY.label, 152))
     row(ROW_H, (F.DIAGNOSIS.name, "Diagnóstico CIE-10 (clave)", 110),
-        ("diagnosis_description", "Descripción del diagnóstico", 300),
-        (P.REQUESTED_ON.name, f"{P.REQUESTED_ON.label} ({P.DATE_FORMAT_LABEL})", 142))
-    row(ROW_H, (F.PERFORMING_UNIT.name, f"{F.PERFORMING_UNIT.label} (clave y nombre)", 410),
-        (F.PERFORMED_ON.name, "Urgencia ya realizada: fecha", 142))
+        (P.DIAGNOSIS_DESCRIPTION.name, P.DIAGNOSIS_DESCRIPTION.label, 290),
+        (P.REQUESTED_ON.name, f"{P.REQUESTED_ON.label} ({P.DATE_FORMAT_LABEL})", 152))
+    row(ROW_H, (F.PERFORMING_UNIT.name, f"{F.PERFORMING_UNIT.label} (clave y nombre)", 360),
+        (F.PERFORMED_ON.name, "Urgencia ya realizada: marque y anote la fecha", 192))
     section("3. JUSTIFICACIÓN CLÍNICA (cuadro clínico, hallazgos y motivo del estudio)")
     # The justification takes what the other sections leave.
     below = GAP + SECTION_H + SIGN_H + GAP + SECTION_H + ROW_H + 30 + SIGN_H
     just_h = y - FOOTER_TOP - below
     row(just_h, (F.JUSTIFICATION.name, "", 1))
     section("4. MÉDICO SOLICITANTE")
-    row(SIGN_H, (P.PHYSICIAN_NAME.name, P.PHYSICIAN_NAME.label, 230),
-        (P.PHYSICIAN.name, P.PHYSICIAN.label, 150),
-        ("physician_signature", "Firma del médico solicitante", 172))
-    section("5. DICTAMEN DEL MÉDICO ESPECIALISTA (lo llena la unidad de destino)")
+    row(SIGN_H, (P.PHYSICIAN_NAME.name, P.PHYSICIAN_NAME.label, 200),
+        ("physician_matricula", "Matrícula", 90),
+        (P.PHYSICIAN.name, P.PHYSICIAN.label, 120),
+        ("physician_signature", "Firma del médico solicitante", 142))
+    section5_top = y
+    section("5. DICTAMEN DEL MÉDICO ESPECIALISTA (registrado en st2desk)")
     row(ROW_H, ("outcome", "Dictamen", 236), ("authorization_number", "Número de autorización", 150),
         ("decided_on", "Fecha del dictamen", 83), ("valid_until", "Vigente hasta", 83))
-    row(30, ("decision_text", "Motivo del rechazo (clave) u observaciones del especialista", 1))
+    row(30, ("decision_text", "Motivo del rechazo u observaciones del especialista", 1))
     row(SIGN_H, ("specialist_name", "Nombre del médico especialista", 230),
         ("specialist_license", "Cédula profesional", 150),
         ("specialist_signature", "Firma del médico especialista", 172))
+    decision_names = ("outcome", "authorization_number", "decided_on", "valid_until",
+                      "decision_text", "specialist_name", "specialist_license",
+                      "specialist_signature")
+    decision = {name: boxes.pop(name) for name in decision_names}
+    decision_section = sections.pop()
+    # A blank form's section 5 is for reception: the dictamen is given in st2desk, never
+    # handwritten on the paper.
+    y = section5_top
+    section("5. RECEPCIÓN DEL FORMATO (lo llena quien lo recibe)")
+    row(ROW_H + 4, ("received_on", f"Fecha de recepción ({P.DATE_FORMAT_LABEL})", 150),
+        ("received_at", "Hora (hh:mm)", 80), ("attached_sheets", "Hojas anexas (número)", 90),
+        ("receiver", "Nombre y firma de quien recibe", 232))
+    row(ROW_H + 30 + SIGN_H - ROW_H - 4, ("reception_stamp", "Sello de recepción", 200),
+        ("reception_note", "", 352))
+    reception_names = ("received_on", "received_at", "attached_sheets", "receiver",
+                       "reception_stamp", "reception_note")
+    reception = {name: boxes.pop(name) for name in reception_names}
+    reception_section = sections.pop()
 
     def place_marks(name: str, choices: tuple[tuple[str, str], ...], widths: list[float]) -> None:
         box = boxes[name]
@@ -248,17 +287,21 @@ def _build_layout() -> Layout:
             x += width
         marks[name] = out
 
-    place_marks(P.SEX.name, P.SEX_CHOICES, [50, 50])
-    place_marks(F.PRIORITY.name, P.PRIORITY_CHOICES, [55, 80])
+    place_marks(P.SEX.name, P.SEX_CHOICES, [70, 70])
+    place_marks(F.PRIORITY.name, P.PRIORITY_CHOICES, [62, 80])
+    boxes.update(decision)  # marks are placed on the decision's boxes, then set aside again
     place_marks("outcome", (("approve", "Autorizado"), ("reject", "No autorizado"),
-                            ("info", "Se pide información")), [62, 72, 90])
+                            ("info", "Se pide información")), [60, 74, 90])
+    for name in decision:
+        boxes.pop(name)
     # The emergency check sits in the date box, before the date.
     perf = boxes[F.PERFORMED_ON.name]
     marks[P.EMERGENCY.name] = [("1", "Sí", perf.x + 5, perf.y + 5)]
 
-    cont_top = UNIT_BOX_TOP - GAP - SECTION_H
+    cont_top = UNIT_BOX_TOP - GAP - SECTION_H - 22  # patient's name and NSS above the box
     cont_box = Box("continuation", "", X0, FOOTER_TOP + GAP, CONTENT_W, cont_top - FOOTER_TOP - GAP)
-    return Layout(boxes, sections, marks, cont_box)
+    return Layout(boxes, sections, marks, cont_box, decision, decision_section, reception,
+                  reception_section)
 
 
 LAYOUT = _build_layout()
@@ -266,7 +309,7 @@ JUST_BOX = LAYOUT.boxes[F.JUSTIFICATION.name]
 JUST_TEXT_W = JUST_BOX.w - 10
 FIRST_PAGE_LINES = int((JUST_BOX.h - 8) // JUSTIFICATION_LEADING)
 CONT_PAGE_LINES = int((LAYOUT.cont_box.h - 8) // JUSTIFICATION_LEADING)
-EMERGENCY_DATE_OFFSET = 30  # the date field starts after the "Sí" check
+EMERGENCY_DATE_OFFSET = 36  # the date field starts after the "Sí" check
 COMB = {pf.name: pf.comb for pf in P.PAPER_FIELDS if pf.comb}
 
 
@@ -294,7 +337,8 @@ def _folio_box(c: Canvas) -> None:
     c.rect(FOLIO_BOX[0], FOLIO_BOX[1], FOLIO_BOX[2], FOLIO_BOX[3])
     c.setFillColor(GRAY)
     c.setFont(FONT, LABEL_SIZE)
-    c.drawString(FOLIO_BOX[0] + 4, FOLIO_BOX[1] + FOLIO_BOX[3] - 9, "FOLIO (no se repite; no lo copie)")
+    c.drawString(FOLIO_BOX[0] + 4, FOLIO_BOX[1] + FOLIO_BOX[3] - 9,
+                 "FOLIO ÚNICO — no fotocopie este formato")
     c.setFillColor(black)
 
 
@@ -306,74 +350,124 @@ FOLIO_BOX = (X1 - QR_SIZE - 186, HEADER_TOP - 46, 182, 44)
 def _draw_checkbox(c: Canvas, x: float, y: float, label: str) -> None:
     c.rect(x, y, CHECK, CHECK)
     if label:
-        c.setFont(FONT, 8)
-        c.drawString(x + CHECK + 3, y + 1, label)
+        c.setFont(FONT, 8.5)
+        c.drawString(x + CHECK + 3, y + 2.5, label)
 
 
-def _draw_frame(c: Canvas, fillable: bool, guides: bool) -> None:
+def _draw_date_cells(c: Canvas, x: float, y: float) -> None:
+    """Cells for DD / MM / AAAA, one handwritten digit each."""
+    c.setStrokeColor(GRAY)
+    c.setLineWidth(0.5)
+    for group, digits in enumerate(DATE_CELLS):
+        c.line(x, y, x + digits * CELL, y)
+        for i in range(digits + 1):
+            c.line(x + i * CELL, y, x + i * CELL, y + 9)
+        x += digits * CELL
+        if group < len(DATE_CELLS) - 1:
+            c.setFillColor(GRAY)
+            c.setFont(FONT, 11)
+            c.drawCentredString(x + DATE_SLASH / 2, y + 1, "/")
+            x += DATE_SLASH
+    c.setStrokeColor(black)
+    c.setFillColor(black)
+
+
+def _draw_box(c: Canvas, box: Box) -> None:
+    c.setLineWidth(0.6)
+    c.rect(box.x, box.y, box.w, box.h)
+    if box.label:
+        c.setFillColor(GRAY)
+        c.setFont(FONT, LABEL_SIZE)
+        c.drawString(box.x + 3, box.top - LABEL_SIZE - 1.5,
+                     ellipsize(box.label, FONT, LABEL_SIZE, box.w - 6))
+        c.setFillColor(black)
+
+
+def _draw_section(c: Canvas, section: Section) -> None:
+    c.setFillColor(BAR)
+    c.rect(X0, section.y, CONTENT_W, SECTION_H, stroke=0, fill=1)
+    c.setFillColor(white)
+    c.setFont(BOLD, 8)
+    c.drawString(X0 + 4, section.y + 3.6, section.title)
+    c.setFillColor(black)
+
+
+def _draw_frame(c: Canvas, fillable: bool, guides: bool, decided: bool = False) -> None:
+    """The frame of a page; `guides` (a blank form) adds cells and rules for handwriting.
+
+    Section 5 is for reception on a blank or fillable form; a pre-filled form, or the
+    fillable copy of a request already decided, shows the dictamen there instead."""
     _draw_header_text(c)
     _folio_box(c)
     c.setLineWidth(0.6)
-    for section in LAYOUT.sections:
-        c.setFillColor(BAR)
-        c.rect(X0, section.y, CONTENT_W, SECTION_H, stroke=0, fill=1)
-        c.setFillColor(white)
-        c.setFont(BOLD, 8)
-        c.drawString(X0 + 4, section.y + 3.6, section.title)
+    reception = (guides or fillable) and not decided
+    for section in [*LAYOUT.sections,
+                    LAYOUT.reception_section if reception else LAYOUT.decision_section]:
+        _draw_section(c, section)
     c.setStrokeColor(black)
     c.setFillColor(black)
     for box in LAYOUT.boxes.values():
-        c.setLineWidth(0.6)
-        c.rect(box.x, box.y, box.w, box.h)
-        if box.label:
-            c.setFillColor(GRAY)
-            c.setFont(FONT, LABEL_SIZE)
-            c.drawString(box.x + 3, box.top - LABEL_SIZE - 1.5,
-                         ellipsize(box.label, FONT, LABEL_SIZE, box.w - 6))
-            c.setFillColor(black)
+        _draw_box(c, box)
         comb = COMB.get(box.name)
         if comb and not fillable:
             _draw_comb(c, box, comb)
-    if guides:  # ruled lines and date blanks for handwriting
-        c.setStrokeColor(LIGHT)
+    for box in (LAYOUT.reception_boxes if reception else LAYOUT.decision_boxes).values():
+        _draw_box(c, box)
+    if reception:
+        note = LAYOUT.reception_boxes["reception_note"]
+        c.setFont(FONT, 7.5)
+        c.setFillColor(GRAY)
+        lines = [
+            "El plazo del dictamen corre desde la captura en st2desk; anote aquí cuándo",
+            "se recibió el formato y cuántas hojas anexas trae (continuación de la",
+            "justificación, estudios); cada hoja anexa lleva el folio y el nombre del paciente.",
+            "El dictamen lo emite el especialista en st2desk: no lo escriba en este formato.",
+        ]
+        for i, line in enumerate(lines):
+            c.drawString(note.x + 5, note.top - 11 - i * 9.5, line)
+        c.setFillColor(black)
+    if guides:  # cells and ruled lines for handwriting
+        c.setStrokeColor(GUIDE)
         c.setLineWidth(0.5)
-        y = JUST_BOX.top - 6 - 15
+        y = JUST_BOX.top - 6 - 20
         while y > JUST_BOX.y + 6:
             c.line(JUST_BOX.x + 5, y, JUST_BOX.x + JUST_BOX.w - 5, y)
-            y -= 15
+            y -= 20
         c.setStrokeColor(black)
         perf = LAYOUT.boxes[F.PERFORMED_ON.name]
-        c.setFont(FONT, 9)
-        c.setFillColor(GRAY)
-        c.drawString(perf.x + EMERGENCY_DATE_OFFSET + 8, perf.y + 5.5, "__ / __ / ____")
+        _draw_date_cells(c, perf.x + EMERGENCY_DATE_OFFSET, perf.y + 4)
         for name in (P.BIRTH_DATE.name, P.REQUESTED_ON.name):
             b = LAYOUT.boxes[name]
-            c.drawString(b.x + 8, b.y + 5.5, "__ / __ / ____")
+            _draw_date_cells(c, b.x + 6, b.y + 4)
+        _draw_date_cells(c, LAYOUT.reception_boxes["received_on"].x + 6,
+                         LAYOUT.reception_boxes["received_on"].y + 4)
         c.setFillColor(black)
     c.setLineWidth(0.6)
     for name, choices in LAYOUT.choice_marks.items():
+        if name == "outcome" and reception:
+            continue
         for _value, label, x, y in choices:
             if fillable and name != "outcome":
-                c.setFont(FONT, 8)
-                c.drawString(x + CHECK + 3, y + 1, label)
+                c.setFont(FONT, 8.5)
+                c.drawString(x + CHECK + 3, y + 2.5, label)
             else:
                 _draw_checkbox(c, x, y, label)
-    c.setFont(FONT, 6.3)
+    c.setFont(FONT, 7)
     c.setFillColor(GRAY)
     notes = [
-        "Entregue el formato en recepción para su captura o envíe el PDF llenado; se revisa como "
-        "cualquier solicitud (NSS, CURP, catálogo).",
+        "Entregue el formato en recepción o envíe el PDF llenado; se revisa como cualquier "
+        "solicitud (NSS, CURP, catálogo).",
         "Fechas en formato DD/MM/AAAA. El dictamen se emite en 72 h (urgente) o 7 días naturales "
         "(ordinaria).",
     ]
     for i, note in enumerate(notes):
-        c.drawString(X0, FOOTER_TOP - 9 - i * 7.5, ellipsize(note, FONT, 6.3, CONTENT_W - 150))
+        c.drawString(X0, FOOTER_TOP - 9 - i * 8, ellipsize(note, FONT, 7, CONTENT_W - 150))
     c.setFillColor(black)
 
 
 def _draw_comb(c: Canvas, box: Box, cells: int) -> None:
     x, y, w, _h = box.value_area()
-    cell = min(13.0, w / cells)
+    cell = min(CELL, w / cells)
     c.setStrokeColor(GRAY)
     c.setLineWidth(0.4)
     for i in range(1, cells):
@@ -413,16 +507,16 @@ def _draw_folio(c: Canvas, content: FormContent, page: int, pages: int) -> None:
 def _draw_value(c: Canvas, name: str, text: str, *, font: str = FONT, size: float = VALUE_SIZE) -> None:
     if not text:
         return
-    box = LAYOUT.boxes[name]
+    box = LAYOUT.boxes.get(name) or LAYOUT.decision_boxes[name]
     x, y, w, h = box.value_area()
     comb = COMB.get(name)
     if comb and len(text) <= comb:
-        cell = min(13.0, w / comb)
+        cell = min(CELL, w / comb)
         c.setFont(font, size)
         for i, ch in enumerate(text):
             c.drawCentredString(x + (i + 0.5) * cell, y + 2, ch)
         return
-    draw_fitted(c, text, x, y, w, h, font=font, max_size=size, min_size=6)
+    draw_fitted(c, text, x, y, w, h, font=font, max_size=size, min_size=7)
 
 
 def _mark(c: Canvas, name: str, value: str) -> None:
@@ -437,6 +531,7 @@ def _mark(c: Canvas, name: str, value: str) -> None:
 def _draw_values(c: Canvas, content: FormContent, justification_lines: list[str]) -> None:
     unit = _joined(content.unit_code, content.unit_name)
     _draw_value(c, "unit", unit, font=BOLD)
+    _draw_value(c, "delegation", content.delegation_name)
     _draw_value(c, P.LAST_NAME.name, content.last_name)
     _draw_value(c, P.SECOND_LAST_NAME.name, content.second_last_name)
     _draw_value(c, P.FIRST_NAME.name, content.first_name)
@@ -464,6 +559,10 @@ def _draw_values(c: Canvas, content: FormContent, justification_lines: list[str]
         c.drawString(JUST_BOX.x + 5, top - i * JUSTIFICATION_LEADING, line)
     _draw_value(c, P.PHYSICIAN_NAME.name, content.physician_name)
     _draw_value(c, P.PHYSICIAN.name, content.physician_ref)
+    _draw_decision(c, content)
+
+
+def _draw_decision(c: Canvas, content: FormContent) -> None:
     decision = content.decision
     if decision is not None:
         _mark(c, "outcome", decision.outcome)
@@ -471,7 +570,7 @@ def _draw_values(c: Canvas, content: FormContent, justification_lines: list[str]
         _draw_value(c, "decided_on", _d(decision.decided_on))
         _draw_value(c, "valid_until", _d(decision.valid_until))
         text = " — ".join(t for t in (decision.reason, decision.text) if t)
-        _draw_value(c, "decision_text", text, size=8.5)
+        _draw_value(c, "decision_text", text, size=9)
         _draw_value(c, "specialist_name", decision.specialist_name)
         _draw_value(c, "specialist_license", decision.specialist_license)
     if content.status_label:
@@ -493,7 +592,9 @@ def _add_fields(c: Canvas, content: FormContent) -> None:
         name = pf.name
         if pf.kind is P.Kind.CHOICE:
             for value, _label, x, y in LAYOUT.choice_marks[name]:
+                # Optional choices: not "Required" (the import says what is missing).
                 form.radio(name=name, value=value, selected=values[name] == value, x=x, y=y,
+                           fieldFlags="noToggleToOff radio",
                            size=CHECK, buttonStyle="cross", shape="square", borderWidth=0.6,
                            borderColor=black, fillColor=white, textColor=black, forceBorder=True,
                            tooltip=pf.label)
@@ -501,7 +602,8 @@ def _add_fields(c: Canvas, content: FormContent) -> None:
         if pf.kind is P.Kind.CHECK:
             _v, _l, x, y = LAYOUT.choice_marks[name][0]
             form.checkbox(name=name, checked=bool(values[name]), x=x, y=y, size=CHECK,
-                          buttonStyle="cross", shape="square", borderWidth=0.6, borderColor=black,
+                          fieldFlags="", buttonStyle="cross", shape="square", borderWidth=0.6,
+                          borderColor=black,
                           fillColor=white, textColor=black, forceBorder=True, tooltip=pf.label)
             continue
         box = LAYOUT.boxes[name]
@@ -510,13 +612,30 @@ def _add_fields(c: Canvas, content: FormContent) -> None:
             x, w = box.x + EMERGENCY_DATE_OFFSET, box.w - EMERGENCY_DATE_OFFSET - 3
         if pf.kind is P.Kind.MULTILINE:
             x, y, w, h = box.x + 3, box.y + 3, box.w - 6, box.h - 6
+            # Size 0: the reader shrinks the text to fit, so all 4,000 characters show.
             form.textfield(name=name, value=values[name], x=x, y=y, width=w, height=h,
-                           fontName=FONT, fontSize=JUSTIFICATION_SIZE, fieldFlags="multiline",
+                           fontName=FONT, fontSize=0, fieldFlags="multiline",
                            maxlen=F.JUSTIFICATION.max_length, tooltip=pf.label, **common)
             continue
         maxlen = pf.comb or pf.spec.max_length
+        # Short codes and dates at a fixed size; names and descriptions shrink to fit (size 0)
+        # so «MARÍA DE LOS ÁNGELES GUADALUPE» is not cut.
+        fixed = pf.comb or pf.kind is P.Kind.DATE or name == F.DIAGNOSIS.name
         form.textfield(name=name, value=values[name], x=x, y=y, width=w, height=h, fontName=FONT,
-                       fontSize=VALUE_SIZE, maxlen=maxlen, tooltip=pf.label, **common)
+                       fontSize=VALUE_SIZE if fixed else 0, maxlen=maxlen, tooltip=pf.label,
+                       **common)
+    for pf in P.READER_ONLY_FIELDS:
+        x, y, w, h = LAYOUT.boxes[pf.name].value_area()
+        form.textfield(name=pf.name, value=values.get(pf.name, ""), x=x, y=y, width=w, height=h,
+                       fontName=FONT, fontSize=0, maxlen=pf.spec.max_length, tooltip=pf.label,
+                       **common)
+    # ReportLab lists each resource font under its own /Font key (readers keep one) and omits
+    # ZapfDingbats, which poppler (Evince, Okular, CUPS) needs to draw the check marks.
+    zadb = form.getRefStr(PDFFromString(
+        "<< /BaseFont /ZapfDingbats /Subtype /Type1 /Name /ZaDb /Type /Font >>"))
+    fonts = " ".join(f"/{name} {ref}" for name, ref in sorted(form.fonts.items()))
+    form.extras["DR"] = PDFFromString(
+        f"<< /Encoding << /RLAFencoding {form.encRefStr} >> /Font << {fonts} /ZaDb {zadb} >> >>")
     # The folio travels in a read-only field so the import finds it in any reader's output.
     x, y, w, _h = FOLIO_BOX
     form.textfield(name=P.FOLIO.name, value=content.folio, x=x + 4, y=y + 4, width=w - 8,
@@ -534,6 +653,12 @@ def _draw_continuation(c: Canvas, content: FormContent, lines: list[str], page: 
                        pages: int) -> None:
     c.doForm(CONTINUATION_FRAME)
     _draw_folio(c, content, page, pages)
+    who = " ".join(p for p in (content.last_name, content.second_last_name, content.first_name) if p)
+    nss = f"NSS {content.nss} {content.agregado}".strip() if content.nss else ""
+    c.setFont(BOLD, 9)
+    c.drawString(X0, LAYOUT.cont_box.top + 8,
+                 ellipsize(" · ".join(p for p in (f"Paciente: {who}" if who else "", nss) if p),
+                           BOLD, 9, CONTENT_W))
     c.setFont(FONT, JUSTIFICATION_SIZE)
     box = LAYOUT.cont_box
     top = box.top - 4 - JUSTIFICATION_SIZE
@@ -550,11 +675,11 @@ def _new_canvas(target: BinaryIO | str, title: str, fillable: bool) -> Canvas:
     c.setSubject(P.FORM_ID)
     c.setCreator("st2desk")
     c.setAuthor("IMSS — st2desk")
-    frames = [(FRAME_FILLABLE, True, False)] if fillable else [(FRAME_BLANK, False, True),
-                                                                (FRAME_FILLED, False, False)]
-    for name, is_fillable, guides in frames:
+    frames = ([(FRAME_FILLABLE, True, False, False), (FRAME_FILLABLE_DECIDED, True, False, True)]
+              if fillable else [(FRAME_BLANK, False, True, False), (FRAME_FILLED, False, False, True)])
+    for name, is_fillable, guides, decided in frames:
         c.beginForm(name)
-        _draw_frame(c, is_fillable, guides)
+        _draw_frame(c, is_fillable, guides, decided)
         c.endForm()
     c.beginForm(CONTINUATION_FRAME)
     _draw_continuation_frame(c)
@@ -576,12 +701,14 @@ def _render(c: Canvas, contents: Iterable[FormContent], fillable: bool, total: i
         chunks = _pages_of(content)
         pages = len(chunks)
         if fillable:
-            c.doForm(FRAME_FILLABLE)
+            c.doForm(FRAME_FILLABLE_DECIDED if content.decision else FRAME_FILLABLE)
         else:
             c.doForm(FRAME_BLANK if content.is_blank else FRAME_FILLED)
         _draw_folio(c, content, 1, pages if not fillable else 1)
         if fillable:
             _draw_value(c, "unit", _joined(content.unit_code, content.unit_name), font=BOLD)
+            _draw_value(c, "delegation", content.delegation_name)
+            _draw_decision(c, content)
             _add_fields(c, content)
             c.showPage()
             pages_written += 1
@@ -649,6 +776,8 @@ def _write(target: str | Path | BinaryIO, data: bytes) -> None:
         target.write(data)
 
 
-def iter_blank(folios: Iterable[str], unit_code: str, unit_name: str) -> Iterator[FormContent]:
+def iter_blank(folios: Iterable[str], unit_code: str, unit_name: str,
+               delegation_name: str = "") -> Iterator[FormContent]:
     for folio in folios:
-        yield FormContent(folio=folio, unit_code=unit_code, unit_name=unit_name)
+        yield FormContent(folio=folio, unit_code=unit_code, unit_name=unit_name,
+                          delegation_name=delegation_name)

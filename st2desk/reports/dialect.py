@@ -14,7 +14,6 @@ from sqlalchemy import (
     Float,
     Integer,
     Interval,
-    and_,
     case,
     cast,
     column,

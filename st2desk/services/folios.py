@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from st2desk import audit, clock, numbering
 from st2desk.errors import NotFound, PermissionDenied, ValidationError
-from st2desk.models import FolioBlock, Request, Role, SequenceKind, Unit, User
+from st2desk.models import FolioBlock, Origin, Request, RequestStatus, Role, SequenceKind, Unit, User
 from st2desk.services.common import ROLE_LABELS, Actor, require_role
 from st2desk.services.workflow import STATUS_LABELS
 
@@ -135,12 +135,16 @@ class ReservedFolio:
     folio: str
     unit: Unit
     block: FolioBlock
+    draft_id: int | None = None  # the paper draft the form replaces (see `check_reserved_folio`)
 
 
-def check_reserved_folio(session: Session, text: str) -> ReservedFolio:
+def check_reserved_folio(session: Session, text: str, *,
+                         replace_drafts_of: Iterable[Origin] = ()) -> ReservedFolio:
     """The folio if it lies in a block reserved for its unit and no request uses it yet.
 
-    Raises ValidationError (field "folio") with the reason otherwise.
+    A folio held by a draft whose origin is in `replace_drafts_of` is returned with that
+    draft's id: the corrected form replaces the draft. Raises ValidationError (field
+    "folio") with the reason otherwise.
     """
     folio = numbering.normalize(text)
     if not folio:
@@ -156,7 +160,12 @@ def check_reserved_folio(session: Session, text: str) -> ReservedFolio:
     if unit is None:
         raise ValidationError(f"La unidad {parsed.unit_code} del folio {folio} no existe.",
                               field="folio")
-    used = session.execute(select(Request.status, Request.origin).where(Request.folio == folio)).first()
+    used = session.execute(select(Request.id, Request.status, Request.origin)
+                           .where(Request.folio == folio)).first()
+    draft_id = None
+    if used is not None and used.status is RequestStatus.DRAFT \
+            and used.origin in tuple(replace_drafts_of):
+        draft_id, used = used.id, None
     if used is not None:
         raise ValidationError(
             f"El folio {folio} ya está usado por una solicitud registrada "
@@ -169,4 +178,4 @@ def check_reserved_folio(session: Session, text: str) -> ReservedFolio:
         raise ValidationError(
             f"El folio {folio} no pertenece a ningún bloque reservado para formatos en papel de la "
             f"unidad {unit.code}: no se puede registrar con él.", field="folio")
-    return ReservedFolio(folio, unit, block)
+    return ReservedFolio(folio, unit, block, draft_id)

@@ -30,7 +30,7 @@ import hashlib
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -47,11 +47,13 @@ from st2desk.forms import st2_fields as F
 from st2desk.identifiers import identity_problems, parse_agregado, validate_curp, validate_nss
 from st2desk.models import (
     Attachment,
+    AuditEvent,
     Diagnosis,
     FolioBlock,
     Origin,
     Patient,
     Priority,
+    RejectionReason,
     Request,
     RequestStatus,
     Role,
@@ -81,7 +83,8 @@ class PaperProblem:
 
     def __str__(self) -> str:
         label = P.BY_NAME[self.field].label if self.field in P.BY_NAME else None
-        return f"{label}: {self.message}" if label and not self.message.startswith(("«", label)) \
+        # Always say which field: «31/02/2026» alone does not tell which date is wrong.
+        return f"{label}: {self.message}" if label and not self.message.startswith(label) \
             else self.message
 
 
@@ -118,13 +121,20 @@ class PaperOutcome:
 
     def summary(self) -> str:
         if not self.accepted:
-            return f"{self.source}: RECHAZADO — " + "; ".join(str(p) for p in self.problems)
+            # One problem a line: a message ends with its own full stop.
+            if len(self.problems) == 1:
+                return f"{self.source}: RECHAZADO — {self.problems[0]}"
+            return (f"{self.source}: RECHAZADO — {len(self.problems)} problemas:"
+                    + "".join(f"\n    · {p}" for p in self.problems))
         if self.submitted:
             warn = f" ({len(self.findings)} advertencia(s))" if self.findings else ""
             return f"{self.source}: folio {self.folio} registrado y enviado a dictamen{warn}"
         blocking = [f.message for f in self.findings if f.blocks]
+        if len(blocking) == 1:
+            return (f"{self.source}: folio {self.folio} registrado como BORRADOR; el médico debe "
+                    f"corregir: {blocking[0]}")
         return (f"{self.source}: folio {self.folio} registrado como BORRADOR; el médico debe "
-                "corregir: " + "; ".join(blocking))
+                "corregir:" + "".join(f"\n    · {b}" for b in blocking))
 
 
 @dataclass(frozen=True)
@@ -190,6 +200,7 @@ class _Parsed:
     performed_on: date | None
     justification: str
     notes: list[str]
+    draft_id: int | None = None
 
 
 def _resolve_physician(session: Session, actor: Actor | None, form: P.PaperForm, unit: Unit | None,
@@ -268,13 +279,25 @@ def _resolve_patient(session: Session, form: P.PaperForm, problems: list[PaperPr
     elif existing is None and F.CURP.required:
         problems.append(PaperProblem(F.CURP.name, "Falta la CURP del paciente."))
     if existing is not None:
-        differs = []
-        if last and last != existing.last_name:
-            differs.append("primer apellido")
-        if first and first != existing.first_name:
-            differs.append("nombre")
+        # Same NSS and agregado but another person on paper is an identity conflict (DESIGN
+        # §7.2): most often a mistyped NSS, which would attach the request to someone else.
+        conflicts = []
+        if last and _fold(last) != _fold(existing.last_name):
+            conflicts.append(f"primer apellido «{existing.last_name}»")
+        if first and _fold(first) != _fold(existing.first_name):
+            conflicts.append(f"nombre «{existing.first_name}»")
         if birth and birth != existing.birth_date:
-            differs.append("fecha de nacimiento")
+            conflicts.append(f"fecha de nacimiento {existing.birth_date:%d/%m/%Y}")
+        if conflicts:
+            problems.append(PaperProblem(F.NSS.name, (
+                f"El NSS {nss} con agregado {agregado} es de un paciente registrado con "
+                + ", ".join(conflicts) + ", distinto del formato. Revise el NSS y el agregado "
+                "escritos; si el padrón está mal, corríjalo antes de capturar. No se registró "
+                "nada.")))
+            return None, {}
+        differs = []
+        if second and existing.second_last_name and _fold(second) != _fold(existing.second_last_name):
+            differs.append("segundo apellido")
         if sex and sex != existing.sex.value:
             differs.append("sexo")
         if curp and existing.curp and curp != existing.curp:
@@ -317,12 +340,13 @@ def _resolve_unit(session: Session, text: str, problems: list[PaperProblem]) -> 
     return unit
 
 
-def _parse(session: Session, actor: Actor | None, form: P.PaperForm) -> _Parsed:
+def _parse(session: Session, actor: Actor | None, form: P.PaperForm,
+           replace_drafts_of: tuple[Origin, ...] = ()) -> _Parsed:
     problems: list[PaperProblem] = []
     notes: list[str] = []
     reserved = None
     try:
-        reserved = check_reserved_folio(session, form.folio)
+        reserved = check_reserved_folio(session, form.folio, replace_drafts_of=replace_drafts_of)
     except ValidationError as exc:
         problems.append(PaperProblem(P.FOLIO.name, exc.message))
     unit = reserved.unit if reserved else None
@@ -368,6 +392,14 @@ def _parse(session: Session, actor: Actor | None, form: P.PaperForm) -> _Parsed:
                                      "Se marcó urgencia ya realizada pero falta la fecha en que se realizó."))
     justification = unicodedata.normalize("NFC", form.justification or "").replace("\r\n", "\n").strip()
     justification = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", justification)
+    # Checked here, with everything else: a form without its justification is returned to
+    # the unit, it does not become a draft that takes the folio.
+    if not justification:
+        problems.append(PaperProblem(F.JUSTIFICATION.name, "Falta la justificación clínica."))
+    elif len(justification) < (F.JUSTIFICATION.min_length or 0):
+        problems.append(PaperProblem(F.JUSTIFICATION.name, (
+            f"La justificación clínica es demasiado breve ({len(justification)} caracteres; "
+            f"mínimo {F.JUSTIFICATION.min_length}): describa el caso de este paciente.")))
     if len(justification) > (F.JUSTIFICATION.max_length or 4000):
         problems.append(PaperProblem(F.JUSTIFICATION.name,
                                      f"La justificación excede {F.JUSTIFICATION.max_length} caracteres."))
@@ -379,7 +411,7 @@ def _parse(session: Session, actor: Actor | None, form: P.PaperForm) -> _Parsed:
     assert reserved and physician and service and performing and requested_on
     return _Parsed(reserved.folio, reserved.unit, reserved.block, physician, patient, patient_new,
                    service, diagnosis, performing, priority, requested_on, emergency, performed_on,
-                   justification, notes)
+                   justification, notes, reserved.draft_id)
 
 
 # --------------------------------------------------------------------------- intake
@@ -413,6 +445,32 @@ def _check_scan(scan: Scan) -> tuple[str, str, bytes]:
     return clean_filename(scan.filename, media_type), media_type, content
 
 
+def _form_digest(form: P.PaperForm) -> str:
+    """A fingerprint of what a form says (not of the file's bytes, which readers rewrite)."""
+    import dataclasses
+    import json
+
+    values = {k: (" ".join(v.split()) if isinstance(v, str) else v)
+              for k, v in dataclasses.asdict(form).items()}
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+
+
+def _already_imported(session: Session, form: P.PaperForm, digest: str) -> None:
+    """Refuse, saying so plainly, a form that was already imported with the same content."""
+    folio = (form.folio or "").strip().upper()
+    req = session.scalar(select(Request).where(Request.folio == folio)) if folio else None
+    if req is None:
+        return
+    events = session.scalars(select(AuditEvent).where(
+        AuditEvent.entity == "request", AuditEvent.entity_id == str(req.uuid),
+        AuditEvent.action == "import_pdf")).all()
+    if any((e.details or {}).get("form_sha256") == digest for e in events):
+        raise PaperRejected([PaperProblem("folio", (
+            f"Este formato ya se importó: el folio {req.folio} está registrado con el mismo "
+            "contenido. No se registró nada de nuevo; no hace falta volver a importarlo."))],
+            req.folio)
+
+
 def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Origin, source: str,
             scan: Scan | None = None) -> PaperOutcome:
     acting_user(session, actor, CAPTURERS,
@@ -420,9 +478,22 @@ def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Or
     scan_parts = _check_scan(scan) if scan is not None else None
     if scan_parts is not None and actor is None:
         raise PaperRejected([PaperProblem("scan", "Un escaneo se adjunta con un usuario identificado.")])
-    parsed = _parse(session, actor, form)
+    digest = _form_digest(form)
+    if origin is Origin.PDF:
+        _already_imported(session, form, digest)
+    # The fillable copy of a paper draft, corrected at the unit, replaces that draft.
+    parsed = _parse(session, actor, form,
+                    (Origin.PDF, Origin.PAPER) if origin is Origin.PDF else ())
     patient = parsed.patient or _register_patient(session, actor, parsed.patient_new, parsed.unit)
-    req = R._new_request(session, parsed.unit.id, parsed.physician.id, origin, parsed.folio)
+    if parsed.draft_id is not None:
+        req = session.get(Request, parsed.draft_id)
+        assert req is not None
+        req.physician_id = parsed.physician.id
+        req.is_emergency = False
+        req.performed_on = None
+        parsed.notes.append(f"El formato reemplazó el borrador del folio {req.folio}.")
+    else:
+        req = R._new_request(session, parsed.unit.id, parsed.physician.id, origin, parsed.folio)
     R._apply(session, req, R.RequestData(
         patient_id=patient.id, service_id=parsed.service.id, diagnosis_code=parsed.diagnosis,
         justification=parsed.justification, performing_unit_id=parsed.performing_unit.id,
@@ -445,7 +516,8 @@ def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Or
                  action="capture_paper" if origin is Origin.PAPER else "import_pdf",
                  entity="request", entity_id=req.uuid,
                  details={"folio": req.folio, "status": req.status.value, "origin": origin.value,
-                          "physician": parsed.physician.username, "scan": scan_parts is not None})
+                          "physician": parsed.physician.username, "scan": scan_parts is not None,
+                          "form_sha256": digest, "replaced_draft": parsed.draft_id is not None})
     result = R.run_submission(session, actor, req, origin=origin.value)
     return PaperOutcome(source, req.folio, req.id, req.status, [], list(result.findings),
                         parsed.notes)
@@ -518,9 +590,10 @@ def _import_one(db: Database, actor: Actor | None, path: Path) -> PaperOutcome:
 
 
 def _physician_ref(user: User | None) -> str:
+    """What the paper shows to identify the physician: the cédula, or the user name without one."""
     if user is None:
         return ""
-    return user.username
+    return user.professional_license or user.username
 
 
 def request_form_content(session: Session, req: Request) -> object:
@@ -538,11 +611,18 @@ def request_form_content(session: Session, req: Request) -> object:
             outcome=last.kind.value, decided_on=(last.decided_at - _MX).date(),
             authorization_number=auth.number if auth and last.kind.value == "approve" else "",
             valid_until=auth.valid_until if auth and last.kind.value == "approve" else None,
-            reason=last.reason_code or "", text=last.text or "",
+            reason=_reason(session, last.reason_code), text=last.text or "",
             specialist_name=last.decided_by.full_name,
             specialist_license=last.decided_by.professional_license or "")
     elif req.status is RequestStatus.INFO_REQUESTED:
-        decision = DecisionContent(outcome="info")
+        # The question, who asked it and when: the physician answers it in st2desk.
+        asked = req.info_requests[-1] if req.info_requests else None
+        asker = session.get(User, asked.asked_by_id) if asked else None
+        decision = DecisionContent(
+            outcome="info", decided_on=(asked.asked_at - _MX).date() if asked else None,
+            text=f"Pregunta: {asked.question}" if asked else "",
+            specialist_name=asker.full_name if asker else "",
+            specialist_license=(asker.professional_license or "") if asker else "")
     unit = req.requesting_unit
     perf = req.performing_unit
     return FormContent(
@@ -560,10 +640,20 @@ def request_form_content(session: Session, req: Request) -> object:
         priority=req.priority.value, requested_on=req.requested_on, is_emergency=req.is_emergency,
         performed_on=req.performed_on, justification=req.justification,
         physician_name=req.physician.full_name, physician_ref=_physician_ref(req.physician),
+        delegation_name=unit.delegation.name if unit.delegation else "",
         status_label=STATUS_LABELS[req.status], decision=decision)
 
 
 _MX = timedelta(hours=6)  # the clinics' calendar day, as in `clock.today`
+
+
+def _reason(session: Session, code: str | None) -> str:
+    """A rejection reason as the patient and the physician read it: code and description."""
+    if not code:
+        return ""
+    description = session.scalar(select(RejectionReason.description)
+                                 .where(RejectionReason.code == code))
+    return f"{code} {description}" if description else code
 
 
 def _dotted(code: str | None) -> str:
@@ -605,6 +695,50 @@ class BlankPrint:
     files: list[Path]
 
 
+@dataclass(frozen=True)
+class BlankBlock:
+    """A folio block ready to print as blank forms."""
+
+    block_id: int
+    unit_code: str
+    unit_name: str
+    folios: list[str]
+    delegation_name: str = ""
+
+    def contents(self) -> Iterator[object]:
+        """`FormContent` of each blank form, in folio order."""
+        from st2desk.pdf.st2_form import iter_blank
+
+        return iter_blank(self.folios, self.unit_code, self.unit_name, self.delegation_name)
+
+
+def blank_block(session: Session, actor: Actor | None, unit_code: str, count: int, *,
+                block_id: int | None = None) -> BlankBlock:
+    """Reserve a folio block (or take `block_id` to reprint it) for blank forms (administrators).
+
+    Runs in the caller's transaction; draw the forms after it commits, so a long print
+    never holds the database's write lock. A reprint is audited as such.
+    """
+    from st2desk.services.folios import get_block, reserve_block
+
+    if block_id is not None:
+        acting_user(session, actor, [Role.ADMIN], "reimprimir un bloque de folios")
+        info = get_block(session, block_id)
+        if unit_code and info.unit_code != unit_code.strip().upper():
+            raise ValidationError(f"El bloque {block_id} es de la unidad {info.unit_code}.")
+    else:
+        info = reserve_block(session, actor, unit_code, count)
+    unit = session.scalar(select(Unit).where(Unit.code == info.unit_code))
+    delegation = unit.delegation.name if unit is not None and unit.delegation else ""
+    if block_id is not None:
+        audit.record(session, user_id=actor.user_id if actor else None,
+                     username=actor.username if actor else None, action="reprint_folios",
+                     entity="folio_block", entity_id=info.uuid,
+                     details={"unit": info.unit_code, "first": info.first_folio,
+                              "last": info.last_folio})
+    return BlankBlock(info.id, info.unit_code, unit.name if unit else "", info.folios(), delegation)
+
+
 def print_blank(db: Database, actor: Actor | None, unit_code: str, count: int,
                 target: str | Path, *, fillable: bool = False, block_id: int | None = None,
                 progress: Callable[[int, int], None] | None = None,
@@ -618,35 +752,19 @@ def print_blank(db: Database, actor: Actor | None, unit_code: str, count: int,
     the block stays reserved and can be printed again with `block_id`.
     """
     from st2desk.outputs import OutputError, check_folder_target, check_target
-    from st2desk.pdf.st2_form import FormContent, iter_blank, render_fillable, render_forms
-    from st2desk.services.folios import get_block, reserve_block
+    from st2desk.pdf.st2_form import FormContent, render_fillable, render_forms
 
     # The output must be writable before a folio is reserved (DESIGN §7.4).
     target = check_folder_target(target) if fillable else check_target(target)
     with db.transaction() as session:
-        if block_id is not None:
-            acting_user(session, actor, [Role.ADMIN], "reimprimir un bloque de folios")
-            info = get_block(session, block_id)
-            if unit_code and info.unit_code != unit_code.strip().upper():
-                raise ValidationError(f"El bloque {block_id} es de la unidad {info.unit_code}.")
-        else:
-            info = reserve_block(session, actor, unit_code, count)
-        unit = session.scalar(select(Unit).where(Unit.code == info.unit_code))
-        unit_name = unit.name if unit else ""
-        if block_id is not None:
-            audit.record(session, user_id=actor.user_id if actor else None,
-                         username=actor.username if actor else None, action="reprint_folios",
-                         entity="folio_block", entity_id=info.uuid,
-                         details={"unit": info.unit_code, "first": info.first_folio,
-                                  "last": info.last_folio})
-    folios = info.folios()
+        block = blank_block(session, actor, unit_code, count, block_id=block_id)
+    folios = block.folios
     try:
         if not fillable:
-            pages = render_forms(iter_blank(folios, info.unit_code, unit_name), target,
-                                 total=len(folios), title=f"Formatos ST2 {info.first_folio} a "
-                                                          f"{info.last_folio}",
+            pages = render_forms(block.contents(), target,  # type: ignore[arg-type]
+                                 total=len(folios), title=f"Formatos ST2 {folios[0]} a {folios[-1]}",
                                  progress=progress, cancel=cancel)
-            return BlankPrint(info.id, info.unit_code, folios, pages, [target])
+            return BlankPrint(block.block_id, block.unit_code, folios, pages, [target])
         files = []
         from st2desk.pdf.st2_form import PrintCancelled
 
@@ -654,13 +772,13 @@ def print_blank(db: Database, actor: Actor | None, unit_code: str, count: int,
             if cancel is not None and cancel():
                 raise PrintCancelled("Impresión cancelada; los folios siguen reservados.")
             path = target / f"{folio}.pdf"
-            render_fillable(FormContent(folio=folio, unit_code=info.unit_code,
-                                        unit_name=unit_name), path)
+            render_fillable(FormContent(folio=folio, unit_code=block.unit_code,
+                                        unit_name=block.unit_name,
+                                        delegation_name=block.delegation_name), path)
             files.append(path)
             if progress is not None:
                 progress(done, len(folios))
-        return BlankPrint(info.id, info.unit_code, folios, len(files), files)
+        return BlankPrint(block.block_id, block.unit_code, folios, len(files), files)
     except OutputError as exc:  # e.g. the disk filled up: say how to print the block again
-        raise OutputError(f"{exc.message} Los folios del bloque {info.id} siguen reservados: "
-                          f"imprímalos de nuevo con el bloque {info.id}.") from None
-
+        raise OutputError(f"{exc.message} Los folios del bloque {block.block_id} siguen "
+                          f"reservados: imprímalos de nuevo con el bloque {block.block_id}.") from None

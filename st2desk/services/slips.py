@@ -142,7 +142,12 @@ def slip_content(session: Session, auth: Authorization) -> object:
         issued_on=(auth.issued_at - _MX).date(),
         requesting_unit=f"{req.requesting_unit.code} — {req.requesting_unit.name}",
         retroactive=auth.retroactive, scheduling_note=auth.scheduling_note or "",
-        status_label=_status_label(auth))
+        status_label=_status_label(auth),
+        performing_unit_address=auth.performing_unit.address or "",
+        performing_unit_phone=auth.performing_unit.phone or "",
+        requesting_physician=req.physician.full_name if req.physician else "",
+        requesting_physician_license=(req.physician.professional_license or "")
+        if req.physician else "")
 
 
 def find_authorization(session: Session, number: str) -> Authorization:
@@ -154,10 +159,43 @@ def find_authorization(session: Session, number: str) -> Authorization:
         joinedload(Authorization.performing_unit), joinedload(Authorization.issued_by),
         joinedload(Authorization.request).options(
             joinedload(Request.patient), joinedload(Request.service),
-            joinedload(Request.requesting_unit))))
+            joinedload(Request.requesting_unit), joinedload(Request.physician))))
     if auth is None:
         raise NotFound(f"No existe la autorización {value}.")
     return auth
+
+
+def slip_pdf(session: Session, actor: Actor | None, number: str) -> bytes:
+    """The slip's PDF, signed on first use, for printing or saving; not yet audited.
+
+    The caller records the output with `record_slip_output` once the printer or the file
+    actually received it, so a print that failed leaves no "printed" event behind.
+    """
+    from st2desk.pdf.slip import render_slip
+
+    acting_user(session, actor, SLIP_PRINTERS, "imprimir comprobantes de autorización")
+    auth = find_authorization(session, number)
+    return render_slip(slip_content(session, auth))  # type: ignore[arg-type]
+
+
+def record_slip_output(session: Session, actor: Actor | None, number: str, *,
+                       how: str = "printer", printer: str = "", copies: int = 1) -> None:
+    """Audit a slip that reached a printer (`how="printer"`) or a file (`how="pdf"`)."""
+    acting_user(session, actor, SLIP_PRINTERS, "imprimir comprobantes de autorización")
+    auth = find_authorization(session, number)
+    try:
+        key = signing.parse_payload(auth.signature).kid if auth.signature else ""
+    except St2Error:
+        key = ""
+    details: dict[str, object] = {"number": auth.number, "status": auth.status.value, "key": key,
+                                  "output": how}
+    if printer:
+        details["printer"] = printer[:80]
+    if copies != 1:
+        details["copies"] = copies
+    audit.record(session, user_id=actor.user_id if actor else None,
+                 username=actor.username if actor else None, action="print_slip",
+                 entity="authorization", entity_id=auth.uuid, details=details)
 
 
 def print_slip(session: Session, actor: Actor | None, number: str,

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -34,10 +35,13 @@ from PySide6.QtWidgets import (
 from st2desk.errors import NotFound, St2Error
 from st2desk.services import authorizations, reception, slips
 from st2desk.services.reception import AuthorizationCard, CardState, QueryKind
-from st2desk.ui import print_preview
+from st2desk.ui import print_preview, printing
 from st2desk.ui.context import UiContext
+from st2desk.ui.operations import show_error
 
 ACTION_PRINT = "authorizations.print_slip"
+ACTION_PRINT_DIALOG = "authorizations.print_slip_dialog"
+ACTION_PREVIEW = "authorizations.preview_slip"
 ACTION_RECORD_USE = "authorizations.record_use"
 ACTION_CLEAR = "authorizations.clear"
 
@@ -242,7 +246,8 @@ class AuthorizationViewer(QWidget):
         self.placeholder = QLabel(self.tr(
             "Scan the code on the patient's slip, or type the authorization number, the request "
             "folio or the NSS, and press Enter.") + "\n\n" + self.tr(
-            "Ctrl+P prints the slip · Ctrl+U records the use · Esc clears"))
+            "Ctrl+P prints the slip · Ctrl+Shift+P chooses the printer · Ctrl+U records the use · "
+            "Esc clears"))
         self.placeholder.setObjectName("viewerPlaceholder")
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -256,8 +261,29 @@ class AuthorizationViewer(QWidget):
     def _build_buttons(self) -> None:
         self.print_button = QPushButton(self.tr("&Print slip (Ctrl+P)"))
         self.print_button.setObjectName("printSlipButton")
-        self.print_button.setToolTip(self.tr("Open the slip in the PDF viewer to print it"))
+        self.print_button.setToolTip(self.tr(
+            "Print the slip on this workstation's printer (the first time, choose it)"))
         self.print_button.clicked.connect(self.print_slip)
+        self.print_dialog_button = QPushButton(self.tr("Print&…"))
+        self.print_dialog_button.setObjectName("printSlipDialogButton")
+        self.print_dialog_button.setToolTip(self.tr("Choose the printer, then print (Ctrl+Shift+P)"))
+        self.print_dialog_button.clicked.connect(self.print_slip_with_dialog)
+        self.preview_button = QPushButton(self.tr("Pre&view"))
+        self.preview_button.setObjectName("previewSlipButton")
+        self.preview_button.setToolTip(self.tr("See the slip as it will print"))
+        self.preview_button.clicked.connect(self.preview_slip)
+        self.layout_combo = QComboBox()
+        self.layout_combo.setObjectName("slipLayoutCombo")
+        self.layout_combo.addItem(self.tr("Half-letter sheet"), printing.SlipLayout.HALF_LETTER.value)
+        self.layout_combo.addItem(self.tr("Two per letter sheet (cut line)"),
+                                  printing.SlipLayout.TWO_PER_LETTER.value)
+        self.layout_combo.setToolTip(self.tr("Paper for the slips on this workstation"))
+        self.layout_combo.setCurrentIndex(self.layout_combo.findData(printing.slip_layout().value))
+        self.layout_combo.currentIndexChanged.connect(self._on_layout_changed)
+        self.print_all_button = QPushButton(self.tr("Print &all listed"))
+        self.print_all_button.setObjectName("printAllSlipsButton")
+        self.print_all_button.setToolTip(self.tr("Print the slips of every authorization listed"))
+        self.print_all_button.clicked.connect(self.print_listed)
         self.save_button = QPushButton(self.tr("Save P&DF…"))
         self.save_button.setObjectName("saveSlipButton")
         self.save_button.setToolTip(self.tr("Save the slip as a PDF file"))
@@ -271,7 +297,9 @@ class AuthorizationViewer(QWidget):
         self.clear_button.setObjectName("clearButton")
         self.clear_button.setToolTip(self.tr("Clear and search again"))
         self.clear_button.clicked.connect(self.clear)
-        for button in (self.print_button, self.save_button, self.record_button, self.clear_button):
+        for button in (self.print_button, self.print_dialog_button, self.preview_button,
+                       self.print_all_button, self.save_button, self.record_button,
+                       self.clear_button):
             button.setAutoDefault(False)
             button.setMinimumHeight(32)
 
@@ -286,6 +314,8 @@ class AuthorizationViewer(QWidget):
             return act
 
         self.print_action = action(ACTION_PRINT, self.tr("Print slip"), "Ctrl+P", self.print_slip)
+        self.print_dialog_action = action(ACTION_PRINT_DIALOG, self.tr("Print slip…"),
+                                          "Ctrl+Shift+P", self.print_slip_with_dialog)
         self.record_action = action(ACTION_RECORD_USE, self.tr("Record use"), "Ctrl+U",
                                     self.record_use)
         self.clear_action = action(ACTION_CLEAR, self.tr("Clear"), "Escape", self.clear)
@@ -300,6 +330,10 @@ class AuthorizationViewer(QWidget):
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
         buttons.addWidget(self.print_button)
+        buttons.addWidget(self.print_dialog_button)
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.layout_combo)
+        buttons.addWidget(self.print_all_button)
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
         buttons.addWidget(self.record_button)
@@ -318,7 +352,11 @@ class AuthorizationViewer(QWidget):
         QWidget.setTabOrder(self.search_edit, self.find_button)
         QWidget.setTabOrder(self.find_button, self.results_table)
         QWidget.setTabOrder(self.results_table, self.print_button)
-        QWidget.setTabOrder(self.print_button, self.save_button)
+        QWidget.setTabOrder(self.print_button, self.print_dialog_button)
+        QWidget.setTabOrder(self.print_dialog_button, self.preview_button)
+        QWidget.setTabOrder(self.preview_button, self.layout_combo)
+        QWidget.setTabOrder(self.layout_combo, self.print_all_button)
+        QWidget.setTabOrder(self.print_all_button, self.save_button)
         QWidget.setTabOrder(self.save_button, self.record_button)
         QWidget.setTabOrder(self.record_button, self.clear_button)
 
@@ -396,6 +434,8 @@ class AuthorizationViewer(QWidget):
         table.setFixedHeight(table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
                              + sum(table.rowHeight(r) for r in range(visible_rows)))
         table.setVisible(several)
+        self.print_all_button.setVisible(several)
+        self.print_all_button.setText(self.tr("Print &all listed (%1)").replace("%1", str(len(cards))))
         self.results_label.setVisible(several)
         self.results_label.setText(self.tr("&Results:"))
         if not cards:
@@ -440,9 +480,10 @@ class AuthorizationViewer(QWidget):
     def _show_card(self, card: AuthorizationCard | None) -> None:
         self._current = card
         has = card is not None
-        for widget in (self.print_button, self.save_button, self.record_button):
+        for widget in (self.print_button, self.print_dialog_button, self.preview_button,
+                       self.save_button, self.record_button):
             widget.setEnabled(has)
-        for act in (self.print_action, self.record_action):
+        for act in (self.print_action, self.print_dialog_action, self.record_action):
             act.setEnabled(has)
         if card is None:
             self.card_stack.setCurrentWidget(self.placeholder)
@@ -482,7 +523,7 @@ class AuthorizationViewer(QWidget):
         if watched is self.search_edit and event.type() == QEvent.Type.ShortcutOverride:
             pressed = QKeySequence(QKeyCombination(event.modifiers(), Qt.Key(event.key())))  # type: ignore[attr-defined]
             if any(act.shortcut().matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
-                   for act in (self.print_action, self.record_action)):
+                   for act in (self.print_action, self.print_dialog_action, self.record_action)):
                 event.ignore()  # not the line edit's: let the shortcut map have it
                 return True
         return super().eventFilter(watched, event)
@@ -507,26 +548,112 @@ class AuthorizationViewer(QWidget):
 
     # ------------------------------------------------------------------ actions
 
-    def _slip_bytes(self) -> bytes | None:
-        """The slip's PDF, signed on first print; each print is audited (hence a write)."""
+    def _slip_bytes(self, number: str) -> bytes | None:
+        """The slip's PDF, signed on first print (hence a write); audited once it is out."""
+        return self.ctx.ops.write(lambda s: slips.slip_pdf(s, self.ctx.actor, number),
+                                  parent=self, changed="slip")
+
+    def _record_output(self, numbers: list[str], how: str, where: str) -> None:
+        def record(session) -> None:  # type: ignore[no-untyped-def]
+            for number in numbers:
+                slips.record_slip_output(session, self.ctx.actor, number, how=how, printer=where)
+
+        self.ctx.ops.write(record, parent=self, changed="slip")
+
+    @Slot(int)
+    def _on_layout_changed(self, _index: int) -> None:
+        printing.set_slip_layout(printing.SlipLayout(self.layout_combo.currentData()))
+
+    def _print(self, *, ask: bool) -> None:
         card = self._current
         if card is None:
-            return None
-        return self.ctx.ops.write(lambda s: slips.print_slip(s, self.ctx.actor, card.number),
-                                  parent=self, changed="slip")
+            return
+        data = self._slip_bytes(card.number)
+        if data is None:
+            return
+        purpose = printing.slip_purpose()
+        printer = printing.printer_for(self, purpose, ask=ask)
+        if printer is None:
+            self._say(self.tr("Printing cancelled; nothing was printed."))
+            return
+        try:
+            printing.print_documents(printer, [data], per_sheet=purpose.per_sheet)
+        except printing.PrintFailed as exc:
+            show_error(self, exc.message)
+            self._say(self.tr("The slip was not printed."), error=True)
+            return
+        where = printing.printer_label(printer)
+        self._record_output([card.number], "printer", where)
+        self._say(self.tr("Slip %1 sent to %2.").replace("%1", card.number).replace("%2", where))
+        self._ready_for_next_scan()
 
     @Slot()
     def print_slip(self) -> None:
-        data = self._slip_bytes()
-        if data is not None and self._current is not None:
-            print_preview.open_pdf(data, f"comprobante-{self._current.number}", self)
+        """One keystroke: the workstation's printer (the print dialog only the first time)."""
+        self._print(ask=False)
+
+    @Slot()
+    def print_slip_with_dialog(self) -> None:
+        self._print(ask=True)
+
+    @Slot()
+    def preview_slip(self) -> None:
+        card = self._current
+        if card is None:
+            return
+        data = self._slip_bytes(card.number)
+        if data is None:
+            return
+
+        def printed(printer) -> None:  # type: ignore[no-untyped-def]
+            where = printing.printer_label(printer)
+            self._record_output([card.number], "printer", where)
+            self._say(self.tr("Slip %1 sent to %2.").replace("%1", card.number).replace("%2", where))
+
+        try:
+            printing.preview(self, [data], printing.slip_purpose(), printed)
+        except printing.PrintFailed as exc:
+            show_error(self, exc.message)
+
+    @Slot()
+    def print_listed(self) -> None:
+        """Every slip in the results list, in one job, off the GUI thread."""
+        numbers = [card.number for card in self._cards]
+        if not numbers:
+            return
+        documents: list[bytes] = []
+        for number in numbers:
+            data = self._slip_bytes(number)
+            if data is None:
+                return
+            documents.append(data)
+        purpose = printing.slip_purpose()
+        printer = printing.printer_for(self, purpose)
+        if printer is None:
+            return
+        where = printing.printer_label(printer)
+
+        def job(progress, cancelled) -> int:  # type: ignore[no-untyped-def]
+            return printing.print_documents(printer, documents, per_sheet=purpose.per_sheet,
+                                            total=len(documents), progress=progress,
+                                            cancelled=cancelled)
+
+        def done(count: int) -> None:
+            self._record_output(numbers, "printer", where)
+            self._say(self.tr("%1 slips sent to %2.").replace("%1", str(count)).replace("%2", where))
+
+        self.ctx.ops.background(job, parent=self, label=self.tr("Printing slips…"), on_done=done)
 
     @Slot()
     def save_slip(self) -> None:
-        data = self._slip_bytes()
-        if data is not None and self._current is not None:
-            path = print_preview.save_pdf(data, f"comprobante-{self._current.number}", self)
+        card = self._current
+        if card is None:
+            return
+        data = self._slip_bytes(card.number)
+        if data is not None:
+            path = print_preview.save_pdf(data, f"comprobante-{card.number}", self)
             if path is not None:
+                self._record_output([card.number], "pdf", str(path))
                 self._say(self.tr("Slip saved in %1.").replace("%1", str(path)))
 
     @Slot()

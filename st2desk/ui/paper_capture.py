@@ -53,6 +53,7 @@ from st2desk import clock
 from st2desk.errors import St2Error
 from st2desk.forms import paper as P
 from st2desk.forms import st2_fields as F
+from st2desk.models import Role
 from st2desk.services import lookup
 from st2desk.services import paper as paper_service
 from st2desk.services.attachments import human_size
@@ -280,7 +281,7 @@ class PaperCapture(QWidget):
             F.PERFORMED_ON.name: self.tr("Date performed (emergency)"),
             F.JUSTIFICATION.name: self.tr("Clinical justification"),
             P.PHYSICIAN_NAME.name: self.tr("Name of the requesting physician"),
-            P.PHYSICIAN.name: self.tr("Physician's user name or professional licence"),
+            P.PHYSICIAN.name: self.tr("Professional licence (or user name)"),
         }
         if name in labels:
             return labels[name]
@@ -321,6 +322,12 @@ class PaperCapture(QWidget):
         self.import_button.setObjectName("importPdfButton")
         self.import_button.setToolTip(self.tr("Import fillable PDFs filled at a unit without the "
                                               "application, several at once (Ctrl+O)"))
+        self.blank_button = QPushButton(self.tr("Print &blank forms…"))
+        self.blank_button.setObjectName("printBlankFormsButton")
+        self.blank_button.setToolTip(self.tr("Reserve a block of folios and print its blank forms "
+                                             "(administrators)"))
+        self.blank_button.setVisible(Role.ADMIN in self.ctx.actor.roles)
+        self.blank_button.clicked.connect(self.print_blank_forms)
         self.capture_button = QPushButton(self.tr("&Capture"))
         self.capture_button.setObjectName("captureButton")
         self.capture_button.setToolTip(self.tr("Record the form as a request (Ctrl+Enter)"))
@@ -451,6 +458,7 @@ class PaperCapture(QWidget):
         titles.addWidget(title)
         titles.addWidget(subtitle)
         header.addLayout(titles, 1)
+        header.addWidget(self.blank_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.state_label = QLabel()
@@ -1082,6 +1090,14 @@ class PaperCapture(QWidget):
         super().hideEvent(event)
 
     # ------------------------------------------------------------------ fillable PDFs
+
+    @Slot()
+    def print_blank_forms(self) -> None:
+        from st2desk.ui.printing_blank import BlankFormsDialog
+
+        dialog = BlankFormsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     @Slot()
     def import_pdfs(self) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 from sqlalchemy import select
 
@@ -288,43 +288,48 @@ def test_change_elsewhere_refreshes_the_banner(qtbot, db, cast, make_ctx):
 
 
 @pytest.fixture
-def pdf_viewer(monkeypatch):  # type: ignore[no-untyped-def]
-    """The workstation's PDF viewer: records the files st2desk asks it to open."""
-    opened: list[Path] = []
+def print_dialog(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+    """The print dialog, patched: the receptionist picks a printer (a PDF file stands in for it)."""
+    from tests.ui.test_printing import FakeDialog
 
-    def open_url(url: QUrl) -> bool:
-        opened.append(Path(url.toLocalFile()))
-        return pdf_viewer_present[0]
-
-    pdf_viewer_present = [True]
-    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(open_url))
-    return opened, pdf_viewer_present
+    return FakeDialog(monkeypatch, tmp_path / "impresora.pdf"), tmp_path / "impresora.pdf"
 
 
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
 
 
-def test_ctrl_p_opens_the_signed_slip_then_use_is_recorded(qtbot, db, cast, make_ctx, messages,
-                                                           pdf_viewer):
-    opened, _ = pdf_viewer
+def print_events(db, auth) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+    with db.session() as s:
+        return list(s.scalars(select(AuditEvent).where(
+            AuditEvent.entity == "authorization", AuditEvent.entity_id == str(auth.uuid),
+            AuditEvent.action == "print_slip")).all())
+
+
+def test_ctrl_p_prints_the_signed_slip_then_use_is_recorded(qtbot, db, cast, make_ctx, messages,
+                                                            print_dialog):
+    dialog, printed = print_dialog
     _, auth_id = flows.authorized(db, cast)
     auth = auth_row(db, auth_id)
     viewer = open_viewer(qtbot, make_ctx, cast.reception)
     scan(qtbot, viewer, auth.number)
     qtbot.keyClick(viewer.search_edit, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert messages.shown == []
-    assert len(opened) == 1 and opened[0].name == f"comprobante-{auth.number}.pdf"
-    assert opened[0].read_bytes().startswith(b"%PDF")
-    text = pdf_text(opened[0])
-    assert auth.number in text and "JUAN PÉREZ GÓMEZ" in text
+    assert dialog.calls == 1  # the first time, the printer is chosen
+    reader = PdfReader(str(printed))
+    assert len(reader.pages) == 1
+    assert (round(float(reader.pages[0].mediabox.width)),
+            round(float(reader.pages[0].mediabox.height))) == (612, 396)  # half letter
+    assert viewer.message_label.text() == f"Comprobante {auth.number} enviado a «{printed}»."
     # The slip carries the signed code now stored with the authorization; the print is audited.
     signed = auth_row(db, auth_id)
     assert signed.signature and signed.signature.startswith(f"ST2|1|{auth.number}|")
-    with db.session() as s:
-        actions = s.scalars(select(AuditEvent.action).where(
-            AuditEvent.entity == "authorization", AuditEvent.entity_id == str(auth.uuid))).all()
-    assert "print_slip" in actions
+    assert len(print_events(db, auth)) == 1
+    # Next time, one keystroke and no dialog: the workstation remembers its printer.
+    printed.unlink()
+    qtbot.keyClick(viewer.search_edit, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.calls == 1 and printed.exists()
+    assert len(print_events(db, auth)) == 2
     # Printing is no change of the authorization: recording its use right after is accepted.
     qtbot.keyClick(viewer.search_edit, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
     assert [kind for kind, _ in messages.shown] == ["question"]
@@ -337,16 +342,59 @@ def test_ctrl_p_opens_the_signed_slip_then_use_is_recorded(qtbot, db, cast, make
     assert not viewer.message_label.isVisible()
 
 
-def test_print_without_a_pdf_viewer_says_what_to_do(qtbot, db, cast, make_ctx, messages, pdf_viewer):
-    opened, present = pdf_viewer
-    present[0] = False
+def test_a_failed_print_says_what_to_do_and_is_not_audited(qtbot, db, cast, make_ctx, messages,
+                                                           tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from st2desk.ui import printing
+
+    QSettings().setValue(printing.SETTING_OUTPUT_FILE, str(tmp_path / "no-existe" / "x.pdf"))
     _, auth_id = flows.authorized(db, cast)
+    auth = auth_row(db, auth_id)
     viewer = open_viewer(qtbot, make_ctx, cast.reception)
-    scan(qtbot, viewer, auth_row(db, auth_id).number)
+    scan(qtbot, viewer, auth.number)
     qtbot.mouseClick(viewer.print_button, Qt.MouseButton.LeftButton)
-    assert len(opened) == 1
-    assert messages.shown == [("warning", "No se pudo abrir un visor de PDF en esta estación. Use "
-                               f"«Guardar PDF…» e imprima el archivo desde otro programa.\n{opened[0]}")]
+    assert len(messages.shown) == 1 and messages.shown[0][0] == "warning"
+    assert "No se pudo escribir el archivo" in messages.shown[0][1]
+    assert viewer.message_label.text() == "El comprobante no se imprimió."
+    assert print_events(db, auth) == []
+
+
+def test_cancelling_the_print_dialog_prints_nothing(qtbot, db, cast, make_ctx, messages,
+                                                    print_dialog):
+    from PySide6.QtWidgets import QDialog
+
+    dialog, printed = print_dialog
+    dialog.answer = QDialog.DialogCode.Rejected
+    _, auth_id = flows.authorized(db, cast)
+    auth = auth_row(db, auth_id)
+    viewer = open_viewer(qtbot, make_ctx, cast.reception)
+    scan(qtbot, viewer, auth.number)
+    qtbot.keyClick(viewer.search_edit, Qt.Key.Key_P,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert dialog.calls == 1 and not printed.exists()
+    assert print_events(db, auth) == [] and messages.shown == []
+
+
+def test_two_per_letter_and_print_all_listed(qtbot, db, cast, make_ctx, messages, print_dialog):
+    dialog, printed = print_dialog
+    _, first = flows.authorized(db, cast)
+    _, second = flows.authorized(db, cast, patient_id=cast.patient_female_id)
+    viewer = open_viewer(qtbot, make_ctx, cast.reception)
+    viewer.layout_combo.setCurrentIndex(1)  # two per letter sheet
+    scan(qtbot, viewer, patient_nss(db, cast.patient_id))
+    assert viewer.print_all_button.isVisible()
+    assert viewer.print_all_button.text() == "Imprimir &todos (2)"
+    qtbot.mouseClick(viewer.print_all_button, Qt.MouseButton.LeftButton)
+    viewer.ctx.ops.wait_for_jobs()
+    qtbot.waitUntil(lambda: "2 comprobantes enviados" in viewer.message_label.text(), timeout=5000)
+    reader = PdfReader(str(printed))
+    assert len(reader.pages) == 1
+    assert (round(float(reader.pages[0].mediabox.width)),
+            round(float(reader.pages[0].mediabox.height))) == (612, 792)  # letter
+    for auth_id in (first, second):
+        assert len(print_events(db, auth_row(db, auth_id))) == 1
+    assert messages.shown == []
 
 
 def test_save_pdf_writes_the_slip_where_the_user_chooses(qtbot, db, cast, make_ctx, messages,
@@ -368,6 +416,7 @@ def test_save_pdf_writes_the_slip_where_the_user_chooses(qtbot, db, cast, make_c
     assert number in pdf_text(saved)
     assert viewer.message_label.text() == f"Comprobante guardado en {saved}."
     assert messages.shown == []
+    assert [e.details["output"] for e in print_events(db, auth_row(db, auth_id))] == ["pdf"]
 
 
 def test_escape_clears_and_returns_to_the_search_box(qtbot, db, cast, make_ctx):
@@ -390,10 +439,11 @@ def test_tab_order_and_mnemonics(qtbot, db, cast, make_ctx):
     viewer = open_viewer(qtbot, make_ctx, cast.reception)
     scan(qtbot, viewer, auth_row(db, auth_id).number)
     order = [viewer.search_edit]
-    for _ in range(5):
+    for _ in range(8):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget())
     assert order == [viewer.search_edit, viewer.find_button, viewer.print_button,
+                     viewer.print_dialog_button, viewer.preview_button, viewer.layout_combo,
                      viewer.save_button, viewer.record_button, viewer.clear_button]
     assert viewer.search_label.text() == "&Buscar:" and viewer.search_label.buddy() is viewer.search_edit
     assert viewer.print_button.text() == "I&mprimir comprobante (Ctrl+P)"
@@ -440,3 +490,34 @@ def test_search_box_leaves_ctrl_p_and_ctrl_u_to_the_viewer(qtbot, db, cast, make
             assert event.isAccepted() is (key == Qt.Key.Key_A), key
     finally:
         QApplication.instance().removeEventFilter(bindings)
+
+
+def test_preview_shows_the_slip_and_printing_from_it_is_audited(qtbot, db, cast, make_ctx, messages,
+                                                                monkeypatch, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+    from PySide6.QtWidgets import QDialog
+
+    printed = tmp_path / "desde-la-vista-previa.pdf"
+    answers = [QDialog.DialogCode.Rejected, QDialog.DialogCode.Accepted]
+    shown: list[int] = []
+
+    def exec_(dialog: QPrintPreviewDialog) -> int:
+        # What the preview does: paint the pages; its print button paints them on the printer.
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        dialog.paintRequested.emit(printer)
+        shown.append(len(PdfReader(str(printed)).pages))
+        return answers.pop(0)
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", exec_)
+    _, auth_id = flows.authorized(db, cast)
+    auth = auth_row(db, auth_id)
+    viewer = open_viewer(qtbot, make_ctx, cast.reception)
+    scan(qtbot, viewer, auth.number)
+    qtbot.mouseClick(viewer.preview_button, Qt.MouseButton.LeftButton)  # looked at, closed
+    assert shown == [1] and print_events(db, auth) == []
+    qtbot.mouseClick(viewer.preview_button, Qt.MouseButton.LeftButton)  # printed from the preview
+    assert shown == [1, 1] and len(print_events(db, auth)) == 1
+    assert viewer.message_label.text() == f"Comprobante {auth.number} enviado a «{printed}»."
+    assert messages.shown == []

@@ -193,7 +193,8 @@ def test_problem_in_the_list_takes_the_cursor_to_its_field(qtbot, make_ctx, cast
 def test_blocking_review_keeps_a_draft_and_lists_what_the_physician_must_fix(qtbot, make_ctx, cast, db):
     folio = reserve(db, cast)[0]
     widget = open_capture(qtbot, make_ctx, cast.reception_elsewhere)
-    type_form(qtbot, widget, paper_values(db, cast, folio, service=BASIC_SERVICE, first_name="Juana"))
+    type_form(qtbot, widget, paper_values(db, cast, folio, service=BASIC_SERVICE,
+                                          second_last_name="Zárate"))
     assert "catálogo básico" in widget.inputs["service"].note.text()
     capture_and_wait(qtbot, widget)
     outcome = widget.last_outcome
@@ -201,7 +202,8 @@ def test_blocking_review_keeps_a_draft_and_lists_what_the_physician_must_fix(qtb
     assert "como borrador (estado: Borrador)" in widget.result_title.text()
     listed = [widget.result_list.item(i).text() for i in range(widget.result_list.count())]
     assert listed[0].startswith("El médico debe corregir: ")
-    assert any(line.startswith("Nota: El formato difiere del padrón en nombre") for line in listed)
+    assert any(line.startswith("Nota: El formato difiere del padrón en segundo apellido")
+               for line in listed)
     with db.session() as s:
         req = s.scalar(select(Request).where(Request.folio == folio))
         assert (req.status, req.origin) == (RequestStatus.DRAFT, Origin.PAPER)

@@ -14,7 +14,7 @@ import sys
 
 # Each is imported on first use (printing, charts, exports, signing, Alembic at `init`).
 HEAVY = ("reportlab", "matplotlib", "numpy", "PIL", "pypdf", "segno", "openpyxl",
-         "cryptography", "faker", "alembic")
+         "cryptography", "faker", "alembic", "pypdfium2")
 
 CHILD = r"""
 import gc, json, sys

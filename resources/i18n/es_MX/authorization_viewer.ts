@@ -76,16 +76,8 @@
         <translation>Escanee el código del comprobante del paciente, o escriba el número de autorización, el folio de la solicitud o el NSS, y oprima Entrar.</translation>
     </message>
     <message>
-        <source>Ctrl+P prints the slip · Ctrl+U records the use · Esc clears</source>
-        <translation>Ctrl+P imprime el comprobante · Ctrl+U registra el uso · Esc limpia</translation>
-    </message>
-    <message>
         <source>&amp;Print slip (Ctrl+P)</source>
         <translation>I&amp;mprimir comprobante (Ctrl+P)</translation>
-    </message>
-    <message>
-        <source>Open the slip in the PDF viewer to print it</source>
-        <translation>Abre el comprobante en el visor de PDF para imprimirlo</translation>
     </message>
     <message>
         <source>Save P&amp;DF…</source>
@@ -132,8 +124,56 @@
         <translation>Guarda el comprobante como archivo PDF</translation>
     </message>
     <message>
+        <source>Ctrl+P prints the slip · Ctrl+Shift+P chooses the printer · Ctrl+U records the use · Esc clears</source>
+        <translation>Ctrl+P imprime el comprobante · Ctrl+Mayús+P elige la impresora · Ctrl+U registra el uso · Esc limpia</translation>
+    </message>
+    <message>
+        <source>Print the slip on this workstation&apos;s printer (the first time, choose it)</source>
+        <translation>Imprime el comprobante en la impresora de esta estación (la primera vez, elíjala)</translation>
+    </message>
+    <message>
+        <source>Print&amp;…</source>
+        <translation>&amp;Imprimir…</translation>
+    </message>
+    <message>
+        <source>Choose the printer, then print (Ctrl+Shift+P)</source>
+        <translation>Elegir la impresora y después imprimir (Ctrl+Mayús+P)</translation>
+    </message>
+    <message>
+        <source>Pre&amp;view</source>
+        <translation>&amp;Vista previa</translation>
+    </message>
+    <message>
+        <source>See the slip as it will print</source>
+        <translation>Ver el comprobante tal como se imprimirá</translation>
+    </message>
+    <message>
+        <source>Half-letter sheet</source>
+        <translation>Hoja media carta</translation>
+    </message>
+    <message>
+        <source>Two per letter sheet (cut line)</source>
+        <translation>Dos por hoja carta (línea de corte)</translation>
+    </message>
+    <message>
+        <source>Paper for the slips on this workstation</source>
+        <translation>Papel de los comprobantes en esta estación</translation>
+    </message>
+    <message>
+        <source>Print &amp;all listed</source>
+        <translation>Imprimir &amp;todos</translation>
+    </message>
+    <message>
+        <source>Print the slips of every authorization listed</source>
+        <translation>Imprimir los comprobantes de todas las autorizaciones de la lista</translation>
+    </message>
+    <message>
         <source>Print slip</source>
         <translation>Imprimir comprobante</translation>
+    </message>
+    <message>
+        <source>Print slip…</source>
+        <translation>Imprimir comprobante…</translation>
     </message>
     <message>
         <source>Record use</source>
@@ -154,6 +194,10 @@
     <message>
         <source>%1 authorizations found, newest first. Choose one with the arrow keys.</source>
         <translation>Se encontraron %1 autorizaciones, la más reciente primero. Elija una con las flechas.</translation>
+    </message>
+    <message>
+        <source>Print &amp;all listed (%1)</source>
+        <translation>Imprimir &amp;todos (%1)</translation>
     </message>
     <message>
         <source>&amp;Results:</source>
@@ -210,6 +254,26 @@
     <message>
         <source>This authorization is for %1: the patient presents there, and the use is recorded there. Here you can print the slip.</source>
         <translation>Esta autorización es para %1: ahí se presenta el paciente y ahí se registra el uso. Aquí puede imprimir el comprobante.</translation>
+    </message>
+    <message>
+        <source>Printing cancelled; nothing was printed.</source>
+        <translation>Impresión cancelada; no se imprimió nada.</translation>
+    </message>
+    <message>
+        <source>The slip was not printed.</source>
+        <translation>El comprobante no se imprimió.</translation>
+    </message>
+    <message>
+        <source>Slip %1 sent to %2.</source>
+        <translation>Comprobante %1 enviado a «%2».</translation>
+    </message>
+    <message>
+        <source>%1 slips sent to %2.</source>
+        <translation>%1 comprobantes enviados a «%2».</translation>
+    </message>
+    <message>
+        <source>Printing slips…</source>
+        <translation>Imprimiendo comprobantes…</translation>
     </message>
     <message>
         <source>Slip saved in %1.</source>

@@ -76,10 +76,6 @@
         <translation>Nombre del médico solicitante</translation>
     </message>
     <message>
-        <source>Physician&apos;s user name or professional licence</source>
-        <translation>Usuario o cédula profesional del médico</translation>
-    </message>
-    <message>
         <source>Male</source>
         <translation>Hombre</translation>
     </message>
@@ -126,6 +122,14 @@
     <message>
         <source>Import fillable PDFs filled at a unit without the application, several at once (Ctrl+O)</source>
         <translation>Importar los PDF llenables que llenó una unidad sin la aplicación, varios a la vez (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Print &amp;blank forms…</source>
+        <translation>Imprimir formatos en &amp;blanco…</translation>
+    </message>
+    <message>
+        <source>Reserve a block of folios and print its blank forms (administrators)</source>
+        <translation>Reservar un bloque de folios e imprimir sus formatos en blanco (administradores)</translation>
     </message>
     <message>
         <source>&amp;Capture</source>
@@ -182,6 +186,10 @@
     <message>
         <source>Copy the form as written, in the paper&apos;s order · Ctrl+Enter captures · Ctrl+N clears</source>
         <translation>Copie el formato tal como está escrito, en el orden del papel · Ctrl+Intro captura · Ctrl+N limpia</translation>
+    </message>
+    <message>
+        <source>Professional licence (or user name)</source>
+        <translation>Cédula profesional (o usuario)</translation>
     </message>
     <message>
         <source>As written on the paper: %1</source>
