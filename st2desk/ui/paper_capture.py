@@ -53,6 +53,7 @@ from st2desk import clock
 from st2desk.errors import St2Error
 from st2desk.forms import paper as P
 from st2desk.forms import st2_fields as F
+from st2desk.inputs import read_bounded
 from st2desk.models import Role
 from st2desk.services import lookup
 from st2desk.services import paper as paper_service
@@ -855,16 +856,10 @@ class PaperCapture(QWidget):
 
     def set_scan_file(self, path: str) -> bool:
         """Keep the file to attach with the capture (read now, checked again by the service)."""
-        try:
-            with open(path, "rb") as fh:
-                content = fh.read(MAX_SCAN_BYTES + 1)
-        except OSError as exc:
-            self._set_note(SCAN, self.tr("The file could not be read: %1").replace(
-                "%1", exc.strerror or str(exc)))
-            return False
-        if len(content) > MAX_SCAN_BYTES:
-            self._set_note(SCAN, self.tr("The file is larger than %1 MB.").replace(
-                "%1", str(MAX_SCAN_BYTES // 1024 // 1024)))
+        try:  # bounded, regular files only (a FIFO or a device would hang the window)
+            content = read_bounded(path, MAX_SCAN_BYTES, "el archivo")
+        except St2Error as exc:
+            self._set_note(SCAN, exc.message)
             return False
         if not content:
             self._set_note(SCAN, self.tr("The file is empty."))

@@ -348,3 +348,14 @@ def test_pdf_import_with_nothing_chosen_does_nothing(qtbot, make_ctx, cast, db, 
     press(qtbot, Qt.Key.Key_O, CTRL)
     assert widget.report_dialog is None and not widget.busy
 
+
+
+def test_a_scan_that_is_a_fifo_is_refused_without_hanging(qtbot, make_ctx, cast, tmp_path):
+    import os
+
+    widget = open_capture(qtbot, make_ctx, cast.reception)
+    fifo = tmp_path / "escaner.png"
+    os.mkfifo(fifo)
+    assert widget.set_scan_file(str(fifo)) is False
+    assert "no es un archivo común" in widget.scan_note.text()
+    assert widget.scan is None

@@ -256,14 +256,6 @@
         <translation>PDF e imágenes (*.pdf *.png *.jpg *.jpeg);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <source>The file could not be read: %1</source>
-        <translation>No se pudo leer el archivo: %1</translation>
-    </message>
-    <message>
-        <source>The file is larger than %1 MB.</source>
-        <translation>El archivo pesa más de %1 MB.</translation>
-    </message>
-    <message>
         <source>The file is empty.</source>
         <translation>El archivo está vacío.</translation>
     </message>
