@@ -57,3 +57,28 @@ def test_patient_lookup_shows_only_patients_this_unit_may_see(db, cast):
         patients.register_patient(s, stranger, other)
     with db.session() as s:
         assert s.get(Patient, cast.patient_id).first_name == same.first_name
+
+
+def test_printing_a_request_or_a_slip_is_scoped_like_reading_it(db, cast, tmp_path_factory):
+    """`print request` and `print slip` must not hand another unit's patient data to
+    anyone who can type a folio or a number."""
+    from st2desk.services import paper, slips
+
+    tmp_path = tmp_path_factory.mktemp("impresiones")
+    request_id, auth_id = flows.authorized(db, cast)
+    stranger_desk = make_user(db, "recepcion.27", OTHER_UNIT, [Role.RECEPTION])
+    stranger_doctor = make_user(db, "medico.27", OTHER_UNIT, [Role.PHYSICIAN])
+    with db.session() as s:
+        folio = s.get(Request, request_id).folio
+        number = s.get(Authorization, auth_id).number
+    for outsider in (stranger_desk, stranger_doctor):
+        with pytest.raises(NotFound, match="en su unidad"), db.transaction() as s:
+            paper.print_request(s, outsider, folio, tmp_path / "solicitud.pdf")
+    with pytest.raises(NotFound, match="en su unidad"), db.transaction() as s:
+        slips.print_slip(s, stranger_desk, number, tmp_path / "comprobante.pdf")
+    with pytest.raises(NotFound, match="en su unidad"), db.session() as s:
+        slips.slip_pdf(s, stranger_desk, number)
+    assert list(tmp_path.iterdir()) == []
+    with db.transaction() as s:  # the units that work the request print it
+        assert paper.print_request(s, cast.reception, folio, tmp_path / "solicitud.pdf") >= 1
+        slips.print_slip(s, cast.reception, number, tmp_path / "comprobante.pdf")

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from st2desk import audit, clock
 from st2desk.db import Database
-from st2desk.errors import St2Error, ValidationError
+from st2desk.errors import NotFound, St2Error, ValidationError
 from st2desk.forms import paper as P
 from st2desk.forms import st2_fields as F
 from st2desk.identifiers import identity_problems, parse_agregado, validate_curp, validate_nss
@@ -66,6 +66,7 @@ from st2desk.services import requests as R
 from st2desk.services.common import Actor
 from st2desk.services.folios import acting_user, check_reserved_folio
 from st2desk.services.review import Finding, normalize_cie10
+from st2desk.services.visibility import readable_request
 from st2desk.services.workflow import STATUS_LABELS
 
 CAPTURERS = (Role.RECEPTION, Role.ADMIN)
@@ -665,14 +666,20 @@ def print_request(session: Session, actor: Actor | None, folio: str, target: str
                   fillable: bool = False) -> int:
     """Write the paper ST2 of a request (pre-filled, or fillable); returns the page count.
 
-    Any member of staff may print a request; the print is recorded in the audit log.
+    Staff print the requests their role and unit may read; the print is audited.
     """
     from st2desk.outputs import check_target
     from st2desk.pdf.st2_form import render_fillable, render_forms
 
-    target = check_target(target)  # before recording the print (DESIGN §7.4)
+    if isinstance(target, (str, Path)):
+        target = check_target(target)  # before recording the print (DESIGN §7.4)
     acting_user(session, actor, list(Role), "imprimir solicitudes")
     req = R.find_by_folio(session, folio)
+    if actor is not None:  # the same rule as reading it on screen (`visibility.may_view`)
+        try:
+            readable_request(session, actor.user_id, req.id)
+        except NotFound:
+            raise NotFound(f"No existe la solicitud {req.folio} en su unidad.") from None
     content = request_form_content(session, req)
     if fillable:
         render_fillable(content, target)  # type: ignore[arg-type]

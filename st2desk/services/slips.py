@@ -33,6 +33,7 @@ from st2desk.errors import NotFound, St2Error, ValidationError
 from st2desk.models import Authorization, AuthorizationStatus, Request, Role
 from st2desk.services.common import Actor
 from st2desk.services.folios import acting_user
+from st2desk.services.visibility import readable_request
 
 SLIP_PRINTERS = (Role.RECEPTION, Role.SPECIALIST, Role.APPEALS, Role.ADMIN, Role.PHYSICIAN)
 
@@ -165,6 +166,20 @@ def find_authorization(session: Session, number: str) -> Authorization:
     return auth
 
 
+def _printable(session: Session, actor: Actor | None, number: str) -> Authorization:
+    """The authorization, if the acting person may print it: their role prints slips and
+    their unit works the request (`visibility.may_view`); others are told it does not
+    exist, like a number never issued. `actor` None is the local administrator (CLI)."""
+    acting_user(session, actor, SLIP_PRINTERS, "imprimir comprobantes de autorización")
+    auth = find_authorization(session, number)
+    if actor is not None:
+        try:
+            readable_request(session, actor.user_id, auth.request_id)
+        except NotFound:
+            raise NotFound(f"No existe la autorización {auth.number} en su unidad.") from None
+    return auth
+
+
 def slip_pdf(session: Session, actor: Actor | None, number: str) -> bytes:
     """The slip's PDF, signed on first use, for printing or saving; not yet audited.
 
@@ -173,16 +188,14 @@ def slip_pdf(session: Session, actor: Actor | None, number: str) -> bytes:
     """
     from st2desk.pdf.slip import render_slip
 
-    acting_user(session, actor, SLIP_PRINTERS, "imprimir comprobantes de autorización")
-    auth = find_authorization(session, number)
+    auth = _printable(session, actor, number)
     return render_slip(slip_content(session, auth))  # type: ignore[arg-type]
 
 
 def record_slip_output(session: Session, actor: Actor | None, number: str, *,
                        how: str = "printer", printer: str = "", copies: int = 1) -> None:
     """Audit a slip that reached a printer (`how="printer"`) or a file (`how="pdf"`)."""
-    acting_user(session, actor, SLIP_PRINTERS, "imprimir comprobantes de autorización")
-    auth = find_authorization(session, number)
+    auth = _printable(session, actor, number)
     try:
         key = signing.parse_payload(auth.signature).kid if auth.signature else ""
     except St2Error:
@@ -206,8 +219,7 @@ def print_slip(session: Session, actor: Actor | None, number: str,
 
     if isinstance(target, (str, Path)):
         target = check_target(target)  # before signing or recording anything (DESIGN §7.4)
-    acting_user(session, actor, SLIP_PRINTERS, "imprimir comprobantes de autorización")
-    auth = find_authorization(session, number)
+    auth = _printable(session, actor, number)
     content = slip_content(session, auth)
     data = render_slip(content, target)  # type: ignore[arg-type]
     audit.record(session, user_id=actor.user_id if actor else None,
