@@ -480,11 +480,17 @@ class AuthorizationViewer(QWidget):
     def _show_card(self, card: AuthorizationCard | None) -> None:
         self._current = card
         has = card is not None
+        # A slip is a promise of service: it is printed only while the authorization can be
+        # honoured, and a use is recorded only once, at the performing unit.
+        printable = has and card.state in (CardState.VALID, CardState.NOT_YET_VALID)
+        recordable = has and card.can_record_use
         for widget in (self.print_button, self.print_dialog_button, self.preview_button,
-                       self.save_button, self.record_button):
-            widget.setEnabled(has)
-        for act in (self.print_action, self.print_dialog_action, self.record_action):
-            act.setEnabled(has)
+                       self.save_button):
+            widget.setEnabled(printable)
+        self.record_button.setEnabled(recordable)
+        self.print_action.setEnabled(printable)
+        self.print_dialog_action.setEnabled(printable)
+        self.record_action.setEnabled(recordable)
         if card is None:
             self.card_stack.setCurrentWidget(self.placeholder)
             return

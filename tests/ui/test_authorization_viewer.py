@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 from sqlalchemy import select
 
 from st2desk import clock, signing
+from st2desk.errors import St2Error
 from st2desk.models import (
     AuditEvent,
     Authorization,
@@ -212,12 +213,10 @@ def test_record_use_asks_then_marks_it_used(qtbot, db, cast, make_ctx, messages)
     assert viewer.message_label.text() == f"Se registró el uso de {auth.number}."
     assert QApplication.focusWidget() is viewer.search_edit
 
-    # A second Ctrl+U is refused by the service, without asking again.
+    # Used: recording again and printing a slip are no longer offered; Ctrl+U does nothing.
+    assert not viewer.record_button.isEnabled() and not viewer.print_button.isEnabled()
     qtbot.keyClick(viewer.search_edit, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
-    with db.session() as s:
-        folio = s.get(Request, request_id).folio
-    assert messages.shown[2:] == [("warning", f"No se puede registrar el uso de la solicitud {folio} "
-                                              "porque está en estado «Utilizada».")]
+    assert len(messages.shown) == 2
 
 
 def test_record_use_button_with_the_mouse(qtbot, db, cast, make_ctx, messages):
@@ -235,10 +234,14 @@ def test_expired_shows_vencida_and_use_is_refused(qtbot, db, cast, make_ctx, mes
     viewer = open_viewer(qtbot, make_ctx, cast.reception)
     scan(qtbot, viewer, auth.number)
     assert viewer.banner.text() == f"VENCIDA el {auth.valid_until:%d/%m/%Y}"
+    # Expired: neither a use nor a slip is offered (the banner says why).
+    assert not viewer.record_button.isEnabled() and not viewer.print_button.isEnabled()
+    assert not viewer.record_action.isEnabled() and not viewer.print_action.isEnabled()
     qtbot.keyClick(viewer.search_edit, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
-    assert messages.shown == [("warning",
-                               f"La autorización {auth.number} venció el {auth.valid_until:%d/%m/%Y}; "
-                               "el médico debe elaborar una nueva solicitud.")]
+    assert messages.shown == []
+    with db.transaction() as s:  # the service refuses it too, naming the authorization
+        with pytest.raises(St2Error, match=f"La autorización {auth.number} venció"):
+            authorizations.record_use(s, cast.reception, auth_id)
     assert auth_row(db, auth_id).status is AuthorizationStatus.VALID
     assert auth_row(db, auth_id).used_at is None
     # Once the nightly sweep marks it expired, it still reads VENCIDA.
@@ -256,10 +259,10 @@ def test_another_units_reception_cannot_record_use(qtbot, db, cast, make_ctx, me
     assert viewer.banner.text().startswith("VIGENTE hasta ")
     assert viewer.unit_notice.isVisible()
     assert "09HGZ24" in viewer.unit_notice.text()
+    # The notice says where the use is recorded; here it is not offered at all.
+    assert not viewer.record_button.isEnabled() and viewer.print_button.isEnabled()
     qtbot.keyClick(viewer.search_edit, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
-    assert messages.shown == [("warning",
-                               f"La autorización {auth.number} es para otra unidad de destino; "
-                               "el uso se registra en la unidad que realiza el servicio.")]
+    assert messages.shown == []
     assert auth_row(db, auth_id).status is AuthorizationStatus.VALID
 
 
