@@ -44,6 +44,7 @@ from st2desk.models import Sex
 from st2desk.services import lookup
 from st2desk.services.lookup import PatientInfo
 from st2desk.services.patients import PatientData
+from st2desk.ui.choice_combo import ChoiceCombo
 from st2desk.ui.context import UiContext
 
 ERROR_COLOR = "#b00020"
@@ -224,7 +225,7 @@ class PatientPanel(QGroupBox):
         self.nss_reason.setObjectName("nssReason")
         self.nss_reason.setWordWrap(True)
 
-        self.patient_combo = QComboBox()
+        self.patient_combo = ChoiceCombo()  # a key press never swaps the patient
         self.patient_combo.setObjectName("patientCombo")
         self.patient_combo.setAccessibleName(self.tr("Registered patients under this NSS"))
         self.edit_button = QPushButton(self.tr("&Edit patient data"))

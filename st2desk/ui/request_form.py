@@ -68,6 +68,7 @@ from st2desk.services.lookup import (
 from st2desk.services.patients import PatientData, register_patient
 from st2desk.services.requests import RequestData
 from st2desk.services.workflow import STATUS_LABELS
+from st2desk.ui.choice_combo import ChoiceCombo
 from st2desk.ui.context import UiContext
 from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
 from st2desk.ui.operations import show_error
@@ -214,7 +215,7 @@ class FoldingCompleter(QCompleter):
         return str(index.data(Qt.ItemDataRole.DisplayRole) or "")
 
 
-class UnitCombo(QComboBox):
+class UnitCombo(ChoiceCombo):
     """Performing units, searchable by any part of the code or name, accents or not."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
