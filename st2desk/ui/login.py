@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -64,6 +65,8 @@ class LoginDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        # The dialog grows with an error message instead of squashing the inputs.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -71,18 +74,22 @@ class LoginDialog(QDialog):
         (self.password_edit if (locked_user or username) else self.username_edit).setFocus(
             Qt.FocusReason.OtherFocusReason)
 
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setAccessibleDescription(message)
+        self.error_label.show()
+        self.adjustSize()
+
     def _try_login(self) -> None:
         try:
             actor = login(self.db, self.username_edit.text(), self.password_edit.text())
         except AuthenticationFailed as exc:
-            self.error_label.setText(exc.message)
-            self.error_label.show()
+            self._show_error(exc.message)
             self.password_edit.clear()
             self.password_edit.setFocus()
             return
         except St2Error as exc:  # the database failed: say so, keep what was typed
-            self.error_label.setText(exc.message)
-            self.error_label.show()
+            self._show_error(exc.message)
             return
         if self._locked_user and actor.username != self._locked_user:
             return

@@ -58,3 +58,19 @@ def test_unlock_while_the_database_is_away_says_so_and_keeps_the_password(qtbot,
     assert dialog.password_edit.text() == PASSWORD
     qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)  # back: it unlocks
     assert dialog.actor is not None and dialog.actor.username == "medico1"
+
+
+def test_the_dialog_grows_with_the_error_instead_of_squashing_the_inputs(qtbot, db, cast):
+    dialog = LoginDialog(db, username="medico1")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    before = dialog.height()
+    for _ in range(5):  # the fifth wrong password gives the longest message
+        qtbot.keyClicks(dialog.password_edit, "equivocada")
+        qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert dialog.height() > before
+    for field in (dialog.username_edit, dialog.password_edit):
+        assert field.height() >= field.sizeHint().height()
+    label = dialog.error_label
+    assert label.height() >= label.heightForWidth(label.width())  # the whole message shows
