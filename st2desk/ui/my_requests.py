@@ -69,6 +69,7 @@ from st2desk.services.lookup import (
 )
 from st2desk.ui.attachment_opener import attachment_id_of, attachment_url, open_attachment
 from st2desk.ui.context import UiContext
+from st2desk.ui.file_dialogs import remember_folder, start_folder
 from st2desk.ui.operations import show_error
 
 S = RequestStatus
@@ -956,10 +957,11 @@ class MyRequests(QWidget):
         if d is None or "attach" not in d.actions:
             return
         path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Attach a file"), "",
+            self, self.tr("Attach a file"), start_folder("attachments"),
             self.tr("PDF and images (*.pdf *.png *.jpg *.jpeg);;All files (*)"))
         if not path:
             return
+        remember_folder("attachments", path)
         try:  # bounded, regular files only (a FIFO or a device would hang the window)
             content = read_bounded(path, attachment_service.MAX_BYTES, "el archivo")
         except St2Error as exc:

@@ -64,6 +64,7 @@ from st2desk.services.paper import MAX_SCAN_BYTES, PaperOutcome, PaperProblem, P
 from st2desk.services.workflow import STATUS_LABELS
 from st2desk.ui.context import UiContext
 from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
+from st2desk.ui.file_dialogs import remember_folder, start_folder
 from st2desk.ui.operations import show_error
 from st2desk.ui.patient_lookup import (
     ERROR_COLOR,
@@ -849,9 +850,10 @@ class PaperCapture(QWidget):
     @Slot()
     def attach_scan(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Scan of the paper form"), "",
+            self, self.tr("Scan of the paper form"), start_folder("scans"),
             self.tr("PDF and images (*.pdf *.png *.jpg *.jpeg);;All files (*)"))
         if path:
+            remember_folder("scans", path)
             self.set_scan_file(path)
 
     def set_scan_file(self, path: str) -> bool:
@@ -1100,9 +1102,10 @@ class PaperCapture(QWidget):
         if self._busy:
             return
         paths, _filter = QFileDialog.getOpenFileNames(
-            self, self.tr("Filled PDF forms to import"), "",
+            self, self.tr("Filled PDF forms to import"), start_folder("pdf_forms"),
             self.tr("PDF forms (*.pdf);;All files (*)"))
         if paths:
+            remember_folder("pdf_forms", paths)
             self.import_files(paths)
 
     def import_files(self, paths: Sequence[str]) -> None:

@@ -71,6 +71,7 @@ from st2desk.services.workflow import STATUS_LABELS
 from st2desk.ui.choice_combo import ChoiceCombo
 from st2desk.ui.context import UiContext
 from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
+from st2desk.ui.file_dialogs import remember_folder, start_folder
 from st2desk.ui.operations import show_error
 from st2desk.ui.patient_lookup import (
     ERROR_COLOR,
@@ -1182,10 +1183,11 @@ class RequestForm(QWidget):
     def attach_file(self) -> None:
         """Attach a PDF or image; a form not yet in the database is saved as a draft first."""
         path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Attach a file"), "",
+            self, self.tr("Attach a file"), start_folder("attachments"),
             self.tr("PDF and images (*.pdf *.png *.jpg *.jpeg);;All files (*)"))
         if not path:
             return
+        remember_folder("attachments", path)
         try:  # bounded, regular files only (a FIFO or a device would hang the window)
             content = read_bounded(path, attachment_service.MAX_BYTES, "el archivo")
         except St2Error as exc:
