@@ -1080,17 +1080,18 @@ class RequestForm(QWidget):
             first = next(f for f in outcome.findings if f.severity is Severity.BLOCK)
             self.focus_field(first.field)
             return
+        # No modal box: the green banner says where the request went (and what the
+        # specialist will be warned of), and the keyboard is ready for the next patient.
         warnings = [f.message for f in outcome.findings]
-        text = self.tr("Request %1 was submitted for review.").replace("%1", outcome.folio)
+        text = self.tr("Request %1 is under review.").replace("%1", outcome.folio)
         if warnings:
-            text += "\n\n" + self.tr("Warnings the specialist will see:") + "\n" + "\n".join(
+            text += "\n" + self.tr("Warnings the specialist will see:") + "\n" + "\n".join(
                 f"• {w}" for w in warnings)
-        QMessageBox.information(self, self.tr("Request submitted"), text)
         self._last_sent = outcome.request_id
         self._clear_all()
-        self.sent_label.setText(self.tr("Request %1 is under review.").replace("%1", outcome.folio))
+        self.sent_label.setText(text)
         self.sent_banner.show()
-        self.patient.nss_edit.setFocus()
+        self.patient.nss_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.sig_request_sent.emit(outcome.request_id)
 
     def _after_save(self, outcome: _Outcome) -> None:

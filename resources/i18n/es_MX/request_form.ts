@@ -280,16 +280,8 @@
         <translation>El formulario está vacío: primero llene la solicitud.</translation>
     </message>
     <message>
-        <source>Request %1 was submitted for review.</source>
-        <translation>La solicitud %1 se envió a revisión.</translation>
-    </message>
-    <message>
         <source>Warnings the specialist will see:</source>
         <translation>Advertencias que verá el dictaminador:</translation>
-    </message>
-    <message>
-        <source>Request submitted</source>
-        <translation>Solicitud enviada</translation>
     </message>
     <message>
         <source>Request %1 is under review.</source>
