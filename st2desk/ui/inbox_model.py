@@ -279,7 +279,10 @@ class InboxModel(PagedTableModel[InboxRow]):
             Column("folio", self.tr("Folio"), lambda r: r.folio, width=150,
                    sample="09UMF20-2026-000000-W"),
             Column("clock", self.tr("Time left"), self._clock, width=140,
-                   sample=clock_text(INBOX_STATUSES[0], _EPOCH, None, _EPOCH + _SAMPLE_LATE),
+                   # the widest of "overdue by 10 d 23 h" and "paused (6 d 23 h left)"
+                   sample=max((clock_text(INBOX_STATUSES[0], _EPOCH, None, _EPOCH + _SAMPLE_LATE),
+                               clock_text(INBOX_STATUSES[1], _EPOCH + _SAMPLE_LATE, _EPOCH,
+                                          _EPOCH)), key=len),
                    tooltip=lambda r: self.tr("Due %1").replace("%1", fmt_datetime(r.due_at))),
             Column("priority", self.tr("Priority"), lambda r: priorities[r.priority], width=80),
             Column("patient", self.tr("Patient"), lambda r: r.patient_name, width=180,

@@ -408,3 +408,21 @@ def test_a_withdrawn_role_is_explained_not_crashed(qtbot, db, cast, make_ctx):
     assert "se necesita el rol de médico dictaminador" in inbox.detail.text()
     assert "se necesita el rol de médico dictaminador" in inbox.count_label.text()
     assert not inbox.approve_button.isEnabled()
+
+
+def test_time_left_cells_are_not_cut(qtbot, db, cast, make_ctx):
+    """"vencida hace 3 h 42 …": overdue times are bold, paused ones long; both fit."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    with clock.frozen_at(datetime.now(UTC) - timedelta(days=9, hours=3, minutes=42)):
+        late = flows.in_review(db, cast)
+    paused = flows.in_review(db, cast, patient_id=cast.patient_female_id)
+    with db.transaction() as s:
+        decisions.ask_information(s, cast.specialist, paused, "¿Tiene estudios previos? Anéxelos.")
+    inbox = open_inbox(qtbot, make_ctx, cast.specialist)
+    column = inbox.model.column_of("clock")
+    bold = QFont(inbox.table.font())
+    bold.setBold(True)
+    for request_id in (late, paused):
+        text = cell(inbox, inbox.model.row_of(request_id), "clock")
+        assert QFontMetrics(bold).horizontalAdvance(text) + 12 <= inbox.table.columnWidth(column), text
