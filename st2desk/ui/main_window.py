@@ -260,6 +260,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, row=index: self.nav.setCurrentRow(row))
             go_menu.addAction(action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        shortcuts = QAction(self.tr("&Keyboard shortcuts"), self)
+        shortcuts.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        shortcuts.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(shortcuts)
         about = QAction(self.tr("&About st2desk"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -280,6 +284,49 @@ class MainWindow(QMainWindow):
         from st2desk.ui.settings_dialog import SettingsDialog
 
         SettingsDialog(self).exec()
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(what, keys) of the window's actions and of the section on screen."""
+        rows: list[tuple[str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        current = self.stack.currentWidget()
+        for owner in (self, current):
+            if owner is None:
+                continue
+            for action in owner.findChildren(QAction):
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                text = action.text().replace("&", "").rstrip("…").strip()
+                if keys and text and (text, keys) not in seen:
+                    seen.add((text, keys))
+                    rows.append((text, keys))
+        return rows
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem
+
+        dialog = QDialog(self)
+        dialog.setObjectName("shortcutsDialog")
+        dialog.setWindowTitle(self.tr("Keyboard shortcuts"))
+        rows = self.shortcut_rows()
+        table = QTableWidget(len(rows), 2, dialog)
+        table.setObjectName("shortcutsTable")
+        table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (text, keys) in enumerate(rows):
+            table.setItem(row, 0, QTableWidgetItem(text))
+            table.setItem(row, 1, QTableWidgetItem(keys))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialog.resize(520, 480)
+        dialog.open()
+        self._shortcuts_dialog = dialog
 
     def _about(self) -> None:
         from st2desk import __version__

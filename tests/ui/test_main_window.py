@@ -93,3 +93,20 @@ def test_typing_goes_to_the_sections_first_field_after_sign_in_and_ctrl_number(q
     qtbot.waitUntil(lambda: QApplication.focusWidget() is my_requests.table, timeout=3000)
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is form.patient.nss_edit, timeout=3000)
+
+
+def test_help_lists_the_keyboard_shortcuts_of_the_section_on_screen(qtbot, make_ctx, cast):
+    window = MainWindow(make_ctx(cast.specialist))
+    qtbot.addWidget(window)
+    window.show()
+    from PySide6.QtGui import QKeySequence
+
+    def native(keys: str) -> str:  # as the person's language writes it ("Ctrl+Mayús+A")
+        return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+
+    rows = dict((keys, text) for text, keys in window.shortcut_rows())
+    assert rows[native("Ctrl+Shift+A")] == "Aprobar" and rows[native("Ctrl+L")] == "Bloquear ahora"
+    assert native("Ctrl+1") in rows and native("F1") in rows
+    window.show_shortcuts()
+    table = window._shortcuts_dialog.findChild(QWidget, "shortcutsTable")
+    assert table.rowCount() == len(rows)
