@@ -104,9 +104,25 @@ def run(database_url: str | None = None) -> int:
     if problem:
         QMessageBox.critical(None, "st2desk", problem)
         return 1
+    warn_permissions = bool(db.fixed_permissions)
+    while True:  # "Sign out / switch user" brings the sign-in back on a shared computer
+        window = _session(app, db, warn_permissions)
+        if window is None:
+            return 0
+        code = app.exec()
+        window.ctx.ops.close()
+        signed_out = window.signed_out
+        window.deleteLater()  # the next person gets a window of their own
+        if not signed_out:
+            return code
+        warn_permissions = False
+
+
+def _session(app: QApplication, db: Database, warn_permissions: bool) -> MainWindow | None:
+    """Sign a person in and show their main window; None when they cancel."""
     login = LoginDialog(db)
     if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
-        return 0
+        return None
     actor = login.actor
     ops = Operations(db)
     ops.probe()  # reads the server's clock off the GUI thread (the skew warning)
@@ -119,8 +135,8 @@ def run(database_url: str | None = None) -> int:
 
     window = MainWindow(ctx, on_lock=relock)
     window.show()
-    if db.fixed_permissions:
+    if warn_permissions:
         window.statusBar().showMessage(QApplication.translate(
             "App", "The database files could be read by other accounts of this computer; now "
                    "only yours can."), 20000)
-    return app.exec()
+    return window

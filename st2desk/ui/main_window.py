@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("ST2 authorizations"))
         self.setMinimumSize(1100, 700)
         self._on_lock = on_lock
+        self.signed_out = False  # closed by "Sign out": the sign-in comes back
         self._widgets: dict[str, QWidget] = {}
 
         self.nav = QListWidget()
@@ -247,10 +248,13 @@ class MainWindow(QMainWindow):
         settings = QAction(self.tr("&Settings…"), self)
         settings.setShortcut(QKeySequence("Ctrl+,"))
         settings.triggered.connect(self._open_settings)
+        sign_out = QAction(self.tr("Sign &out / switch user"), self)
+        sign_out.setShortcut(QKeySequence("Ctrl+Shift+Q"))
+        sign_out.triggered.connect(self.sign_out)
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
-        for action in (lock, settings, quit_action):
+        for action in (lock, settings, sign_out, quit_action):
             session_menu.addAction(action)
         go_menu = self.menuBar().addMenu(self.tr("&Go"))
         titles = self._titles()
@@ -334,6 +338,14 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About st2desk"), self.tr(
             "st2desk %1\nST2 medical-service authorization for IMSS units.").replace(
             "%1", __version__))
+
+    @Slot()
+    def sign_out(self) -> None:
+        """Close this person's window (forms keep what was typed, as on quitting) so that
+        someone else can sign in on a shared computer (`app.run` shows the sign-in again)."""
+        self.signed_out = True
+        if not self.close():
+            self.signed_out = False
 
     # ------------------------------------------------------------------ idle lock
 

@@ -110,3 +110,16 @@ def test_help_lists_the_keyboard_shortcuts_of_the_section_on_screen(qtbot, make_
     window.show_shortcuts()
     table = window._shortcuts_dialog.findChild(QWidget, "shortcutsTable")
     assert table.rowCount() == len(rows)
+
+
+def test_sign_out_closes_the_window_for_the_next_person_unless_a_form_refuses(qtbot, make_ctx, cast):
+    window = MainWindow(make_ctx(cast.physician))
+    qtbot.addWidget(window)
+    window.show()
+    form = window.section_widget("new_request")
+    form.can_close = lambda: False  # e.g. typed work that could not be kept, and "No"
+    window.sign_out()
+    assert window.isVisible() and not window.signed_out
+    del form.can_close
+    window.sign_out()
+    assert not window.isVisible() and window.signed_out

@@ -68,6 +68,10 @@
         <translation>&amp;Preferencias…</translation>
     </message>
     <message>
+        <source>Sign &amp;out / switch user</source>
+        <translation>Cerrar sesión / cambiar de &amp;usuario</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
