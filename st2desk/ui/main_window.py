@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -256,6 +257,11 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         for action in (lock, settings, sign_out, quit_action):
             session_menu.addAction(action)
+        if Role.ADMIN in self.ctx.actor.roles:
+            backup = QAction(self.tr("&Back up the database…"), self)
+            backup.setObjectName("backupAction")
+            backup.triggered.connect(self.back_up)
+            session_menu.insertAction(sign_out, backup)
         go_menu = self.menuBar().addMenu(self.tr("&Go"))
         titles = self._titles()
         for index, section in enumerate(self.sections[:9]):
@@ -338,6 +344,37 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About st2desk"), self.tr(
             "st2desk %1\nST2 medical-service authorization for IMSS units.").replace(
             "%1", __version__))
+
+    @Slot()
+    def back_up(self) -> None:
+        """A consistent copy of the SQLite database while others keep working, with progress
+        and cancel (st2desk.backup); on PostgreSQL the server's tools do it."""
+        from st2desk.backup import PG_GUIDANCE, backup
+
+        if not self.ctx.db.is_sqlite:
+            QMessageBox.information(self, self.tr("Back up the database"), PG_GUIDANCE)
+            return
+        from PySide6.QtWidgets import QFileDialog
+
+        from st2desk.ui.file_dialogs import remember_folder, start_folder
+
+        suggested = f"{start_folder('backups')}/st2desk-{clock.today():%Y-%m-%d}.sqlite3"
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Back up the database"), suggested,
+            self.tr("st2desk backups (*.sqlite3);;All files (*)"))
+        if not chosen:
+            return
+        remember_folder("backups", chosen)
+        url, target = self.ctx.db.url, Path(chosen)
+
+        def done(pages: int) -> None:
+            self.statusBar().showMessage(self.tr("Backup written to %1.").replace("%1", chosen), 15000)
+            QMessageBox.information(self, self.tr("Back up the database"),
+                                    self.tr("Backup written to %1.").replace("%1", chosen))
+
+        self.ctx.ops.background(
+            lambda progress, cancelled: backup(url, target, progress=progress, cancel=cancelled),
+            parent=self, label=self.tr("Backing up the database…"), on_done=done)
 
     @Slot()
     def sign_out(self) -> None:

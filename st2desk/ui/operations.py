@@ -290,6 +290,8 @@ class Operations(QObject):
         dialog.canceled.connect(lambda: cancelled.__setitem__("flag", True))
 
         def progress(done: int, total: int) -> None:
+            if total > 1_000_000:  # bytes of a large file: a Qt progress bar holds 32 bits
+                done, total = done * 1000 // total, 1000
             dialog.setMaximum(total)
             dialog.setValue(done)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
 
 from st2desk.ui.main_window import MainWindow
@@ -123,3 +124,41 @@ def test_sign_out_closes_the_window_for_the_next_person_unless_a_form_refuses(qt
     del form.can_close
     window.sign_out()
     assert not window.isVisible() and window.signed_out
+
+
+def test_an_administrator_backs_up_from_the_window_with_progress(qtbot, db, make_ctx, cast,
+                                                                   monkeypatch, tmp_path, messages):
+    import sqlite3
+
+    from PySide6.QtWidgets import QFileDialog
+
+    if not db.is_sqlite:
+        window = MainWindow(make_ctx(cast.admin))
+        qtbot.addWidget(window)
+        window.back_up()
+        assert "pg_dump" in messages.texts()[-1]
+        return
+    target = tmp_path / "respaldo.sqlite3"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    ctx = make_ctx(cast.admin)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window.findChild(QAction, "backupAction") is not None
+    seen: list[tuple[int, int]] = []
+    real = ctx.ops.background
+
+    def watched(fn, **kwargs):  # type: ignore[no-untyped-def]
+        return real(lambda progress, cancelled: fn(
+            lambda d, t: (seen.append((d, t)), progress(d, t)), cancelled), **kwargs)
+
+    monkeypatch.setattr(ctx.ops, "background", watched)
+    window.back_up()
+    qtbot.waitUntil(lambda: bool(messages.texts()), timeout=20000)
+    assert messages.texts()[-1] == f"Respaldo escrito en {target}."
+    assert seen and seen[-1][0] == seen[-1][1]
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    other = MainWindow(make_ctx(cast.physician))
+    qtbot.addWidget(other)
+    assert other.findChild(QAction, "backupAction") is None
