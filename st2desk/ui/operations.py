@@ -236,13 +236,9 @@ class Operations(QObject):
         if not self.db.is_sqlite:
             with self.db.transaction() as session:
                 return fn(session)
-        try:
-            with self.db.transaction(busy_ms=BUSY_FIRST_MS) as session:
-                return fn(session)
-        except StorageUnavailable as exc:
-            if exc.kind != "busy":
-                raise
-            busy = exc
+        done, outcome = self._try_write(fn, BUSY_FIRST_MS)
+        if done:
+            return outcome  # type: ignore[return-value]
         started = time.monotonic()
         dialog = QProgressDialog(self.tr("Another workstation is saving changes; waiting for it…"),
                                  self.tr("Cancel"), 0, int(BUSY_TOTAL_S), parent)
@@ -260,17 +256,23 @@ class Operations(QObject):
                 QCoreApplication.processEvents()
                 if dialog.wasCanceled():
                     break
-                try:
-                    with self.db.transaction(busy_ms=BUSY_STEP_MS) as session:
-                        return fn(session)
-                except StorageUnavailable as exc:
-                    if exc.kind != "busy":
-                        raise
-                    busy = exc
+                done, outcome = self._try_write(fn, BUSY_STEP_MS)
+                if done:
+                    return outcome  # type: ignore[return-value]
         finally:
             dialog.reset()
             dialog.deleteLater()
-        raise busy
+        raise outcome  # type: ignore[misc]  # the last "busy" refusal
+
+    def _try_write(self, fn: Callable[[Session], T], busy_ms: int) -> tuple[bool, object]:
+        """(True, result), or (False, the busy error) when the lock stayed held `busy_ms`."""
+        try:
+            with self.db.transaction(busy_ms=busy_ms) as session:
+                return True, fn(session)
+        except StorageUnavailable as exc:
+            if exc.kind != "busy":
+                raise
+            return False, exc
 
     # ------------------------------------------------------------------ background
 
