@@ -36,6 +36,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from st2desk.db import Database
 from st2desk.errors import St2Error, ValidationError
 from st2desk.inputs import RESTORE_LIMIT, check_input
 from st2desk.outputs import FILE_MODE, OutputError, check_target, os_error_message
@@ -418,3 +419,38 @@ def _replace_rows(session, text, base, events: int) -> RestoreReport:  # type: i
             {"u": unit_id, "y": year, "k": kind, "v": value})
         report.counters_moved.append(f"{code} {year} {kind}: {restored or 0} → {value}")
     return report
+
+
+def raise_counters(restored: Database, current: Database) -> list[str]:
+    """After `pg_restore` into a new database: move each number counter of `restored` past
+    the numbers `current` (the database in use since the dump) has handed out, so no folio
+    or authorization number is issued twice. Audited in `restored`; the moves, as lines."""
+    from sqlalchemy import select
+
+    from st2desk import audit
+    from st2desk.models import NumberSequence, Unit
+
+    with current.session() as s:
+        issued = {(code, year, kind): value for code, year, kind, value in s.execute(
+            select(Unit.code, NumberSequence.year, NumberSequence.kind, NumberSequence.last_value)
+            .join(Unit, Unit.id == NumberSequence.unit_id))}
+    moved: list[str] = []
+    with restored.transaction() as s:
+        units = {code: ident for code, ident in s.execute(select(Unit.code, Unit.id))}
+        for (code, year, kind), value in sorted(issued.items(), key=lambda i: (i[0][0], i[0][1],
+                                                                               str(i[0][2]))):
+            if code not in units:
+                raise ValidationError(f"La base restaurada no tiene la unidad {code}; no se movió "
+                                      "ningún contador.")
+            row = s.get(NumberSequence, (units[code], year, kind), with_for_update=True)
+            before = row.last_value if row else 0
+            if value <= before:
+                continue
+            if row is None:
+                s.add(NumberSequence(unit_id=units[code], year=year, kind=kind, last_value=value))
+            else:
+                row.last_value = value
+            moved.append(f"{code} {year} {kind.value}: {before} → {value}")
+        audit.record(s, user_id=None, username=None, action="restore_counters", entity="database",
+                     entity_id="number_sequences", details={"counters_moved": moved})
+    return moved

@@ -200,7 +200,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from st2desk import backup
 
     db = database(args)
+    if args.counters_from:
+        if db.is_sqlite:
+            raise CliError("--counters-from es para PostgreSQL; en SQLite «st2desk restore "
+                           "ARCHIVO» ya mueve los contadores")
+        require_schema(db)
+        moved = backup.raise_counters(db, Database(args.counters_from))
+        print(f"Contadores movidos: {len(moved)}" + (": " + "; ".join(moved) if moved else "") + ".")
+        return EXIT_OK
     backup.sqlite_path(db.url)  # PostgreSQL: explain pg_restore before touching anything
+    if not args.file:
+        raise CliError("indique el archivo de respaldo que restaurar")
     db.dispose()
     report = backup.restore(db.url, Path(args.file))
     print(f"Base de datos restaurada desde {args.file} ({report.pages} páginas).")
@@ -267,8 +277,13 @@ def build_parser() -> argparse.ArgumentParser:
     backup_p = sub.add_parser("backup", help="respaldo consistente de la base SQLite")
     backup_p.add_argument("file")
     backup_p.set_defaults(func=cmd_backup)
-    restore_p = sub.add_parser("restore", help="restaurar la base SQLite desde un respaldo")
-    restore_p.add_argument("file")
+    restore_p = sub.add_parser(
+        "restore", help="restaurar la base SQLite desde un respaldo; en PostgreSQL, tras "
+                        "pg_restore, mover los contadores (--counters-from)")
+    restore_p.add_argument("file", nargs="?")
+    restore_p.add_argument("--counters-from", metavar="URL_EN_USO",
+                           help="PostgreSQL: la base en uso desde el respaldo; los contadores de "
+                                "la base restaurada (--database) pasan los números ya emitidos")
     restore_p.set_defaults(func=cmd_restore)
 
     # Command groups that live in their own modules add their subparsers here.

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from st2desk import audit, backup
-from st2desk.models import AuditEvent, Request
+from st2desk.models import AuditEvent, Authorization, Request
 from st2desk.outputs import OutputError
 from tests import flows
 
@@ -252,6 +252,23 @@ def test_pg_dump_restore(db, db_url, cast, tmp_path):
             assert snapshot(restored) == before
             with restored.session() as s:
                 assert audit.verify(s).ok
+            # The site kept working after the dump: numbers were handed out that the dump
+            # does not know. Before switching, the restored counters move past them.
+            later_request, later_auth = flows.authorized(
+                db, cast, patient_id=cast.patient_female_id, service_id=cast.female_service_id)
+            with db.session() as s:
+                issued_folio = s.get(Request, later_request).folio
+                issued_number = s.get(Authorization, later_auth).number
+            moved = backup.raise_counters(restored, db)
+            assert moved and all("→" in line for line in moved)
+            again_request, again_auth = flows.authorized(
+                restored, cast, patient_id=cast.patient_female_id, service_id=cast.female_service_id)
+            with restored.session() as s:
+                assert s.get(Request, again_request).folio != issued_folio
+                assert s.get(Authorization, again_auth).number != issued_number
+                assert audit.verify(s).ok
+                assert s.scalar(select(AuditEvent.action).where(
+                    AuditEvent.action == "restore_counters")) == "restore_counters"
         finally:
             restored.dispose()
     finally:
