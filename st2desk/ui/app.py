@@ -106,7 +106,7 @@ def run(database_url: str | None = None) -> int:
         return 1
     warn_permissions = bool(db.fixed_permissions)
     while True:  # "Sign out / switch user" brings the sign-in back on a shared computer
-        window = _session(app, db, warn_permissions)
+        window = _session(db, warn_permissions)
         if window is None:
             return 0
         code = app.exec()
@@ -118,7 +118,7 @@ def run(database_url: str | None = None) -> int:
         warn_permissions = False
 
 
-def _session(app: QApplication, db: Database, warn_permissions: bool) -> MainWindow | None:
+def _session(db: Database, warn_permissions: bool) -> MainWindow | None:
     """Sign a person in and show their main window; None when they cancel."""
     login = LoginDialog(db)
     if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
