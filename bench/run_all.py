@@ -374,9 +374,14 @@ def measure(db: Database, url: str, info: SeedInfo, args: argparse.Namespace,
             own_folio = page0[17].folio
             last_auth = s.scalar(select(Authorization.id).order_by(Authorization.id.desc())
                                  .limit(1))
+            # Reception finds its own unit's authorizations (reads are scoped by unit).
             numbers = list(s.scalars(select(Authorization.number).where(
-                Authorization.id.in_([rng.randrange(1, last_auth + 1)
-                                      for _ in range(runs + 1)]))))
+                Authorization.performing_unit_id == clerk.unit_id,
+                Authorization.id >= rng.randrange(1, last_auth + 1))
+                .order_by(Authorization.id).limit(runs + 1)))
+            if not numbers:
+                numbers = list(s.scalars(select(Authorization.number).where(
+                    Authorization.performing_unit_id == clerk.unit_id).limit(runs + 1)))
             own_nss = page0[3].nss
             other_nss = s.scalar(select(Patient.nss).where(Patient.id == page0[0].id % info.patients + 1))
             slip_number = s.scalar(select(Authorization.number).where(

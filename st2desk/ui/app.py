@@ -22,6 +22,7 @@ try:
     from sqlalchemy import func, inspect, select
 
     import st2desk.audit  # noqa: F401
+    import st2desk.failures  # noqa: F401
     import st2desk.notify  # noqa: F401
     import st2desk.services.common  # noqa: F401
     import st2desk.services.users  # noqa: F401
