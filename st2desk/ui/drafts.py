@@ -12,9 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from st2desk import config
-from st2desk.outputs import os_error_message
+from st2desk.outputs import OutputError, os_error_message, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -50,24 +48,16 @@ class LocalDraftStore:
 
         A failure (disk full, folder removed) leaves the previous copy in place."""
         payload = {"format": FORMAT_VERSION, "user_id": self.user_id, "content": content}
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".draft-", suffix=".tmp", dir=self.folder)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(payload, fh, ensure_ascii=False)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                with contextlib.suppress(OSError):
-                    os.chmod(tmp, 0o600)
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError as exc:
+            write_atomic(self.path, data)  # temporary file, fsync, rename, 0600
+        except OSError as exc:  # the folder could not be made
             log.warning("local draft not saved: %s", exc.strerror or exc)
             return os_error_message(exc, self.folder)
+        except OutputError as exc:
+            log.warning("local draft not saved")
+            return exc.message
         return None
 
     def load(self) -> dict[str, Any] | None:

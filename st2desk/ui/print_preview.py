@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from st2desk.outputs import OutputError, write_atomic
+from st2desk.ui.file_dialogs import remember_folder, start_folder
 from st2desk.ui.operations import show_error
 
 
@@ -24,13 +25,13 @@ def safe_file_name(name: str) -> str:
 
 def save_pdf(data: bytes, name: str, parent: QWidget | None) -> Path | None:
     """Ask where to save `data`; return the path written, or None if cancelled or failed."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    suggested = str(Path(folder or Path.home()) / safe_file_name(name))
+    suggested = str(Path(start_folder("pdf")) / safe_file_name(name))
     chosen, _filter = QFileDialog.getSaveFileName(
         parent, QCoreApplication.translate("PrintPreview", "Save PDF"), suggested,
         QCoreApplication.translate("PrintPreview", "PDF documents (*.pdf)"))
     if not chosen:
         return None
+    remember_folder("pdf", chosen)
     path = Path(chosen)
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
