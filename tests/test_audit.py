@@ -7,6 +7,7 @@ from sqlalchemy import select, text, update
 from st2desk import audit
 from st2desk.models import AuditEvent
 from tests import flows
+from tests.tamper import as_dba
 
 
 def test_chain_verifies_after_a_workflow(db, cast):
@@ -21,7 +22,7 @@ def test_modified_event_is_named(db, cast):
     with db.session() as s:
         seq = s.scalar(select(AuditEvent.seq).where(AuditEvent.action == "submit"))
     with db.transaction() as s:
-        s.execute(update(AuditEvent).where(AuditEvent.seq == seq).values(username="intruso"))
+        as_dba(s).execute(update(AuditEvent).where(AuditEvent.seq == seq).values(username="intruso"))
     with db.session() as s:
         report = audit.verify(s)
     assert report.first_broken_seq == seq and "modificado" in report.reason
@@ -32,7 +33,7 @@ def test_deleted_event_is_named(db, cast):
     with db.session() as s:
         seq = s.scalar(select(AuditEvent.seq).where(AuditEvent.action == "submit"))
     with db.transaction() as s:
-        s.execute(text("DELETE FROM audit_log WHERE seq = :seq"), {"seq": seq})
+        as_dba(s).execute(text("DELETE FROM audit_log WHERE seq = :seq"), {"seq": seq})
     with db.session() as s:
         report = audit.verify(s)
     assert report.first_broken_seq == seq and "falta" in report.reason
@@ -47,7 +48,7 @@ def test_rewritten_hash_breaks_the_next_link(db, cast):
         forged = audit.compute_hash(event)
         s.rollback()
     with db.transaction() as s:
-        s.execute(update(AuditEvent).where(AuditEvent.seq == seq)
+        as_dba(s).execute(update(AuditEvent).where(AuditEvent.seq == seq)
                   .values(username="intruso", hash=forged))
     with db.session() as s:
         report = audit.verify(s)

@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from st2desk.db import Database
 from st2desk.models import AuditEvent
+from tests.tamper import as_dba
 
 
 def st2(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
@@ -100,7 +101,7 @@ def test_audit_verify_reports_ok_and_names_the_broken_link(initialized):
     assert ok.returncode == 0 and "2 eventos" in ok.stdout
     db = Database(initialized)
     with db.transaction() as s:
-        s.execute(update(AuditEvent).where(AuditEvent.seq == 1).values(action="borrado"))
+        as_dba(s).execute(update(AuditEvent).where(AuditEvent.seq == 1).values(action="borrado"))
     db.dispose()
     broken = st2("--database", initialized, "audit", "verify")
     assert broken.returncode == 1
