@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
 from st2desk import audit, clock, passwords, pglogins
 from st2desk.db import Database
-from st2desk.errors import AuthenticationFailed, NotFound, ValidationError
+from st2desk.errors import AuthenticationFailed, NotFound, St2Error, ValidationError
 from st2desk.models import Role, Specialty, Unit, User, UserRole
 from st2desk.services.common import Actor, require_role
 
@@ -100,7 +101,11 @@ def _sign_in_on_server(db: Database, username: str, password: str) -> Actor:
         raise AuthenticationFailed("Usuario o contraseña incorrectos.")
     db.sign_in(name, password)
     with db.transaction() as session:
-        user = session.scalar(select(User).where(User.username == name))
+        try:
+            user = session.scalar(select(User).where(User.username == name))
+        except ProgrammingError:  # no st2desk tables in this database
+            raise St2Error("La base de datos no está inicializada: pida a sistemas que ejecute "
+                           "«st2desk init» con la cuenta dueña de la base.") from None
         if user is None or not user.active:
             raise AuthenticationFailed("Usuario o contraseña incorrectos.")
         audit.record(session, user_id=user.id, username=user.username, action="login",
