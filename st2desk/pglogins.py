@@ -54,10 +54,11 @@ def set_roles(session: Session, username: str, roles: Iterable[str]) -> None:
 
 
 def with_credentials(url: str | URL, username: str | None, password: str | None) -> str:
-    """`url` signed in as `username` (the password is kept out of any printed form)."""
+    """`url` signed in as `username` with `password`; None leaves the password to libpq
+    (the URL's own for the same user, else PGPASSWORD or ~/.pgpass)."""
     parsed = make_url(url)
-    if username:
-        parsed = parsed.set(username=username)
+    if username and username != parsed.username:
+        parsed = parsed.set(username=username, password=None)  # not someone else's password
     if password is not None:
         parsed = parsed.set(password=password)
     return parsed.render_as_string(hide_password=False)

@@ -28,6 +28,7 @@ from st2desk.db import Database  # noqa: E402
 from tests.cast import Cast, build_cast  # noqa: E402
 
 PG_URL = os.environ.get("ST2DESK_TEST_DATABASE_URL")
+pytest_plugins = ["tests.cli_support"]
 
 
 def pytest_report_header(config: pytest.Config) -> str:

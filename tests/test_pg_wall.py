@@ -28,7 +28,7 @@ from st2desk.models import (
     Service,
     User,
 )
-from st2desk.services import attachments, authorizations, decisions, reception, requests
+from st2desk.services import attachments, authorizations, decisions, reception
 from st2desk.services.users import add_user, login
 from st2desk.services.visibility import may_view, may_view_patient
 from tests import flows
@@ -85,8 +85,8 @@ def scene(db, cast) -> dict[str, int]:
                    physician_id=cast.admin.user_id)
         elsewhere_id = s.execute(Request.__table__.insert().values(row)
                                  .returning(Request.__table__.c.id)).scalar_one()
-    return {"elsewhere": elsewhere_id,"draft": draft, "in_review": in_review, "other_specialty": other_specialty,
-            "authorized": authorized, "authorization": auth_id}
+    return {"elsewhere": elsewhere_id, "draft": draft, "in_review": in_review,
+            "other_specialty": other_specialty, "authorized": authorized, "authorization": auth_id}
 
 
 @pytest.fixture

@@ -281,7 +281,8 @@ def test_since_last_export(db, offline, cast, dirs):
     assert third.counts["request"] == 1 and third.sequence == 3
 
 
-def test_command_line_round_trip(db, db_url, offline, cast, dirs, tmp_path, capsys):
+def test_command_line_round_trip(db, db_url, offline, cast, dirs, tmp_path, capsys,
+                                 cli_password):
     from st2desk.cli import main
 
     central, unit = dirs["central"], dirs["offline"]
@@ -289,16 +290,18 @@ def test_command_line_round_trip(db, db_url, offline, cast, dirs, tmp_path, caps
     offline_url = offline.engine.url.render_as_string(hide_password=False)
     keys, bundle = tmp_path / "unidad.llaves", tmp_path / "paquete.st2b"
     with installation(unit):
-        assert main(["--database", offline_url, "keys", "export", "-o", str(keys)]) == 0
-        assert main(["--database", offline_url, "sync", "export", "-o", str(bundle)]) == 0
+        assert main(["--database", offline_url, "keys", "export", "-o", str(keys),
+                     "--user", "admin1"]) == 0
+        assert main(["--database", offline_url, "sync", "export", "-o", str(bundle),
+                     "--user", "admin1"]) == 0
     with installation(central):
-        assert main(["--database", db_url, "sync", "import", str(bundle)]) == 2
+        assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "admin1"]) == 2
         assert "no confía" in capsys.readouterr().err
         assert main(["--database", db_url, "sync", "trust", str(keys), "--user", "admin1"]) == 0
         assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "admin1"]) == 0
         out = capsys.readouterr().out
         assert "nuevos:" in out and "1 solicitud" in out
-        assert main(["--database", db_url, "sync", "import", str(bundle)]) == 0
+        assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "admin1"]) == 0
         assert "ya se había importado" in capsys.readouterr().out
         assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "medico1"]) == 2
         assert "administrador" in capsys.readouterr().err

@@ -16,7 +16,6 @@ from tests import flows
 from tests.cast import PASSWORD
 from tests.conftest import PG_URL
 
-
 ON_SERVER = bool(PG_URL)
 sqlite_checks_passwords = pytest.mark.skipif(
     ON_SERVER, reason="PostgreSQL checks passwords itself (SCRAM); see test_pg_wall.py")

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
@@ -100,7 +100,13 @@ def _sign_in_on_server(db: Database, username: str, password: str) -> Actor:
     if not _USERNAME.match(name) or not password:
         raise AuthenticationFailed("Usuario o contraseña incorrectos.")
     db.sign_in(name, password)
+    return signed_in_on_server(db)
+
+
+def signed_in_on_server(db: Database) -> Actor:
+    """The st2desk user whose login `db` is connected as (PostgreSQL), its sign-in audited."""
     with db.transaction() as session:
+        name = session.scalar(text("SELECT session_user"))
         try:
             user = session.scalar(select(User).where(User.username == name))
         except ProgrammingError:  # no st2desk tables in this database
