@@ -80,13 +80,12 @@ def database(args: argparse.Namespace, *, owner: bool = False, person: bool = Tr
         print(f"st2desk: aviso: {path} era legible por otras cuentas de este equipo; ahora solo "
               "su dueño puede leerlo (0600).", file=sys.stderr)
     try:
-        if owner or not person:
-            if not db.is_sqlite:
-                cli_auth.connect(db, getattr(args, "user", None))
-            if owner and not cli_auth.is_owner(db):
-                raise CliError("este comando es de la cuenta dueña de la base de datos (la que "
-                               "ejecutó «st2desk init»), no de un usuario de st2desk")
-        else:
+        if not db.is_sqlite:  # PostgreSQL: the login is the person (libpq's conventions)
+            cli_auth.connect(db, getattr(args, "user", None))
+        if owner and not cli_auth.is_owner(db):
+            raise CliError("este comando es de la cuenta dueña de la base de datos (la que "
+                           "ejecutó «st2desk init»), no de un usuario de st2desk")
+        if person and not owner:
             require_schema(db)
             args.actor = cli_auth.sign_in(db, getattr(args, "user", None))
     except cli_auth.NotSignedIn as exc:

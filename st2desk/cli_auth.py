@@ -44,7 +44,7 @@ def read_secret(prompt: str, what: str) -> str:
 
 
 def sign_in(db: Database, username: str | None) -> Actor:
-    """The person acting, authenticated."""
+    """The person acting, authenticated (PostgreSQL: `db` is already `connect`ed)."""
     from st2desk.services import users
 
     if db.is_sqlite:
@@ -53,7 +53,6 @@ def sign_in(db: Database, username: str | None) -> Actor:
                               "la terminal o se lee de la entrada estándar)")
         password = read_secret(f"Contraseña de {username}: ", f"la contraseña de «{username}»")
         return users.login(db, username, password)
-    connect(db, username)
     try:
         return users.signed_in_on_server(db)
     except AuthenticationFailed:
