@@ -251,11 +251,11 @@ class Database:
         listeners open their own connection as the signed-in person); never print it."""
         return self.engine.url.render_as_string(hide_password=False)
 
-    def sign_in(self, username: str, password: str) -> None:
-        """PostgreSQL: connect as the person's own login role from now on (DESIGN §7.1).
+    def as_person(self, username: str, password: str | None) -> Database:
+        """PostgreSQL: this database reached as the person's own login role (DESIGN §7.1).
 
         The server checks the password; a refusal raises `AuthenticationFailed`, an
-        unreachable server `StorageUnavailable`, and the current connection is kept."""
+        unreachable server `StorageUnavailable`. `password` None leaves it to libpq."""
         from st2desk.pglogins import refused_sign_in, with_credentials
 
         engine = make_engine(with_credentials(self.engine.url, username, password),
@@ -269,9 +269,18 @@ class Database:
             if refused is not None:
                 raise refused from None
             raise
-        previous, self.engine = self.engine, engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-        previous.dispose()
+        return Database(self.url, engine, interactive=self.interactive)
+
+    def adopt(self, other: Database) -> None:
+        """Work through `other`'s connection from now on (the person who signed in)."""
+        previous, self.engine = self.engine, other.engine
+        self._sessions = other._sessions
+        if previous is not other.engine:
+            previous.dispose()
+
+    def sign_in(self, username: str, password: str | None) -> None:
+        """Connect as the person's login role from now on (see `as_person`)."""
+        self.adopt(self.as_person(username, password))
 
     def reachable(self) -> None:
         """Like `ping`, but a server that refuses these credentials is reachable: before

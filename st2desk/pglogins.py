@@ -8,6 +8,7 @@ roles. Signing in is connecting as that role: the server checks the password.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from sqlalchemy import text
@@ -75,3 +76,15 @@ def refused_sign_in(exc: BaseException) -> AuthenticationFailed | None:
     if "permission denied for database" in message or "not permitted to log in" in message:
         return AuthenticationFailed("Usuario o contraseña incorrectos.")
     return None
+
+
+_VERIFIER = re.compile(r"^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$")
+
+
+def change_own_password(session: Session, username: str, password: str) -> None:
+    """The signed-in person changes their own password (PostgreSQL lets a role do that
+    without any privilege); only the verifier reaches the server."""
+    verifier = _verifier(session, username, password)
+    if not _VERIFIER.match(verifier):  # it is spliced into the statement below
+        raise ValueError("unexpected SCRAM verifier")
+    session.connection().exec_driver_sql(f"ALTER ROLE CURRENT_USER PASSWORD '{verifier}'")

@@ -263,3 +263,17 @@ def test_a_new_user_signs_in_with_their_own_password_and_group(db, db_url, cast)
     assert groups == {"st2desk_user", "st2desk_reception"}
     with psql(db_url, "recepcion.nueva", "su-propia-clave-1") as conn:
         assert conn.execute("SELECT session_user").fetchone()[0] == "recepcion.nueva"
+
+
+def test_a_person_changes_their_own_password_and_nobody_elses(db_url, cast, person_db):
+    from st2desk import pglogins
+
+    physician = person_db("medico2")
+    with physician.transaction() as s:
+        pglogins.change_own_password(s, "medico2", "otra-clave-nueva-1")
+    with pytest.raises(Exception, match="(?i)st2desk|permission"), physician.transaction() as s:
+        pglogins.set_password(s, "medico1", "clave-robada-1")
+    with psql(db_url, "medico2", "otra-clave-nueva-1") as conn:
+        assert conn.execute("SELECT session_user").fetchone()[0] == "medico2"
+    with pytest.raises(psycopg.OperationalError):
+        psql(db_url, "medico1", "clave-robada-1")

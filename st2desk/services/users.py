@@ -99,8 +99,14 @@ def _sign_in_on_server(db: Database, username: str, password: str) -> Actor:
     name = (username or "").strip().lower()[:64]
     if not _USERNAME.match(name) or not password:
         raise AuthenticationFailed("Usuario o contraseña incorrectos.")
-    db.sign_in(name, password)
-    return signed_in_on_server(db)
+    person = db.as_person(name, password)
+    try:
+        actor = signed_in_on_server(person)
+    except BaseException:
+        person.dispose()
+        raise
+    db.adopt(person)  # only a person who is an active st2desk user replaces the connection
+    return actor
 
 
 def signed_in_on_server(db: Database) -> Actor:

@@ -119,6 +119,17 @@ GRANT INSERT, UPDATE ON patients, requests, authorizations, appeals, information
 GRANT INSERT, DELETE ON review_findings TO st2desk_admin;
 GRANT INSERT ON decisions, duplicate_hits, attachments TO st2desk_admin;
 GRANT SELECT, INSERT, UPDATE ON sync_bundles, sync_records TO st2desk_admin;
+-- Imports move the counters past the numbers a bundle brings.
+GRANT INSERT, UPDATE ON number_sequences TO st2desk_admin;
+-- A workstation registers its own signing key when it first prints a slip (st2desk.signing);
+-- any other setting, and trusting another site's key, is the administrator's.
+GRANT INSERT ON settings TO st2desk_user;
+ALTER TABLE settings ENABLE ROW LEVEL SECURITY;
+CREATE POLICY settings_read ON settings FOR SELECT USING (true);
+CREATE POLICY settings_admin ON settings USING ((SELECT st2desk_is('admin')))
+  WITH CHECK ((SELECT st2desk_is('admin')));
+CREATE POLICY settings_own_key ON settings FOR INSERT WITH CHECK (
+  key LIKE 'signing.key.%' AND (value::jsonb)->>'origin' = 'local');
 
 -- ------------------------------------------------------------------ row security
 -- Sub-selects run once per query (an InitPlan), not once per row.
