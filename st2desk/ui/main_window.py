@@ -51,6 +51,7 @@ SECTIONS = (
     Section("reports", frozenset({Role.ADMIN}), "st2desk.ui.reports:ReportsView"),
     Section("paper_capture", frozenset({Role.RECEPTION, Role.ADMIN}),
             "st2desk.ui.paper_capture:PaperCapture"),
+    Section("admin", frozenset({Role.ADMIN}), "st2desk.ui.admin:AdminSection"),
 )
 
 
@@ -162,6 +163,7 @@ class MainWindow(QMainWindow):
             "paper_capture": self.tr("Paper capture"),
             "authorizations": self.tr("Authorizations"),
             "reports": self.tr("Reports"),
+            "admin": self.tr("Administration"),
         }
 
     def section_widget(self, key: str) -> QWidget:
