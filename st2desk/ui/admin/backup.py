@@ -24,38 +24,34 @@ from st2desk.services.common import require_role
 from st2desk.ui.context import UiContext
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("BackupTab", text)
-
-
 def back_up(ctx: UiContext, parent: QWidget, on_done: Callable[[str], None] | None = None) -> None:
     """Ask where, then copy the SQLite database with progress and cancel (st2desk.backup);
     on PostgreSQL say which server tools to use."""
     from st2desk.backup import PG_GUIDANCE, backup
 
     if not ctx.db.is_sqlite:
-        QMessageBox.information(parent, _tr("Back up the database"), PG_GUIDANCE)
+        QMessageBox.information(parent, QCoreApplication.translate("BackupTab", "Back up the database"), PG_GUIDANCE)
         return
     from st2desk.ui.file_dialogs import remember_folder, start_folder
 
     suggested = f"{start_folder('backups')}/st2desk-{clock.today():%Y-%m-%d}.sqlite3"
     chosen, _filter = QFileDialog.getSaveFileName(
-        parent, _tr("Back up the database"), suggested,
-        _tr("st2desk backups (*.sqlite3);;All files (*)"))
+        parent, QCoreApplication.translate("BackupTab", "Back up the database"), suggested,
+        QCoreApplication.translate("BackupTab", "st2desk backups (*.sqlite3);;All files (*)"))
     if not chosen:
         return
     remember_folder("backups", chosen)
     url, target = ctx.db.url, Path(chosen)
 
     def done(pages: int) -> None:
-        message = _tr("Backup written to %1.").replace("%1", chosen)
+        message = QCoreApplication.translate("BackupTab", "Backup written to %1.").replace("%1", chosen)
         if on_done is not None:
             on_done(message)
-        QMessageBox.information(parent, _tr("Back up the database"), message)
+        QMessageBox.information(parent, QCoreApplication.translate("BackupTab", "Back up the database"), message)
 
     ctx.ops.background(
         lambda progress, cancelled: backup(url, target, progress=progress, cancel=cancelled),
-        parent=parent, label=_tr("Backing up the database…"), on_done=done)
+        parent=parent, label=QCoreApplication.translate("BackupTab", "Backing up the database…"), on_done=done)
 
 
 class BackupTab(QWidget):
