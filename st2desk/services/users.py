@@ -194,6 +194,22 @@ def _check_new_password(password: str) -> None:
             f"La contraseña debe tener al menos {passwords.MIN_LENGTH} caracteres.", field="password")
 
 
+def _check_matricula(session: Session, matricula: str | None, user_id: int | None) -> str | None:
+    """The normalized matrícula (None when blank), refused when malformed or someone else's."""
+    number = _code(matricula, _MATRICULA, "matrícula", "matricula")
+    if number and session.scalar(select(User.id).where(User.matricula == number,
+                                                       User.id != (user_id or 0))) is not None:
+        raise ValidationError(f"Ya hay un usuario con la matrícula {number}.", field="matricula")
+    return number
+
+
+def assign_matricula(session: Session, user: User, matricula: str | None) -> None:
+    """Record the IMSS staff number of an account being created (the CLI's `--matricula`,
+    `create_user`); checked like every matrícula."""
+    user.matricula = _check_matricula(session, matricula, user.id)
+    session.flush()
+
+
 def list_users(session: Session, actor: Actor, *, search: str = "", unit_code: str | None = None,
                after: str | None = None, limit: int = PAGE_SIZE) -> list[UserRow]:
     """Accounts ordered by user name, `limit` at a time after the user name `after` (keyset).
@@ -229,13 +245,11 @@ def create_user(session: Session, actor: Actor, *, username: str, full_name: str
     first sign-in (`must_change_password`)."""
     require_role(session, actor, Role.ADMIN, "crear usuarios")
     license_ = _code(professional_license, _LICENSE, "cédula profesional", "professional_license")
-    number = _code(matricula, _MATRICULA, "matrícula", "matricula")
-    if number and session.scalar(select(User.id).where(User.matricula == number)) is not None:
-        raise ValidationError(f"Ya hay un usuario con la matrícula {number}.", field="matricula")
+    _check_matricula(session, matricula, None)
     user = add_user(session, actor, username=username, full_name=full_name, password=password,
                     unit_code=unit_code, roles=roles, specialty_code=specialty_code,
                     professional_license=license_)
-    user.matricula = number
+    assign_matricula(session, user, matricula)
     user.must_change_password = True
     session.flush()
     return _row(user, clock.now())
@@ -275,10 +289,7 @@ def update_user(session: Session, actor: Actor, user_id: int, *, full_name: str,
         raise ValidationError("Un médico dictaminador decide una sola especialidad: indique cuál.",
                               field="specialty")
     license_ = _code(professional_license, _LICENSE, "cédula profesional", "professional_license")
-    number = _code(matricula, _MATRICULA, "matrícula", "matricula")
-    if number and session.scalar(select(User.id).where(User.matricula == number,
-                                                       User.id != user.id)) is not None:
-        raise ValidationError(f"Ya hay un usuario con la matrícula {number}.", field="matricula")
+    number = _check_matricula(session, matricula, user.id)
     before = {"full_name": user.full_name, "unit": user.unit.code,
               "roles": sorted(r.value for r in user.roles),
               "specialty": user.specialty.code if user.specialty else None,
