@@ -59,20 +59,20 @@
             <translation>Especialidad</translation>
         </message>
         <message>
-            <source>Basic catalog</source>
-            <translation>Catálogo básico</translation>
-        </message>
-        <message>
-            <source>Validity (days)</source>
-            <translation>Vigencia (días)</translation>
-        </message>
-        <message>
-            <source>Repeat window (days)</source>
-            <translation>Periodo para repetir (días)</translation>
+            <source>Basic</source>
+            <translation>Básico</translation>
         </message>
         <message>
             <source>Sex</source>
             <translation>Sexo</translation>
+        </message>
+        <message>
+            <source>Validity (d)</source>
+            <translation>Vigencia (d)</translation>
+        </message>
+        <message>
+            <source>Repeat (d)</source>
+            <translation>Repetir tras (d)</translation>
         </message>
         <message>
             <source>Ages</source>

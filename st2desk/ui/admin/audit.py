@@ -80,6 +80,7 @@ class AuditTab(QWidget):
         self.table = make_table("adminAuditTable", [
             self.tr("No."), self.tr("Date and time"), self.tr("User"), self.tr("Action"),
             self.tr("Record"), self.tr("Details")])
+        self.table.setWordWrap(False)
         self.more_button = QPushButton(self.tr("&Older events"))
         self.more_button.setObjectName("adminAuditMore")
         self.more_button.clicked.connect(self.load_more)
@@ -124,7 +125,8 @@ class AuditTab(QWidget):
     def _cells(self, e: EventRow) -> tuple[int, list[str]]:
         at = e.at.astimezone(self._zone).strftime("%d/%m/%Y %H:%M:%S")
         details = json.dumps(e.details, ensure_ascii=False, sort_keys=True) if e.details else ""
-        return e.seq, [str(e.seq), at, e.username, e.action, f"{e.entity} {e.entity_id}", details]
+        record = e.entity_id if len(e.entity_id) <= 20 else e.entity_id[:8] + "…"
+        return e.seq, [str(e.seq), at, e.username, e.action, f"{e.entity} {record}", details]
 
     def _page(self, before: int | None) -> list[EventRow]:
         actor, flt = self.ctx.actor, self.current_filter()

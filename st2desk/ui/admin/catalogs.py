@@ -325,8 +325,8 @@ class CatalogsTab(QWidget):
                                            u.address or "", u.phone or "", u.time_zone,
                                            yes if u.active else no], UnitDialog)
         self.services = CatalogPage(ctx, "adminServicesTable", [
-            self.tr("Code"), self.tr("Name"), self.tr("Specialty"), self.tr("Basic catalog"),
-            self.tr("Validity (days)"), self.tr("Repeat window (days)"), self.tr("Sex"),
+            self.tr("Code"), self.tr("Name"), self.tr("Specialty"), self.tr("Basic"),
+            self.tr("Validity (d)"), self.tr("Repeat (d)"), self.tr("Sex"),
             self.tr("Ages"), self.tr("Active")],
             service.list_services, lambda s: [
                 s.code, s.name, s.specialty_code, yes if s.in_basic_catalog else no,

@@ -47,13 +47,17 @@ def set_rows(table: QTableWidget, rows: Sequence[tuple[Any, Sequence[str]]], *,
     for offset, (key, cells) in enumerate(rows):
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
+            if len(text) > 40:
+                item.setToolTip(text)  # the cell may be elided
             if column == 0:
                 item.setData(Qt.ItemDataRole.UserRole, key)
             table.setItem(start + offset, column, item)
     if not append:
         table.resizeColumnsToContents()
         for column in range(table.columnCount()):
-            table.setColumnWidth(column, min(table.columnWidth(column), 320))
+            table.setColumnWidth(column, min(table.columnWidth(column), 300))
+        # The last column takes what is left (stretch) instead of pushing the table wider.
+        table.setColumnWidth(table.columnCount() - 1, 60)
 
 
 def selected_key(table: QTableWidget) -> Any:
