@@ -83,7 +83,7 @@ class BackupTab(QWidget):
                 "Replaces everything in this database with the backup's content. The backup is "
                 "verified first (integrity, version, audit log); folio and authorization counters "
                 "are never moved back, so no number already handed out is given again. Work done "
-                "after the backup is lost. Everyone signs in again afterwards."))
+                "after the backup is lost. You sign in again afterwards."))
             warning.setWordWrap(True)
             inner.addWidget(warning)
             inner.addWidget(self.restore_button)
