@@ -210,3 +210,22 @@ def test_the_services_refuse_someone_without_the_admin_role(db, cast):
         users_service.reset_password(s, cast.reception, cast.physician.user_id, "otra-clave-123")
     with db.transaction() as s, pytest.raises(PermissionDenied):
         users_service.set_active(s, cast.physician, cast.physician2.user_id, False)
+
+
+def test_a_tab_that_cannot_load_says_why_and_opens_later(qtbot, make_ctx, cast, messages, monkeypatch):
+    from st2desk.errors import StorageUnavailable
+    from st2desk.services import folios
+
+    section = AdminSection(make_ctx(cast.admin))
+    qtbot.addWidget(section)
+    real = folios.list_blocks
+
+    def away(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise StorageUnavailable("Sin conexión con el servidor.", kind="busy")
+
+    monkeypatch.setattr(folios, "list_blocks", away)
+    section.tabs.setCurrentIndex(2)
+    assert messages.texts() == ["Sin conexión con el servidor."]
+    monkeypatch.setattr(folios, "list_blocks", real)
+    section.tabs.setCurrentIndex(0)
+    assert section.tab("folios").table.objectName() == "adminFolioBlocksTable"

@@ -12,7 +12,9 @@ import importlib
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from st2desk.errors import St2Error
 from st2desk.ui.context import UiContext
+from st2desk.ui.operations import show_error
 
 TABS = (
     ("users", "st2desk.ui.admin.users:UsersTab"),
@@ -56,7 +58,13 @@ class AdminSection(QWidget):
         key, factory = TABS[index]
         if key not in self._built:
             module_name, class_name = factory.split(":")
-            widget = getattr(importlib.import_module(module_name), class_name)(self.ctx, self)
+            try:
+                widget = getattr(importlib.import_module(module_name), class_name)(self.ctx, self)
+            except St2Error as exc:
+                if not self._built:
+                    raise  # the section itself cannot open: the main window says why
+                show_error(self, exc.message)  # e.g. the server is away: try the tab again later
+                return self.tabs.widget(index)
             title = self.tabs.tabText(index)
             placeholder = self.tabs.widget(index)
             self.tabs.blockSignals(True)
