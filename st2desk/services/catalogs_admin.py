@@ -297,7 +297,8 @@ class CatalogChange:
 
 
 def _snapshot(session: Session, model: type) -> dict[str, dict[str, str]]:
-    columns = [c.key for c in model.__table__.columns if c.key not in ("id", "code")]  # type: ignore[attr-defined]
+    table = model.__table__  # type: ignore[attr-defined]
+    columns = [c.key for c in table.columns if c.key not in ("id", "code")]
     out = {}
     for obj in session.scalars(select(model)):
         out[obj.code] = {c: "" if getattr(obj, c) is None else str(

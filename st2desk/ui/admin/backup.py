@@ -30,7 +30,8 @@ def back_up(ctx: UiContext, parent: QWidget, on_done: Callable[[str], None] | No
     from st2desk.backup import PG_GUIDANCE, backup
 
     if not ctx.db.is_sqlite:
-        QMessageBox.information(parent, QCoreApplication.translate("BackupTab", "Back up the database"), PG_GUIDANCE)
+        QMessageBox.information(parent, QCoreApplication.translate("BackupTab", "Back up the database"),
+                                PG_GUIDANCE)
         return
     from st2desk.ui.file_dialogs import remember_folder, start_folder
 
@@ -44,14 +45,17 @@ def back_up(ctx: UiContext, parent: QWidget, on_done: Callable[[str], None] | No
     url, target = ctx.db.url, Path(chosen)
 
     def done(pages: int) -> None:
-        message = QCoreApplication.translate("BackupTab", "Backup written to %1.").replace("%1", chosen)
+        message = QCoreApplication.translate("BackupTab", "Backup written to %1.").replace(
+            "%1", chosen)
         if on_done is not None:
             on_done(message)
-        QMessageBox.information(parent, QCoreApplication.translate("BackupTab", "Back up the database"), message)
+        QMessageBox.information(parent, QCoreApplication.translate("BackupTab", "Back up the database"),
+                                message)
 
     ctx.ops.background(
         lambda progress, cancelled: backup(url, target, progress=progress, cancel=cancelled),
-        parent=parent, label=QCoreApplication.translate("BackupTab", "Backing up the database…"), on_done=done)
+        parent=parent, label=QCoreApplication.translate("BackupTab", "Backing up the database…"),
+        on_done=done)
 
 
 class BackupTab(QWidget):
