@@ -22,12 +22,12 @@ not a person — the owner running ``st2desk init``, a superuser — is "the sys
 other role has no grants at all. SQLite: nothing to do (the OS account is the boundary).
 
 Revision ID: 0005s
-Revises: 0003p
+Revises: 0005a
 """
 from alembic import op
 
 revision = '0005s'
-down_revision = '0003p'
+down_revision = '0005a'
 branch_labels = None
 depends_on = None
 
@@ -564,12 +564,19 @@ BEGIN
   EXECUTE format('ALTER ROLE %I %s', p_username, CASE WHEN p_active THEN 'LOGIN' ELSE 'NOLOGIN' END);
 END $$;
 
-REVOKE ALL ON FUNCTION st2desk_audit_head(), st2desk_allocate(integer, integer, text, integer),
+-- A person who chose their own password is no longer asked to (services.users).
+CREATE FUNCTION st2desk_password_changed() RETURNS void LANGUAGE sql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+  UPDATE users SET must_change_password = false WHERE username = session_user AND active $$;
+
+REVOKE ALL ON FUNCTION st2desk_password_changed(),
+  st2desk_audit_head(), st2desk_allocate(integer, integer, text, integer),
   st2desk_check_login_name(text, boolean), st2desk_set_login_roles(text, text[]),
   st2desk_create_login(text, text, text[]), st2desk_set_login_password(text, text),
   st2desk_set_login_active(text, boolean), st2desk_patient_worked_here(integer, integer)
   FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION st2desk_audit_head(), st2desk_allocate(integer, integer, text, integer),
+GRANT EXECUTE ON FUNCTION st2desk_password_changed(), st2desk_audit_head(),
+  st2desk_allocate(integer, integer, text, integer),
   st2desk_patient_worked_here(integer, integer) TO st2desk_user;
 GRANT EXECUTE ON FUNCTION st2desk_set_login_roles(text, text[]),
   st2desk_create_login(text, text, text[]), st2desk_set_login_password(text, text),
@@ -667,4 +674,5 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION st2desk_audit_head(), st2desk_allocate(integer, integer, text, "
                "integer), st2desk_may_manage_logins(), st2desk_check_login_name(text, boolean), "
                "st2desk_set_login_roles(text, text[]), st2desk_create_login(text, text, text[]), "
-               "st2desk_set_login_password(text, text), st2desk_set_login_active(text, boolean)")
+               "st2desk_set_login_password(text, text), st2desk_set_login_active(text, boolean), "
+               "st2desk_password_changed()")
