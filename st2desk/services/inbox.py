@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from st2desk import numbering
+from st2desk import clock, numbering
 from st2desk.errors import NotFound, PermissionDenied, ValidationError
 from st2desk.identifiers import compact_nss, validate_nss
 from st2desk.models import (
@@ -64,8 +64,6 @@ MAX_PAGE = 10_000
 SEARCH_LIMIT = 100
 HISTORY_LIMIT = 25
 COUNT_CAP = 10_000
-# Clinics' calendar day (clock.today uses the same fixed offset: central Mexico, no DST).
-MX = timezone(timedelta(hours=-6))
 _NOT_SUBMITTED = (S.DRAFT, S.PERFORMED_EMERGENCY)
 
 
@@ -287,8 +285,9 @@ def _bounded(limit: int) -> int:
     return limit
 
 
-def _mx_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=MX)
+def _local_midnight(day: date) -> datetime:
+    """Midnight of `day` in the signed-in unit's zone (the same day the screens show)."""
+    return datetime.combine(day, time(), tzinfo=clock.zone())
 
 
 def _after(key: Any, ident: Any, cursor: Cursor | None) -> list[ColumnElement[bool]]:
@@ -334,9 +333,9 @@ def _lane(unit_id: int, specialty_id: int, status: RequestStatus, f: InboxFilter
     if f.priority is not None:
         query = query.where(Request.priority == Priority(f.priority))
     if f.submitted_from is not None:
-        query = query.where(Request.submitted_at >= _mx_midnight(f.submitted_from))
+        query = query.where(Request.submitted_at >= _local_midnight(f.submitted_from))
     if f.submitted_to is not None:
-        query = query.where(Request.submitted_at < _mx_midnight(f.submitted_to + timedelta(days=1)))
+        query = query.where(Request.submitted_at < _local_midnight(f.submitted_to + timedelta(days=1)))
     query = query.order_by(Request.due_at, Request.id)
     return query.limit(limit) if limit is not None else query
 

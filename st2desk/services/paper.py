@@ -406,7 +406,7 @@ def _parse(session: Session, actor: Actor | None, form: P.PaperForm,
                                      f"La justificación excede {F.JUSTIFICATION.max_length} caracteres."))
     if problems:
         raise PaperRejected(problems, reserved.folio if reserved else (form.folio or "").strip())
-    if reserved and requested_on and requested_on < (reserved.block.reserved_at - _MX).date():
+    if reserved and requested_on and requested_on < clock.local_date(reserved.block.reserved_at):
         notes.append(f"La fecha de la solicitud ({requested_on:%d/%m/%Y}) es anterior a la reserva "
                      "del folio: verifique que esté bien escrita.")
     assert reserved and physician and service and performing and requested_on
@@ -609,7 +609,7 @@ def request_form_content(session: Session, req: Request) -> object:
     if last is not None:
         auth = req.authorization
         decision = DecisionContent(
-            outcome=last.kind.value, decided_on=(last.decided_at - _MX).date(),
+            outcome=last.kind.value, decided_on=clock.local_date(last.decided_at),
             authorization_number=auth.number if auth and last.kind.value == "approve" else "",
             valid_until=auth.valid_until if auth and last.kind.value == "approve" else None,
             reason=_reason(session, last.reason_code), text=last.text or "",
@@ -620,7 +620,7 @@ def request_form_content(session: Session, req: Request) -> object:
         asked = req.info_requests[-1] if req.info_requests else None
         asker = session.get(User, asked.asked_by_id) if asked else None
         decision = DecisionContent(
-            outcome="info", decided_on=(asked.asked_at - _MX).date() if asked else None,
+            outcome="info", decided_on=clock.local_date(asked.asked_at) if asked else None,
             text=f"Pregunta: {asked.question}" if asked else "",
             specialist_name=asker.full_name if asker else "",
             specialist_license=(asker.professional_license or "") if asker else "")
@@ -645,7 +645,6 @@ def request_form_content(session: Session, req: Request) -> object:
         status_label=STATUS_LABELS[req.status], decision=decision)
 
 
-_MX = timedelta(hours=6)  # the clinics' calendar day, as in `clock.today`
 
 
 def _reason(session: Session, code: str | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from st2desk import clock
 from st2desk.db import Database
 from st2desk.models import Role
 from st2desk.services.common import Actor
@@ -15,6 +16,10 @@ class UiContext:
     db: Database
     actor: Actor
     ops: Operations
+
+    def __post_init__(self) -> None:
+        # Every "today", deadline and time shown follows the signed-in user's unit zone.
+        clock.set_zone(self.actor.time_zone)
 
     def has_role(self, role: Role) -> bool:
         return role in self.actor.roles

@@ -105,7 +105,8 @@ def span(delta: timedelta) -> str:
 def local(moment: datetime | None, with_time: bool = True) -> str:
     if moment is None:
         return ""
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+    # The unit's zone, as every other window (never the computer's own zone).
+    return clock.local(moment).strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
 
 
 def clock_text(state: ClockState, short: bool = False) -> str:

@@ -740,7 +740,7 @@ class RequestForm(QWidget):
             parts.append(self.tr("unsaved changes, kept on this computer"))
         elif self._saved_at is not None:
             parts.append(self.tr("saved in the database at %1").replace(
-                "%1", self._saved_at.astimezone().strftime("%H:%M")))
+                "%1", clock.local(self._saved_at).strftime("%H:%M")))
         elif self.request_id is None:
             parts.append(self.tr("not saved yet"))
         set_reason(self.state_label, " · ".join(parts), HINT_COLOR)
