@@ -73,7 +73,6 @@ class AuthorizationViewer(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("authorizationViewer")
-        self.setMinimumSize(760, 560)
         self._cards: list[AuthorizationCard] = []
         self._current: AuthorizationCard | None = None
         self._last_query = ""
@@ -327,12 +326,17 @@ class AuthorizationViewer(QWidget):
         search_row.addWidget(self.search_edit, 1)
         search_row.addWidget(self.find_button)
 
+        # Two rows, so every button fits a 1,024-px screen at 125 % text: printing above,
+        # the reception's own actions below.
+        printing = QHBoxLayout()
+        printing.setSpacing(8)
+        printing.addWidget(self.print_button)
+        printing.addWidget(self.print_dialog_button)
+        printing.addWidget(self.preview_button)
+        printing.addWidget(self.layout_combo)
+        printing.addStretch(1)
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.print_dialog_button)
-        buttons.addWidget(self.preview_button)
-        buttons.addWidget(self.layout_combo)
         buttons.addWidget(self.print_all_button)
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
@@ -347,6 +351,7 @@ class AuthorizationViewer(QWidget):
         layout.addWidget(self.results_label)
         layout.addWidget(self.results_table)
         layout.addWidget(self.card_stack, 1)
+        layout.addLayout(printing)
         layout.addLayout(buttons)
 
         QWidget.setTabOrder(self.search_edit, self.find_button)

@@ -326,7 +326,6 @@ class MyRequests(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("myRequests")
-        self.setMinimumSize(860, 520)
         self.detail: RequestDetail | None = None
         # Everything, newest first: the request just sent is at the top whatever its state;
         # the "need my attention" count stays in sight in the filter's label.

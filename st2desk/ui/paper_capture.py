@@ -237,7 +237,6 @@ class PaperCapture(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("paperCapture")
-        self.setMinimumSize(860, 560)
         self.inputs: dict[str, FieldInput] = {}
         self.scan: Scan | None = None
         self.last_outcome: PaperOutcome | None = None
@@ -440,6 +439,7 @@ class PaperCapture(QWidget):
         right.addWidget(scan_box)
         right.addWidget(self.result_box)
         columns = QHBoxLayout()
+        columns.setContentsMargins(4, 4, 4, 4)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
         self.body = QWidget()
@@ -452,6 +452,10 @@ class PaperCapture(QWidget):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.body)
+        # Never narrower than the fields: on a small screen with large text the main
+        # window scrolls sideways (one scroll bar) instead of cutting fields off.
+        scroll.setMinimumWidth(self.body.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
         self.scroll_area = scroll
 
         header = QHBoxLayout()
@@ -579,10 +583,15 @@ class PaperCapture(QWidget):
             if pf.comb:
                 mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
                 line.setFont(mono)
-                line.setPlaceholderText(self.tr("%1 characters").replace("%1", str(pf.comb)))
+                hint = self.tr("%1 characters").replace("%1", str(pf.comb))
                 metrics = line.fontMetrics()
-                line.setFixedWidth(max(metrics.horizontalAdvance("M" * (pf.comb + 1)),
-                                       metrics.horizontalAdvance(line.placeholderText() + "MM")) + 14)
+                # As wide as the characters it takes, so the paper's rows fit a 1,024-px
+                # screen; the hint shows where it fits and is the tooltip anyway.
+                width = metrics.horizontalAdvance("M" * (pf.comb + 1)) + 14
+                line.setFixedWidth(width)
+                line.setToolTip(hint)
+                if metrics.horizontalAdvance(hint + "M") + 14 <= width:
+                    line.setPlaceholderText(hint)
             widget = focus = line
         label = None
         if pf.kind is not P.Kind.CHECK and with_label:

@@ -418,7 +418,6 @@ class ReportsView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("reportsView")
-        self.setMinimumSize(820, 560)
         self._report: Report | None = None
         self._pngs: dict[str, bytes] | None = None  # charts rendered for the exports
         self._generation = 0  # only the newest generation is shown
@@ -603,10 +602,14 @@ class ReportsView(QWidget):
         checks = QHBoxLayout()
         checks.addWidget(self.by_box)
         checks.addStretch(1)
-        checks.addWidget(self.generate_button)
-        checks.addWidget(self.export_button)
         grid.addWidget(self.by_label, 3, 0)
         grid.addLayout(checks, 3, 1, 1, 3)
+        # On a row of their own so the breakdowns are never cut on a 1,024-px screen.
+        run = QHBoxLayout()
+        run.addStretch(1)
+        run.addWidget(self.generate_button)
+        run.addWidget(self.export_button)
+        grid.addLayout(run, 4, 0, 1, 4)
 
         rule = QFrame()
         rule.setFrameShape(QFrame.Shape.HLine)

@@ -289,7 +289,6 @@ class RequestForm(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("requestForm")
-        self.setMinimumSize(860, 560)
         self.request_id: int | None = None
         self.version: int | None = None
         self.folio: str | None = None
@@ -484,6 +483,10 @@ class RequestForm(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
+        # Never narrower than the fields: on a small screen with large text the main
+        # window scrolls sideways (one scroll bar) instead of cutting fields off.
+        scroll.setMinimumWidth(body.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width())
 
         header = QHBoxLayout()
         titles = QVBoxLayout()
