@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ from st2desk.models import Priority, RequestStatus
 from st2desk.services import decisions
 from st2desk.services import inbox as inbox_service
 from st2desk.services.inbox import Choice, Cursor, InboxFilters, RequestDetail
+from st2desk.ui import preferences
 from st2desk.ui.context import UiContext
 from st2desk.ui.decision_dialogs import (
     ApproveDialog,
@@ -465,10 +466,10 @@ class PagedQueue(QWidget):
         return actions
 
     def _restore_splitter(self, splitter: QSplitter, key: str, sizes: list[int]) -> None:
-        state = QSettings().value(key)
+        state = preferences.value(key)
         if state is None or not splitter.restoreState(state):
             splitter.setSizes(sizes)
-        splitter.splitterMoved.connect(lambda *_: QSettings().setValue(key, splitter.saveState()))
+        splitter.splitterMoved.connect(lambda *_: preferences.set_value(key, splitter.saveState()))
 
 
 class Inbox(PagedQueue):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from st2desk import clock
 from st2desk.errors import St2Error
 from st2desk.models import Role, Unit
+from st2desk.ui import preferences
 from st2desk.ui.context import UiContext
 
 IDLE_MINUTES_SETTING = "ui/idle_minutes"
@@ -424,7 +425,7 @@ class MainWindow(QMainWindow):
         return False
 
     def idle_limit_seconds(self) -> float:
-        minutes = QSettings().value(IDLE_MINUTES_SETTING, DEFAULT_IDLE_MINUTES, type=int)
+        minutes = preferences.value(IDLE_MINUTES_SETTING, DEFAULT_IDLE_MINUTES, int)
         return max(1, int(minutes)) * 60
 
     @Slot()
