@@ -155,6 +155,29 @@ def file_emergency(session: Session, actor: Actor, data: RequestData) -> Request
     return req
 
 
+def draft_to_emergency(session: Session, actor: Actor, request_id: int, data: RequestData, *,
+                       expected_version: int | None = None) -> Request:
+    """An own draft, never sent, recorded as an emergency already performed (issue 13, 6):
+    attaching the ER note first saves a draft, and that must not block the emergency."""
+    req = _own_request(session, actor, request_id, "registrarla como urgencia")
+    check_version(req, expected_version)
+    if req.status is not RequestStatus.DRAFT or req.submitted_at is not None:
+        raise ValidationError(f"La solicitud {req.folio} ya fue enviada: no puede registrarse "
+                              f"ahora como urgencia realizada.")
+    if data.performed_on is None:
+        raise ValidationError("Indique la fecha en que se realizó la urgencia.", field="performed_on")
+    if data.performed_on > clock.today():
+        raise ValidationError("La fecha de realización no puede estar en el futuro.",
+                              field="performed_on")
+    _apply(session, req, data)
+    req.status = RequestStatus.PERFORMED_EMERGENCY
+    req.is_emergency = True
+    req.priority = Priority.URGENT
+    _audit(session, actor, "file_emergency", req, performed_on=data.performed_on.isoformat(),
+           from_draft=True)
+    return req
+
+
 def _own_request(session: Session, actor: Actor, request_id: int, doing: str) -> Request:
     require_role(session, actor, Role.PHYSICIAN, doing)
     req = get_or_404(session, Request, request_id, "una solicitud")

@@ -721,8 +721,19 @@ class RequestForm(QWidget):
         editable = self.status in (None, RequestStatus.DRAFT, RequestStatus.PERFORMED_EMERGENCY)
         self.remove_attachment_button.setEnabled(editable and self.attachments_list.currentRow() >= 0)
         self.attach_button.setEnabled(editable)
-        # An emergency is recorded as such when created; a saved ordinary draft stays ordinary.
-        self.emergency_check.setEnabled(self.request_id is None)
+        # A draft never sent may still become an emergency (the ER note is often attached
+        # first, which saves a draft); a recorded emergency stays one, and says why.
+        can_change = self.request_id is None or self.status is RequestStatus.DRAFT
+        self.emergency_check.setEnabled(can_change)
+        if can_change:
+            why = self.tr("The service was performed before authorization; file it within 72 hours.")
+        elif self.status is RequestStatus.PERFORMED_EMERGENCY:
+            why = self.tr("Recorded as an emergency already performed. If that was a mistake, "
+                          "cancel it in My requests and make a new request.")
+        else:
+            why = self.tr("This request was already sent: it can no longer become an emergency.")
+        self.emergency_check.setToolTip(why)
+        self.emergency_check.setAccessibleDescription(why)
         self.performed_edit.setEnabled(self.emergency_check.isChecked())
 
     def _update_header(self) -> None:
@@ -1009,7 +1020,7 @@ class RequestForm(QWidget):
             self.focus_field(exc.field)
             return None
         actor = self.ctx.actor
-        request_id, version = self.request_id, self.version
+        request_id, version, status = self.request_id, self.version, self.status
 
         def work(s) -> _Outcome:  # type: ignore[no-untyped-def]
             registered = False
@@ -1019,6 +1030,9 @@ class RequestForm(QWidget):
             if request_id is None:
                 req = (requests.file_emergency(s, actor, data) if emergency
                        else requests.create_draft(s, actor, data))
+            elif emergency and status is RequestStatus.DRAFT:
+                req = requests.draft_to_emergency(s, actor, request_id, data,
+                                                  expected_version=version)
             else:
                 req = requests.update_draft(s, actor, request_id, data, expected_version=version)
             findings: list[FindingInfo] = []
