@@ -61,7 +61,6 @@ from st2desk.services.attachments import human_size
 from st2desk.services.folios import check_reserved_folio
 from st2desk.services.lookup import UnitOption
 from st2desk.services.paper import MAX_SCAN_BYTES, PaperOutcome, PaperProblem, PaperRejected, Scan
-from st2desk.services.workflow import STATUS_LABELS
 from st2desk.ui.context import UiContext
 from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
 from st2desk.ui.file_dialogs import remember_folder, start_folder
@@ -75,6 +74,7 @@ from st2desk.ui.patient_lookup import (
     set_reason,
 )
 from st2desk.ui.pdf_import import ImportReportDialog, ImportResult, outcome_lines, run_import
+from st2desk.ui.request_detail import status_labels
 
 log = logging.getLogger(__name__)
 
@@ -990,7 +990,7 @@ class PaperCapture(QWidget):
     def _accepted(self, outcome: PaperOutcome) -> None:
         self.last_outcome = outcome
         self.last_problems = []
-        status = STATUS_LABELS[outcome.status] if outcome.status is not None else ""
+        status = status_labels()[outcome.status] if outcome.status is not None else ""
         if outcome.submitted:
             title = self.tr("Folio %1 was recorded and sent for review (status: %2).")
             color = OK_COLOR

@@ -67,12 +67,12 @@ from st2desk.services.lookup import (
 )
 from st2desk.services.patients import PatientData, register_patient
 from st2desk.services.requests import RequestData
-from st2desk.services.workflow import STATUS_LABELS
 from st2desk.ui.choice_combo import ChoiceCombo
 from st2desk.ui.context import UiContext
 from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
 from st2desk.ui.file_dialogs import remember_folder, start_folder
 from st2desk.ui.operations import show_error
+from st2desk.ui.request_detail import status_labels
 from st2desk.ui.patient_lookup import (
     ERROR_COLOR,
     HINT_COLOR,
@@ -743,7 +743,7 @@ class RequestForm(QWidget):
             self.title_label.setText(self.tr("ST2 request %1").replace("%1", self.folio or ""))
         parts = []
         if self.status is not None:
-            parts.append(STATUS_LABELS[self.status])
+            parts.append(status_labels()[self.status])  # in the interface's language
         if self._dirty and self.autosaver.failure is not None:
             set_reason(self.state_label, self.tr(
                 "Unsaved changes NOT kept on this computer (retrying): %1").replace(
