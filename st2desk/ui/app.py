@@ -37,7 +37,7 @@ try:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-    from st2desk.ui import failures, i18n, preferences
+    from st2desk.ui import accessibility, failures, i18n, preferences
     from st2desk.ui.context import UiContext
     from st2desk.ui.login import LoginDialog
     from st2desk.ui.main_window import MainWindow
@@ -54,6 +54,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("st2desk")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "st2desk.svg")))
     i18n.install(app)
+    accessibility.readable_palette(app)  # placeholders readable (WCAG AA)
     return app
 
 

@@ -361,6 +361,7 @@ class MyRequests(QWidget):
         self.model = MyRequestsModel(self._fetch, self)
         self.table = QTableView()
         self.table.setObjectName("myRequestsTable")
+        self.table.setAccessibleName(self.tr("My requests"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -64,6 +64,7 @@ from st2desk.reports.model import DEFINITIONS, Dimension, Report, ReportFilter, 
 from st2desk.services import inbox as inbox_service
 from st2desk.services import reports as reports_service
 from st2desk.services.reports import FilterOptions, Option
+from st2desk.ui import accessibility
 from st2desk.ui.context import UiContext
 from st2desk.ui.operations import show_error
 from st2desk.ui.report_models import ReportTableModel
@@ -457,6 +458,9 @@ class ReportsView(QWidget):
         self.from_label.setBuddy(self.from_edit.edit)
         self.to_label = QLabel(self.tr("&To:"))
         self.to_label.setBuddy(self.to_edit.edit)
+        for label, day in ((self.from_label, self.from_edit), (self.to_label, self.to_edit)):
+            day.edit.setAccessibleName(accessibility.strip_label(label.text()))
+            day.button.setAccessibleName(day.button.toolTip())
 
         self.period_buttons: dict[str, QPushButton] = {}
         for kind, text, tip, name in (

@@ -67,6 +67,7 @@ from st2desk.services.lookup import (
 )
 from st2desk.services.patients import PatientData, register_patient
 from st2desk.services.requests import RequestData
+from st2desk.ui import accessibility
 from st2desk.ui.choice_combo import ChoiceCombo
 from st2desk.ui.context import UiContext
 from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
@@ -410,6 +411,13 @@ class RequestForm(QWidget):
         self.justification_counter = QLabel()
         self.justification_counter.setObjectName("justificationCounter")
         self.justification_counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+        # What each field's note says (its problem) is read with the field.
+        for note, field in ((self.service_info, self.service_edit),
+                            (self.diagnosis_info, self.diagnosis_edit),
+                            (self.unit_info, self.unit_combo),
+                            (self.emergency_note, self.performed_edit),
+                            (self.justification_counter, self.justification_edit)):
+            accessibility.describes(note, field)
         justification_box = QGroupBox(self.tr("Clinical justification"))
         jlay = QVBoxLayout(justification_box)
         jlay.addWidget(self._label(self.tr("&Justification (what the specialist will read):"),
