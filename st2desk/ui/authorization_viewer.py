@@ -588,7 +588,10 @@ class AuthorizationViewer(QWidget):
             self._say(self.tr("Printing cancelled; nothing was printed."))
             return
         try:
-            printing.print_documents(printer, [data], per_sheet=purpose.per_sheet)
+            # Two per letter: one keystroke fills both halves (the patient's copy and the
+            # unit's), never a sheet with an empty half.
+            printing.print_documents(printer, [data] * purpose.per_sheet,
+                                     per_sheet=purpose.per_sheet)
         except printing.PrintFailed as exc:
             show_error(self, exc.message)
             self._say(self.tr("The slip was not printed."), error=True)
@@ -621,8 +624,9 @@ class AuthorizationViewer(QWidget):
             self._record_output([card.number], "printer", where)
             self._say(self.tr("Slip %1 sent to %2.").replace("%1", card.number).replace("%2", where))
 
+        purpose = printing.slip_purpose()
         try:
-            printing.preview(self, [data], printing.slip_purpose(), printed)
+            printing.preview(self, [data] * purpose.per_sheet, purpose, printed)
         except printing.PrintFailed as exc:
             show_error(self, exc.message)
 
