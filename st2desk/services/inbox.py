@@ -222,6 +222,7 @@ class RequestDetail:
     origin: str
     is_emergency: bool
     performed_on: date | None
+    performed_time: time | None  # the emergency's local hour
     requested_on: date
     submitted_at: datetime | None
     due_at: datetime | None
@@ -645,6 +646,7 @@ def request_detail(session: Session, actor: Actor, request_id: int) -> RequestDe
     return RequestDetail(
         id=req.id, version=req.version, folio=req.folio, status=req.status, priority=req.priority,
         origin=req.origin.value, is_emergency=req.is_emergency, performed_on=req.performed_on,
+        performed_time=req.performed_time,
         requested_on=req.requested_on, submitted_at=req.submitted_at, due_at=req.due_at,
         clock_paused_at=req.clock_paused_at, decided_at=req.decided_at,
         patient_name=patient.full_name if patient else "", nss=patient.nss if patient else "",

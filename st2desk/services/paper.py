@@ -32,7 +32,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import or_, select
@@ -202,6 +202,7 @@ class _Parsed:
     justification: str
     notes: list[str]
     draft_id: int | None = None
+    performed_time: time | None = None
 
 
 def _resolve_physician(session: Session, actor: Actor | None, form: P.PaperForm, unit: Unit | None,
@@ -387,6 +388,11 @@ def _parse(session: Session, actor: Actor | None, form: P.PaperForm,
             performed_on = parse_paper_date(form.performed_on)
         except ValidationError as exc:
             problems.append(PaperProblem(F.PERFORMED_ON.name, exc.message))
+    performed_time = None
+    try:
+        performed_time = F.parse_hour(form.performed_time)
+    except ValueError as exc:
+        problems.append(PaperProblem(F.PERFORMED_TIME.name, str(exc)))
     emergency = bool(form.emergency) or performed_on is not None
     if form.emergency and performed_on is None and not (form.performed_on or "").strip():
         problems.append(PaperProblem(F.PERFORMED_ON.name,
@@ -412,7 +418,7 @@ def _parse(session: Session, actor: Actor | None, form: P.PaperForm,
     assert reserved and physician and service and performing and requested_on
     return _Parsed(reserved.folio, reserved.unit, reserved.block, physician, patient, patient_new,
                    service, diagnosis, performing, priority, requested_on, emergency, performed_on,
-                   justification, notes, reserved.draft_id)
+                   justification, notes, reserved.draft_id, performed_time)
 
 
 # --------------------------------------------------------------------------- intake
@@ -499,7 +505,7 @@ def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Or
         patient_id=patient.id, service_id=parsed.service.id, diagnosis_code=parsed.diagnosis,
         justification=parsed.justification, performing_unit_id=parsed.performing_unit.id,
         priority=parsed.priority, requested_on=parsed.requested_on,
-        performed_on=parsed.performed_on))
+        performed_on=parsed.performed_on, performed_time=parsed.performed_time))
     if parsed.emergency:
         req.is_emergency = True
         req.priority = Priority.URGENT
@@ -639,7 +645,8 @@ def request_form_content(session: Session, req: Request) -> object:
         diagnosis_code=_dotted(req.diagnosis_code), diagnosis_description=dx.description if dx else "",
         performing_unit_code=perf.code if perf else "", performing_unit_name=perf.name if perf else "",
         priority=req.priority.value, requested_on=req.requested_on, is_emergency=req.is_emergency,
-        performed_on=req.performed_on, justification=req.justification,
+        performed_on=req.performed_on, performed_time=req.performed_time,
+        justification=req.justification,
         physician_name=req.physician.full_name, physician_ref=_physician_ref(req.physician),
         delegation_name=unit.delegation.name if unit.delegation else "",
         status_label=STATUS_LABELS[req.status], decision=decision)

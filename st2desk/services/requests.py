@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -43,6 +43,7 @@ class RequestData:
     priority: Priority | None = None
     requested_on: date | None = None
     performed_on: date | None = None
+    performed_time: time | None = None  # the emergency's hour, local to the unit
 
 
 @dataclass
@@ -104,6 +105,11 @@ def _apply(session: Session, req: Request, data: RequestData) -> None:
         req.requested_on = data.requested_on
     if data.performed_on is not None:
         req.performed_on = data.performed_on
+        req.performed_time = data.performed_time
+        if (data.performed_time is not None and data.performed_on == clock.today()
+                and data.performed_time > clock.local(clock.now()).time()):
+            raise ValidationError("La hora de realización no puede estar en el futuro.",
+                                  field="performed_time")
 
 
 def _new_request(session: Session, user_unit_id: int, physician_id: int, origin: Origin,
@@ -151,7 +157,8 @@ def file_emergency(session: Session, actor: Actor, data: RequestData) -> Request
     _apply(session, req, data)
     req.priority = Priority.URGENT
     session.add(req)
-    _audit(session, actor, "file_emergency", req, performed_on=data.performed_on.isoformat())
+    _audit(session, actor, "file_emergency", req, performed_on=data.performed_on.isoformat(),
+           performed_time=data.performed_time.isoformat("minutes") if data.performed_time else None)
     return req
 
 

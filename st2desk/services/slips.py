@@ -143,6 +143,10 @@ def slip_content(session: Session, auth: Authorization) -> object:
         issued_on=clock.local_date(auth.issued_at),
         requesting_unit=f"{req.requesting_unit.code} — {req.requesting_unit.name}",
         retroactive=auth.retroactive, scheduling_note=auth.scheduling_note or "",
+        emergency_performed=" ".join(part for part in (
+            f"{req.performed_on:%d/%m/%Y}" if req.is_emergency and req.performed_on else "",
+            f"{req.performed_time:%H:%M}" if req.is_emergency and req.performed_time else "")
+            if part),
         status_label=_status_label(auth),
         performing_unit_address=auth.performing_unit.address or "",
         performing_unit_phone=auth.performing_unit.phone or "",

@@ -696,8 +696,12 @@ class MyRequests(QWidget):
         if d.priority is Priority.URGENT:
             parts.append(self.tr("urgent"))
         if d.is_emergency:
-            parts.append(self.tr("emergency performed on %1").replace(
-                "%1", d.performed_on.strftime("%d/%m/%Y") if d.performed_on else "?"))
+            day = d.performed_on.strftime("%d/%m/%Y") if d.performed_on else "?"
+            if d.performed_time is not None:
+                parts.append(self.tr("emergency performed on %1 at %2").replace(
+                    "%1", day).replace("%2", f"{d.performed_time:%H:%M}"))
+            else:
+                parts.append(self.tr("emergency performed on %1").replace("%1", day))
         clock_line = clock_text(d.clock())
         if clock_line:
             parts.append(clock_line)

@@ -92,7 +92,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     ("request", ((F.SERVICE.name,),
                  (F.DIAGNOSIS.name, F.PERFORMING_UNIT.name),
                  (F.PRIORITY.name, P.REQUESTED_ON.name))),
-    ("emergency", ((P.EMERGENCY.name, F.PERFORMED_ON.name),)),
+    ("emergency", ((P.EMERGENCY.name, F.PERFORMED_ON.name, F.PERFORMED_TIME.name),)),
     ("justification", ((F.JUSTIFICATION.name,),)),
     ("physician", ((P.PHYSICIAN_NAME.name, P.PHYSICIAN.name),)),
 )
@@ -280,6 +280,7 @@ class PaperCapture(QWidget):
             P.REQUESTED_ON.name: self.tr("Date of the request"),
             P.EMERGENCY.name: self.tr("Emergency already performed"),
             F.PERFORMED_ON.name: self.tr("Date performed (emergency)"),
+            F.PERFORMED_TIME.name: self.tr("Hour performed (emergency)"),
             F.JUSTIFICATION.name: self.tr("Clinical justification"),
             P.PHYSICIAN_NAME.name: self.tr("Name of the requesting physician"),
             P.PHYSICIAN.name: self.tr("Professional licence (or user name)"),

@@ -220,6 +220,9 @@ class RequestDetailPane(QWidget):
         head = ["<b>" + _e(statuses[d.status]) + "</b>", _e(priorities[d.priority])]
         if d.is_emergency:
             emergency = self.tr("emergency performed on %1").replace("%1", fmt_date(d.performed_on))
+            if d.performed_time is not None:
+                emergency = self.tr("emergency performed on %1 at %2").replace(
+                    "%1", fmt_date(d.performed_on)).replace("%2", f"{d.performed_time:%H:%M}")
             head.append(_e(emergency))
         if clock_line:
             label = self.tr("Service-level clock:")

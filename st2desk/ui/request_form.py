@@ -375,6 +375,15 @@ class RequestForm(QWidget):
         self.performed_edit = DateEdit()
         self.performed_edit.setObjectName("performedOnEdit")
         self.performed_edit.setAccessibleName(self.tr("Date the emergency was performed"))
+        self.performed_time_edit = QLineEdit()
+        self.performed_time_edit.setObjectName("performedTimeEdit")
+        self.performed_time_edit.setPlaceholderText(self.tr("hh:mm"))
+        self.performed_time_edit.setMaxLength(5)
+        self.performed_time_edit.setFixedWidth(
+            self.performed_time_edit.fontMetrics().horizontalAdvance("00:000") + 16)
+        self.performed_time_edit.setAccessibleName(self.tr("Hour the emergency was performed"))
+        self.performed_time_edit.setToolTip(self.tr("Hour the emergency was performed (hh:mm)"))
+        self.performed_time_edit.setEnabled(False)
         self.emergency_note = QLabel()
         self.emergency_note.setObjectName("emergencyNote")
         self.emergency_note.setWordWrap(True)
@@ -397,6 +406,7 @@ class RequestForm(QWidget):
         emergency_row = QHBoxLayout()
         emergency_row.addWidget(self.emergency_check)
         emergency_row.addWidget(self.performed_edit)
+        emergency_row.addWidget(self.performed_time_edit)
         emergency_row.addWidget(self.emergency_note, 1)
         grid.addLayout(emergency_row, 7, 0, 1, 2)
 
@@ -521,7 +531,7 @@ class RequestForm(QWidget):
 
         chain = [*self.patient.focus_chain(), self.service_edit, self.diagnosis_edit,
                  self.unit_combo, self.priority_combo, self.emergency_check, self.performed_edit,
-                 self.justification_edit, self.attach_button, self.remove_attachment_button,
+                 self.performed_time_edit, self.justification_edit, self.attach_button, self.remove_attachment_button,
                  self.attachments_list, self.findings_list, self.save_button, self.submit_button,
                  self.new_button]
         for first, second in zip(chain, chain[1:], strict=False):
@@ -564,6 +574,7 @@ class RequestForm(QWidget):
         self.priority_combo.currentIndexChanged.connect(self._changed)
         self.emergency_check.toggled.connect(self._emergency_toggled)
         self.performed_edit.sig_date_changed.connect(self._performed_changed)
+        self.performed_time_edit.textEdited.connect(lambda _text: self._changed())
         self.justification_edit.textChanged.connect(self._justification_changed)
         self.attach_button.clicked.connect(self.attach_file)
         self.remove_attachment_button.clicked.connect(self.remove_attachment)
@@ -696,6 +707,7 @@ class RequestForm(QWidget):
     @Slot(bool)
     def _emergency_toggled(self, checked: bool) -> None:
         self.performed_edit.setEnabled(checked)
+        self.performed_time_edit.setEnabled(checked)
         if checked and self.performed_edit.is_blank() and not self._loading:
             self.performed_edit.set_value(clock.today())
         if checked and not self._loading:
@@ -743,6 +755,7 @@ class RequestForm(QWidget):
         self.emergency_check.setToolTip(why)
         self.emergency_check.setAccessibleDescription(why)
         self.performed_edit.setEnabled(self.emergency_check.isChecked())
+        self.performed_time_edit.setEnabled(self.emergency_check.isChecked())
 
     def _update_header(self) -> None:
         if self.request_id is None:
@@ -791,6 +804,7 @@ class RequestForm(QWidget):
             "priority": self.priority_combo.currentData(),
             "emergency": self.emergency_check.isChecked(),
             "performed_on": self.performed_edit.text(),
+            "performed_time": self.performed_time_edit.text(),
             "justification": self.justification_edit.toPlainText(),
         }
 
@@ -838,6 +852,7 @@ class RequestForm(QWidget):
         self.priority_combo.setCurrentIndex(max(0, self.priority_combo.findData(content.get("priority"))))
         self.emergency_check.setChecked(bool(content.get("emergency")))
         self.performed_edit.setText(str(content.get("performed_on") or ""))
+        self.performed_time_edit.setText(str(content.get("performed_time") or ""))
         self.justification_edit.setPlainText(str(content.get("justification") or ""))
         self.justification_edit.moveCursor(QTextCursor.MoveOperation.End)
         self._refresh_infos()
@@ -904,6 +919,8 @@ class RequestForm(QWidget):
                 max(0, self.priority_combo.findData(detail.priority.value)))
             self.emergency_check.setChecked(detail.is_emergency)
             self.performed_edit.set_value(detail.performed_on)
+            self.performed_time_edit.setText(
+                f"{detail.performed_time:%H:%M}" if detail.performed_time else "")
             self.justification_edit.setPlainText(detail.justification)
             self.justification_edit.moveCursor(QTextCursor.MoveOperation.End)
             self._show_attachments(detail.attachments)
@@ -961,6 +978,7 @@ class RequestForm(QWidget):
         self.priority_combo.setEnabled(True)
         self.emergency_check.setChecked(False)
         self.performed_edit.clear()
+        self.performed_time_edit.clear()
         self.performed_edit.set_range(date(clock.today().year - 1, 1, 1), clock.today())
         self.justification_edit.clear()
         self.attachments_list.clear()
@@ -998,7 +1016,7 @@ class RequestForm(QWidget):
             raise ValidationError(self.tr("Choose the performing unit from the list."),
                                   field="performing_unit")
         emergency = self.emergency_check.isChecked()
-        performed_on = None
+        performed_on = performed_time = None
         if emergency:
             problem = self.performed_edit.problem()
             if problem:
@@ -1007,6 +1025,10 @@ class RequestForm(QWidget):
             if performed_on is None:
                 raise ValidationError(self.tr("Write the date the emergency was performed."),
                                       field="performed_on")
+            try:
+                performed_time = F.parse_hour(self.performed_time_edit.text())
+            except ValueError as exc:
+                raise ValidationError(str(exc), field="performed_time") from None
         patient = self.patient.patient_data() if self.patient.needs_registration() else None
         data = RequestData(
             patient_id=self.patient.patient_id if patient is None else None,
@@ -1016,6 +1038,7 @@ class RequestForm(QWidget):
             performing_unit_id=unit_id,
             priority=Priority(self.priority_combo.currentData()),
             performed_on=performed_on,
+            performed_time=performed_time,
         )
         return data, patient, emergency
 
@@ -1170,7 +1193,8 @@ class RequestForm(QWidget):
         return self.patient.field_widget(name) or {
             "service": self.service_edit, "diagnosis": self.diagnosis_edit,
             "justification": self.justification_edit, "performing_unit": self.unit_combo,
-            "performed_on": self.performed_edit, "priority": self.priority_combo,
+            "performed_on": self.performed_edit, "performed_time": self.performed_time_edit,
+            "priority": self.priority_combo,
             "attachment": self.attach_button,
         }.get(name)
 

@@ -536,3 +536,38 @@ def test_a_sent_request_never_becomes_an_emergency(db, cast):
     with db.transaction() as s, pytest.raises(Exception, match="ya fue enviada"):
         requests.draft_to_emergency(s, cast.physician, request_id, flows.request_data(
             cast, performed_on=clock.today()))
+
+
+def test_the_emergency_hour_is_typed_saved_and_shown(qtbot, make_ctx, cast, db, messages):
+    """Issue 11: the emergency's hour is recorded with its date and shown in the detail."""
+    from datetime import UTC, datetime
+
+    from st2desk.ui.request_detail import RequestDetailPane
+
+    noon = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)  # 12:00 in Mexico City
+    with clock.frozen_at(noon):
+        request_id = flows.draft(db, cast)
+        form = open_form(qtbot, make_ctx, cast.physician)
+        form.load_request(request_id, force=True)
+        form.emergency_check.setFocus()
+        press(qtbot, Qt.Key.Key_Space)
+        press(qtbot, Qt.Key.Key_Tab)
+        form.performed_edit.selectAll()
+        type_text(qtbot, "19112026")
+        press(qtbot, Qt.Key.Key_Tab)
+        assert focused() is form.performed_time_edit
+        type_text(qtbot, "25:00")
+        press(qtbot, Qt.Key.Key_S, CTRL)
+        assert "no es una hora" in messages.texts()[-1]
+        assert focused() is form.performed_time_edit
+        form.performed_time_edit.selectAll()
+        type_text(qtbot, "14:30")
+        press(qtbot, Qt.Key.Key_S, CTRL)
+        with db.session() as s:
+            assert s.get(Request, request_id).performed_time.strftime("%H:%M") == "14:30"
+        with db.transaction() as s:
+            assert requests.submit(s, cast.physician, request_id).submitted
+        pane = RequestDetailPane()
+        qtbot.addWidget(pane)
+        pane.load(make_ctx(cast.specialist), request_id)
+        assert "urgencia realizada el 19/11/2026 a las 14:30" in pane.browser.toPlainText()

@@ -136,6 +136,10 @@
             <translation>urgente</translation>
         </message>
         <message>
+            <source>emergency performed on %1 at %2</source>
+            <translation>urgencia realizada el %1 a las %2</translation>
+        </message>
+        <message>
             <source>emergency performed on %1</source>
             <translation>urgencia realizada el %1</translation>
         </message>

@@ -56,6 +56,18 @@
             <translation>Fecha en que se realizó la urgencia</translation>
         </message>
         <message>
+            <source>hh:mm</source>
+            <translation>hh:mm</translation>
+        </message>
+        <message>
+            <source>Hour the emergency was performed</source>
+            <translation>Hora en que se realizó la urgencia</translation>
+        </message>
+        <message>
+            <source>Hour the emergency was performed (hh:mm)</source>
+            <translation>Hora en que se realizó la urgencia (hh:mm)</translation>
+        </message>
+        <message>
             <source>Requested service</source>
             <translation>Servicio solicitado</translation>
         </message>
