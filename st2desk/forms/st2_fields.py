@@ -28,7 +28,7 @@ JUSTIFICATION = FieldSpec("justification", "Justificación clínica", min_length
 PERFORMING_UNIT = FieldSpec("performing_unit", "Unidad de destino")
 PRIORITY = FieldSpec("priority", "Prioridad")
 PERFORMED_ON = FieldSpec("performed_on", "Fecha en que se realizó (urgencia)", required=False)
-PERFORMED_TIME = FieldSpec("performed_time", "Hora en que se realizó (urgencia)", required=False,
+PERFORMED_TIME = FieldSpec("performed_time", "Hora (hh:mm)", required=False,
                            max_length=5)
 
 REJECTION_TEXT = FieldSpec("text", "Motivo detallado del rechazo", min_length=20, max_length=2000)

@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         self.nav.setVisible(len(self.sections) > 1)  # one section needs no navigation
         # As wide as the longest title in the person's language and font size, no wider.
         metrics = self.nav.fontMetrics()
-        self.nav.setFixedWidth(max((metrics.horizontalAdvance(t) for t in titles.values()),
+        self.nav.setFixedWidth(max((metrics.horizontalAdvance(titles[s.key]) for s in self.sections),
                                    default=100) + 2 * metrics.averageCharWidth() + 12)
         self._build_menus()
         self._build_status_bar()

@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -61,6 +60,7 @@ from st2desk.services.attachments import human_size
 from st2desk.services.folios import check_reserved_folio
 from st2desk.services.lookup import UnitOption
 from st2desk.services.paper import MAX_SCAN_BYTES, PaperOutcome, PaperProblem, PaperRejected, Scan
+from st2desk.ui.screen_fit import FieldsScrollArea
 from st2desk.ui.context import UiContext
 from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
 from st2desk.ui.file_dialogs import remember_folder, start_folder
@@ -92,7 +92,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     ("request", ((F.SERVICE.name,),
                  (F.DIAGNOSIS.name, F.PERFORMING_UNIT.name),
                  (F.PRIORITY.name, P.REQUESTED_ON.name))),
-    ("emergency", ((P.EMERGENCY.name, F.PERFORMED_ON.name, F.PERFORMED_TIME.name),)),
+    ("emergency", ((P.EMERGENCY.name, F.PERFORMED_ON.name), (F.PERFORMED_TIME.name,))),
     ("justification", ((F.JUSTIFICATION.name,),)),
     ("physician", ((P.PHYSICIAN_NAME.name, P.PHYSICIAN.name),)),
 )
@@ -280,7 +280,7 @@ class PaperCapture(QWidget):
             P.REQUESTED_ON.name: self.tr("Date of the request"),
             P.EMERGENCY.name: self.tr("Emergency already performed"),
             F.PERFORMED_ON.name: self.tr("Date performed (emergency)"),
-            F.PERFORMED_TIME.name: self.tr("Hour performed (emergency)"),
+            F.PERFORMED_TIME.name: self.tr("Hour (hh:mm)"),
             F.JUSTIFICATION.name: self.tr("Clinical justification"),
             P.PHYSICIAN_NAME.name: self.tr("Name of the requesting physician"),
             P.PHYSICIAN.name: self.tr("Professional licence (or user name)"),
@@ -446,17 +446,12 @@ class PaperCapture(QWidget):
         self.body = QWidget()
         self.body.setObjectName("paperCaptureBody")
         self.body.setLayout(columns)
-        scroll = QScrollArea()
+        scroll = FieldsScrollArea()  # never narrower than its fields (small screens)
         scroll.setObjectName("paperCaptureScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.body)
-        # Never narrower than the fields: on a small screen with large text the main
-        # window scrolls sideways (one scroll bar) instead of cutting fields off.
-        scroll.setMinimumWidth(self.body.minimumSizeHint().width()
-                               + scroll.verticalScrollBar().sizeHint().width())
         self.scroll_area = scroll
 
         header = QHBoxLayout()

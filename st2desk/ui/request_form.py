@@ -68,6 +68,7 @@ from st2desk.services.lookup import (
 from st2desk.services.patients import PatientData, register_patient
 from st2desk.services.requests import RequestData
 from st2desk.ui import accessibility
+from st2desk.ui.screen_fit import FieldsScrollArea
 from st2desk.ui.choice_combo import ChoiceCombo
 from st2desk.ui.context import UiContext
 from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
@@ -495,16 +496,11 @@ class RequestForm(QWidget):
         body = QWidget()
         body.setObjectName("formBody")
         body.setLayout(columns)
-        scroll = QScrollArea()
+        scroll = FieldsScrollArea()  # never narrower than its fields (small screens)
         scroll.setObjectName("formScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
-        # Never narrower than the fields: on a small screen with large text the main
-        # window scrolls sideways (one scroll bar) instead of cutting fields off.
-        scroll.setMinimumWidth(body.minimumSizeHint().width()
-                               + scroll.verticalScrollBar().sizeHint().width())
 
         header = QHBoxLayout()
         titles = QVBoxLayout()

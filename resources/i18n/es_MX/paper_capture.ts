@@ -68,10 +68,6 @@
             <translation>Fecha en que se realizó (urgencia)</translation>
         </message>
         <message>
-            <source>Hour performed (emergency)</source>
-            <translation>Hora en que se realizó (urgencia)</translation>
-        </message>
-        <message>
             <source>Clinical justification</source>
             <translation>Justificación clínica</translation>
         </message>
@@ -190,6 +186,10 @@
         <message>
             <source>Copy the form as written, in the paper's order · Ctrl+Enter captures · Ctrl+N clears</source>
             <translation>Copie el formato tal como está escrito, en el orden del papel · Ctrl+Intro captura · Ctrl+N limpia</translation>
+        </message>
+        <message>
+            <source>Hour (hh:mm)</source>
+            <translation>Hora (hh:mm)</translation>
         </message>
         <message>
             <source>Professional licence (or user name)</source>
