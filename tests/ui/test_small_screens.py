@@ -36,10 +36,12 @@ FIELDS = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QTextEdit, Q
           QAbstractSpinBox)
 
 
-@pytest.fixture(params=[1.0, 1.25], ids=["100%", "125%"])
+@pytest.fixture(params=[1.0, 1.25, 1.5], ids=["100%", "125%-text", "1366x768-at-150%"])
 def text_scale(request, qapp: QApplication) -> Iterator[float]:  # type: ignore[no-untyped-def]
+    """1.0 and 1.25: the text size on 1,024×600. 1.5: a 1,366×768 screen scaled to 150 %
+    (Qt lays out in 911×512 logical pixels; the text keeps its logical size)."""
     original = QApplication.font()
-    if request.param != 1.0:
+    if request.param == 1.25:
         bigger = QFont(original)
         bigger.setPointSizeF(original.pointSizeF() * request.param)
         QApplication.setFont(bigger)
@@ -81,11 +83,12 @@ def test_every_section_fits_a_1024_by_600_screen(qtbot, db, cast, make_ctx, text
                                                        Role.RECEPTION, Role.ADMIN], "RADIO")
     window = MainWindow(make_ctx(everyone))
     qtbot.addWidget(window)
-    window.resize(*INSIDE)
+    inside = (910, 452) if text_scale == 1.5 else INSIDE  # 512 − title bar and panel
+    window.resize(*inside)
     window.show()
     qtbot.waitExposed(window)
-    assert window.size().toTuple() == INSIDE
-    assert window.minimumSizeHint().width() <= INSIDE[0]
+    assert window.size().toTuple() == inside
+    assert window.minimumSizeHint().width() <= inside[0]
     for section in window.sections:
         view = window.show_section(section.key)
         qtbot.wait(50)
