@@ -3,6 +3,7 @@ input in reading order; text is readable (contrast) on the colours the windows u
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -115,3 +116,27 @@ def test_placeholder_text_is_readable(qapp):  # type: ignore[no-untyped-def]
                                       palette.color(QPalette.ColorRole.Base)) >= 4.5
     finally:
         QApplication.setPalette(before)
+
+
+def test_tab_walks_the_form_in_reading_order(qtbot, make_ctx, cast):  # type: ignore[no-untyped-def]
+    form = RequestForm(make_ctx(cast.physician))
+    qtbot.addWidget(form)
+    form.resize(1280, 800)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.patient.nss_edit)
+    form.emergency_check.setChecked(True)  # its date and hour join the walk
+    form.patient.nss_edit.setFocus()
+    seen: list[str] = []
+    for _ in range(60):
+        widget = QApplication.focusWidget()
+        name = widget.objectName() if widget is not None else ""
+        if name in seen:
+            break
+        seen.append(name)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    expected = ["nssEdit", "serviceCombo", "diagnosisEdit", "performingUnitCombo",
+                "emergencyCheck", "performedOnEdit", "performedTimeEdit", "justificationEdit",
+                "attachButton", "saveDraftButton", "submitButton"]
+    positions = [seen.index(name) for name in expected]
+    assert positions == sorted(positions), seen
