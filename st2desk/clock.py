@@ -14,7 +14,9 @@ import contextlib
 import contextvars
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from st2desk import timezones
 
 SKEW_WARNING = timedelta(minutes=2)
 
@@ -36,9 +38,56 @@ def now() -> datetime:
     return datetime.now(UTC) + _offset
 
 
+# The zone whose calendar day "today" is (issue 13, item 1): the signed-in user's unit's
+# zone (`set_zone` at sign-in), or for one block of work another unit's (`in_zone`).
+# Without either, America/Mexico_City (central Mexico keeps UTC-6 all year since 2022).
+_process_zone: str | None = None
+_zone_override: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "st2_zone", default=None)
+
+
+def set_zone(name: str | None) -> None:
+    """Make `name` (IANA; None: the default) the zone of "today" for this process."""
+    global _process_zone
+    timezones.zone(name)  # refuse an unknown name here, not at the first `today()`
+    _process_zone = (name or "").strip() or None
+
+
+@contextlib.contextmanager
+def in_zone(name: str | None) -> Iterator[None]:
+    """Inside the block "today" and `local()` use `name` (IANA) instead."""
+    timezones.zone(name)
+    token = _zone_override.set((name or "").strip() or timezones.DEFAULT_ZONE)
+    try:
+        yield
+    finally:
+        _zone_override.reset(token)
+
+
+def zone() -> tzinfo:
+    """The zone of the unit in whose name the process (or the block) works."""
+    return timezones.zone(_zone_override.get() or _process_zone)
+
+
+def zone_name() -> str:
+    return _zone_override.get() or _process_zone or timezones.DEFAULT_ZONE
+
+
+def local(moment: datetime) -> datetime:
+    """An aware moment as the wall-clock time of the current unit's zone."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to clock.local")
+    return moment.astimezone(zone())
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day of an aware moment in the current unit's zone."""
+    return local(moment).date()
+
+
 def today() -> date:
-    # Clinics work on Mexico's calendar day; the central zone has no DST since 2022 (UTC-6).
-    return (now() - timedelta(hours=6)).date()
+    """The calendar day the current unit works on (its own zone)."""
+    return local_date(now())
 
 
 def skew() -> timedelta:

@@ -733,6 +733,7 @@ class _Plan:
     steps: list[_Step]
     revision_of: _Plan | None = None
     performed_on: date | None = None
+    performed_time: time | None = None
     request_id: int | None = None
     authorization_id: int | None = None
     revised: bool = False
@@ -842,6 +843,7 @@ class _Generator:
         run_seed = self.seed if existing == 0 else int.from_bytes(
             hashlib.sha256(f"{self.seed}:{existing}".encode()).digest()[:8], "big")
         self.rng = random.Random(run_seed)
+        self.last_emergency_hour: time | None = None  # drawn with the emergency's text
         self.faker = Faker("es_MX")
         self.faker.seed_instance(run_seed)
         self._users()
@@ -1229,9 +1231,11 @@ class _Generator:
                                  performed: date) -> str:
         rng = self.rng
         subject, age = self._subject(person, performed)
+        hour = time(rng.randint(0, 23), rng.randint(0, 59))
+        self.last_emergency_hour = hour  # recorded with the request, as the text says
         values = {"Sujeto": subject, "sujeto": _lower_first(subject), "edad": age,
                   "fecha": _fmt(performed),
-                  "hora": f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}",
+                  "hora": f"{hour:%H:%M}",
                   "motivo": _EMERGENCY_REASONS.get(_dotted(dx), _lower_first(self.dx[dx][0])),
                   "gravedad": rng.choice(_SEVERITY), "svc": _lower_first(svc.name),
                   "manejo": rng.choice(_MANAGEMENT),
@@ -1382,10 +1386,12 @@ class _Generator:
             physician = rng.choice(self.physicians[person.family.umf])
         day = local_date(tl.steps[0].at)
         performed = tl.facts.get("performed_on")
+        performed_time = None
         if revision_of is not None:
             justification = revision_of.justification
         elif variant == "emergency":
             justification = self._emergency_justification(svc, person, dx, performed)  # type: ignore[arg-type]
+            performed_time = self.last_emergency_hour
         else:
             justification = self._justification(svc, person, dx, day, physician)
         plan = _Plan(
@@ -1394,7 +1400,7 @@ class _Generator:
             appeals=rng.choice(self.appeals[unit]), reception=rng.choice(self.reception[unit]),
             performing_unit=unit, dx=dx, priority=Priority.URGENT if urgent else Priority.ORDINARY,
             justification=justification, steps=tl.steps, revision_of=revision_of,
-            performed_on=performed)  # type: ignore[arg-type]
+            performed_on=performed, performed_time=performed_time)  # type: ignore[arg-type]
         self._texts(plan, day)
         person.plans += 1
         self.pairs.setdefault((person.key, svc.code), []).append(plan)
@@ -1665,6 +1671,15 @@ class _Generator:
             person.patient_id = patient.id
         self.summary.patients += 1
 
+    @staticmethod
+    def _hour_so_far(plan: _Plan) -> time | None:
+        """The emergency's hour, unless it is later today than the moment it is recorded."""
+        hour = plan.performed_time
+        if hour is not None and plan.performed_on == clock.today() \
+                and hour > clock.local(clock.now()).time():
+            return None
+        return hour
+
     def _run_step(self, plan: _Plan, step: _Step) -> None:
         try:
             with clock.frozen_at(step.at), self.db.transaction() as session:
@@ -1683,7 +1698,8 @@ class _Generator:
                 diagnosis_code=None if args.get("no_diagnosis") else _dotted(plan.dx),
                 justification=str(args.get("justification", plan.justification)),
                 performing_unit_id=self.unit_ids[plan.performing_unit], priority=plan.priority,
-                performed_on=plan.performed_on if a == "emergency" else None)
+                performed_on=plan.performed_on if a == "emergency" else None,
+                performed_time=self._hour_so_far(plan) if a == "emergency" else None)
             req = (requests.file_emergency(session, physician, data) if a == "emergency"
                    else requests.create_draft(session, physician, data))
             plan.request_id = req.id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import (
     JSON,
@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
     Uuid,
@@ -351,6 +352,8 @@ class Request(Base):
 
     is_emergency: Mapped[bool] = mapped_column(Boolean, default=False)
     performed_on: Mapped[date | None] = mapped_column(Date)
+    # Local wall-clock hour (the requesting unit's zone) the emergency was performed.
+    performed_time: Mapped[time | None] = mapped_column(Time)
     requested_on: Mapped[date] = mapped_column(Date)
 
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select, text
 
-from st2desk import numbering
+from st2desk import clock, numbering
 from st2desk.errors import NotFound, PermissionDenied, ValidationError
 from st2desk.models import (
     Patient,
@@ -84,15 +84,39 @@ def test_keyset_pages_follow_the_clock_without_gaps_or_repeats(db, cast):
     ids = bulk_pending(db, cast, 230)
     rows = all_pages(db, cast.specialist, limit=40)
     with db.session() as s:
-        expected = list(s.scalars(select(Request.id).order_by(Request.due_at, Request.id)))
+        expected = list(s.scalars(select(Request.id).order_by(
+            Request.status == S.INFO_REQUESTED, Request.due_at, Request.id)))
     assert [r.id for r in rows] == expected
     assert sorted(expected) == sorted(ids)
-    # in review and information requested are merged in one clock order
+    # in review first by the clock, then information requested (paused) by the clock
     assert {r.status for r in rows} == {S.IN_REVIEW, S.INFO_REQUESTED}
-    keys = [(r.due_at, r.id) for r in rows]
+    keys = [(r.paused, r.due_at, r.id) for r in rows]
     assert keys == sorted(keys)
     paused = next(r for r in rows if r.status is S.INFO_REQUESTED)
     assert paused.paused and paused.time_left(BASE + timedelta(days=30)) == paused.due_at - BASE
+
+
+def test_paused_requests_never_sit_between_overdue_ones(db, cast):
+    """Issue 13 (8): the README promises overdue first; a request waiting for the physician's
+    answer (clock paused) comes after every request whose clock runs, on every page."""
+    start = datetime(2026, 10, 5, 15, 0, tzinfo=UTC)
+    with clock.frozen_at(start):
+        paused = flows.in_review(db, cast, priority=Priority.URGENT)  # due first
+        with db.transaction() as s:
+            decisions.ask_information(s, cast.specialist, paused,
+                                      "Adjunte la radiografía previa, por favor.")
+    with clock.frozen_at(start + timedelta(hours=1)):
+        overdue = flows.in_review(db, cast, priority=Priority.URGENT,
+                                  patient_id=cast.patient_female_id,
+                                  service_id=cast.female_service_id)
+    with clock.frozen_at(start + timedelta(hours=2)):
+        running = flows.in_review(db, cast, patient_id=cast.patient_child_id)
+    with clock.frozen_at(start + timedelta(days=5)):  # both urgent ones are past 72 h
+        with db.session() as s:
+            first = inbox.inbox_page(s, cast.specialist)
+            assert first[0].time_left(clock.now()) < timedelta(0)
+        assert [r.id for r in first] == [overdue, running, paused]
+        assert [r.id for r in all_pages(db, cast.specialist, limit=1)] == [overdue, running, paused]
 
 
 def test_rows_carry_what_the_table_shows(db, cast):

@@ -144,7 +144,7 @@ def test_fillable_has_the_shared_fields_and_the_folio_read_only():
     data = render_fillable(FormContent(folio=FOLIOS[1], unit_code="09UMF20", unit_name="UMF 20"))
     fields = PdfReader(BytesIO(data)).get_fields()
     assert set(fields) == ({f.name for f in P.PAPER_FIELDS} | {P.FOLIO.name}
-                           | {f.name for f in P.READER_ONLY_FIELDS})
+                           | {f.name for f in P.READER_ONLY_FIELDS} | {"physician_signature"})
     assert fields["folio"]["/V"] == FOLIOS[1]
     assert int(fields["folio"].get("/Ff", 0)) & 1  # read-only
     assert fields["justification"]["/FT"] == "/Tx"

@@ -1,9 +1,11 @@
 """Screenshots of each main window from demo data, for README (docs/screenshots/*.png).
 
     QT_QPA_PLATFORM=offscreen python tools/screenshots.py [--out docs/screenshots] [--only NAME …]
+                                                          [--size 1920x1080]
 
 Builds a fresh SQLite demo database in a temporary folder (st2desk demo), opens the main
-window as each role's demo user at 1280×800 in Spanish, and saves what it shows.
+window as each role's demo user in Spanish at --size (README: 1920×1080 in
+docs/screenshots, 1024×600 in docs/screenshots/1024x600), and saves what it shows.
 `--only paper_capture` (for example) makes only the named pictures.
 """
 
@@ -41,7 +43,7 @@ from st2desk.ui.context import UiContext  # noqa: E402
 from st2desk.ui.main_window import MainWindow  # noqa: E402
 from st2desk.ui.operations import Operations  # noqa: E402
 
-SIZE = (1280, 800)
+SIZE = [1920, 1080]  # set by --size
 NAMES = ("request_form", "my_requests", "inbox", "appeals", "authorization_viewer", "paper_capture",
          "reports", "reports_charts", "admin_users", "admin_user_dialog", "admin_catalogs",
          "admin_folios", "admin_audit")
@@ -126,7 +128,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--only", nargs="+", choices=NAMES, default=list(NAMES),
                         help="make only these pictures")
+    parser.add_argument("--size", default="1920x1080", help="window size, WIDTHxHEIGHT")
     args = parser.parse_args()
+    SIZE[:] = [int(v) for v in args.size.lower().split("x")]
     wanted = set(args.only)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

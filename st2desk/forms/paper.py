@@ -78,6 +78,7 @@ PAPER_FIELDS: tuple[PaperField, ...] = (
     PaperField(REQUESTED_ON, Kind.DATE),
     PaperField(EMERGENCY, Kind.CHECK),
     PaperField(F.PERFORMED_ON, Kind.DATE),
+    PaperField(F.PERFORMED_TIME),
     PaperField(F.JUSTIFICATION, Kind.MULTILINE),
     PaperField(PHYSICIAN_NAME),
     PaperField(PHYSICIAN),
@@ -115,6 +116,7 @@ class PaperForm:
     requested_on: str = ""
     emergency: bool = False
     performed_on: str = ""
+    performed_time: str = ""
     justification: str = ""
     physician_name: str = ""
     physician: str = ""

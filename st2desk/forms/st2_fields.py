@@ -7,6 +7,7 @@ one place. Labels are Spanish source strings; the UI passes them through Qt tran
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ JUSTIFICATION = FieldSpec("justification", "Justificación clínica", min_length
 PERFORMING_UNIT = FieldSpec("performing_unit", "Unidad de destino")
 PRIORITY = FieldSpec("priority", "Prioridad")
 PERFORMED_ON = FieldSpec("performed_on", "Fecha en que se realizó (urgencia)", required=False)
+PERFORMED_TIME = FieldSpec("performed_time", "Hora (hh:mm)", required=False,
+                           max_length=5)
 
 REJECTION_TEXT = FieldSpec("text", "Motivo detallado del rechazo", min_length=20, max_length=2000)
 QUESTION = FieldSpec("question", "Información solicitada", min_length=10, max_length=2000)
@@ -50,3 +53,26 @@ def length_problem(spec: FieldSpec, value: str | None) -> str | None:
     if spec.max_length is not None and len(text) > spec.max_length:
         return f"«{spec.label}» excede {spec.max_length} caracteres ({len(text)})."
     return None
+
+
+def parse_hour(text: str | None) -> time | None:
+    """An hour as written ("14:30", "9:05", "0930", "14.30", "14 h"); None when empty.
+
+    Raises ValueError with the Spanish reason for anything else.
+    """
+    raw = (text or "").strip().lower().replace(".", ":").replace("h", "").strip()
+    if not raw:
+        return None
+    if ":" in raw:
+        hours, _, minutes = raw.partition(":")
+    elif raw.isdigit() and len(raw) in (3, 4):
+        hours, minutes = raw[:-2], raw[-2:]
+    else:
+        hours, minutes = raw, "00"
+    hours, minutes = hours.strip(), minutes.strip() or "00"
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and len(hours) <= 2):
+        raise ValueError(f"«{text}» no es una hora: escríbala como hh:mm (p. ej. 14:30).")
+    h, m = int(hours), int(minutes)
+    if h > 23 or m > 59:
+        raise ValueError(f"«{text}» no es una hora del día (00:00 a 23:59).")
+    return time(h, m)

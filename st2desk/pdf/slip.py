@@ -51,6 +51,7 @@ class SlipContent:
     issued_on: date | None = None
     requesting_unit: str = ""
     retroactive: bool = False
+    emergency_performed: str = ""  # "dd/mm/aaaa hh:mm" of the emergency (retroactive ones)
     scheduling_note: str = ""
     status_label: str = ""  # shown when the slip is reprinted for a non-valid authorization
     performing_unit_address: str = ""
@@ -202,6 +203,8 @@ def draw_slip(c: Canvas, s: SlipContent) -> None:
         flags.append(s.status_label.upper())
     if s.retroactive:
         flags.append("RETROACTIVA (urgencia)")
+        if s.emergency_performed:
+            flags.append(f"Realizada el {s.emergency_performed}")
     c.setFont(BOLD, 8)
     for flag in flags:
         c.drawString(col_x, yq, ellipsize(flag, BOLD, 8, col_w))

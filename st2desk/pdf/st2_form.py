@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -95,6 +95,7 @@ class FormContent:
     requested_on: date | None = None
     is_emergency: bool = False
     performed_on: date | None = None
+    performed_time: time | None = None
     justification: str = ""
     physician_name: str = ""
     physician_ref: str = ""  # professional licence (cédula), or the user name without one
@@ -111,6 +112,10 @@ class FormContent:
 
 def _d(value: date | None) -> str:
     return f"{value:%d/%m/%Y}" if value else ""
+
+
+def _hm(value: time | None) -> str:
+    return f"{value:%H:%M}" if value else ""
 
 
 def _joined(code: str, name: str) -> str:
@@ -143,6 +148,7 @@ def field_values(content: FormContent) -> dict[str, str]:
         P.REQUESTED_ON.name: _d(content.requested_on),
         P.EMERGENCY.name: "1" if content.is_emergency else "",
         F.PERFORMED_ON.name: _d(content.performed_on),
+        F.PERFORMED_TIME.name: _hm(content.performed_time),
         F.JUSTIFICATION.name: content.justification,
         P.PHYSICIAN_NAME.name: content.physician_name,
         P.PHYSICIAN.name: content.physician_ref,
@@ -240,8 +246,9 @@ def _build_layout() -> Layout:
     row(ROW_H, (F.DIAGNOSIS.name, "Diagnóstico CIE-10 (clave)", 110),
         (P.DIAGNOSIS_DESCRIPTION.name, P.DIAGNOSIS_DESCRIPTION.label, 290),
         (P.REQUESTED_ON.name, f"{P.REQUESTED_ON.label} ({P.DATE_FORMAT_LABEL})", 152))
-    row(ROW_H, (F.PERFORMING_UNIT.name, f"{F.PERFORMING_UNIT.label} (clave y nombre)", 360),
-        (F.PERFORMED_ON.name, "Urgencia ya realizada: marque y anote la fecha", 192))
+    row(ROW_H, (F.PERFORMING_UNIT.name, f"{F.PERFORMING_UNIT.label} (clave y nombre)", 290),
+        (F.PERFORMED_ON.name, "Urgencia ya realizada: marque y anote la fecha", 192),
+        (F.PERFORMED_TIME.name, "Hora (hh:mm)", 70))
     section("3. JUSTIFICACIÓN CLÍNICA (cuadro clínico, hallazgos y motivo del estudio)")
     # The justification takes what the other sections leave.
     below = GAP + SECTION_H + SIGN_H + GAP + SECTION_H + ROW_H + 30 + SIGN_H
@@ -355,6 +362,24 @@ def _draw_checkbox(c: Canvas, x: float, y: float, label: str) -> None:
         c.drawString(x + CHECK + 3, y + 2.5, label)
 
 
+def _draw_hour_cells(c: Canvas, x: float, y: float) -> None:
+    """Cells for hh : mm, one handwritten digit each."""
+    c.setStrokeColor(GRAY)
+    c.setLineWidth(0.5)
+    for group in range(2):
+        c.line(x, y, x + 2 * CELL, y)
+        for i in range(3):
+            c.line(x + i * CELL, y, x + i * CELL, y + 9)
+        x += 2 * CELL
+        if group == 0:
+            c.setFillColor(GRAY)
+            c.setFont(FONT, 11)
+            c.drawCentredString(x + DATE_SLASH / 2, y + 1, ":")
+            x += DATE_SLASH
+    c.setStrokeColor(black)
+    c.setFillColor(black)
+
+
 def _draw_date_cells(c: Canvas, x: float, y: float) -> None:
     """Cells for DD / MM / AAAA, one handwritten digit each."""
     c.setStrokeColor(GRAY)
@@ -437,6 +462,8 @@ def _draw_frame(c: Canvas, fillable: bool, guides: bool, decided: bool = False) 
         c.setStrokeColor(black)
         perf = LAYOUT.boxes[F.PERFORMED_ON.name]
         _draw_date_cells(c, perf.x + EMERGENCY_DATE_OFFSET, perf.y + 4)
+        hour = LAYOUT.boxes[F.PERFORMED_TIME.name]
+        _draw_hour_cells(c, hour.x + 3, hour.y + 4)
         for name in (P.BIRTH_DATE.name, P.REQUESTED_ON.name):
             b = LAYOUT.boxes[name]
             _draw_date_cells(c, b.x + 6, b.y + 4)
@@ -554,6 +581,7 @@ def _draw_values(c: Canvas, content: FormContent, justification_lines: list[str]
             box = LAYOUT.boxes[F.PERFORMED_ON.name]
             c.setFont(FONT, VALUE_SIZE)
             c.drawString(box.x + EMERGENCY_DATE_OFFSET, box.y + 5, _d(content.performed_on))
+        _draw_value(c, F.PERFORMED_TIME.name, _hm(content.performed_time))
     c.setFont(FONT, JUSTIFICATION_SIZE)
     top = JUST_BOX.top - 4 - JUSTIFICATION_SIZE
     for i, line in enumerate(justification_lines):
@@ -758,10 +786,55 @@ def render_fillable(content: FormContent, target: str | Path | BinaryIO | None =
         c = _new_canvas(buffer, f"Formato ST2 {content.folio} (llenable)", fillable=True)
         _render(c, [content], True, 1, None, None)
         c.save()
-    data = buffer.getvalue()
+    data = _with_signature_field(buffer.getvalue())
     if target is not None:
         _write(target, data)
     return data
+
+
+SIGNATURE_FIELD = "physician_signature"
+
+
+def _with_signature_field(data: bytes) -> bytes:
+    """Add a digital-signature field (/FT /Sig) over "Firma del médico solicitante" on the
+    first page: a reader that signs (Acrobat, Okular, Foxit) lets the physician sign the
+    filled form there. ReportLab makes no signature fields, so pypdf adds it. The import
+    ignores it (the physician is identified by name and cédula)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(data)))
+    page = writer.pages[0]
+    box = LAYOUT.boxes[SIGNATURE_FIELD]
+    x, y, w, h = box.value_area()
+    field = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"),
+        NameObject("/Subtype"): NameObject("/Widget"),
+        NameObject("/FT"): NameObject("/Sig"),
+        NameObject("/T"): TextStringObject(SIGNATURE_FIELD),
+        NameObject("/TU"): TextStringObject("Firma del médico solicitante (firma electrónica)"),
+        NameObject("/Rect"): ArrayObject([FloatObject(x), FloatObject(y), FloatObject(x + w),
+                                          FloatObject(y + h)]),
+        NameObject("/F"): NumberObject(4),  # printed
+        NameObject("/P"): page.indirect_reference,
+    })
+    ref = writer._add_object(field)
+    if "/Annots" not in page:
+        page[NameObject("/Annots")] = ArrayObject()
+    page["/Annots"].append(ref)
+    acroform = writer._root_object["/AcroForm"]
+    acroform["/Fields"].append(ref)
+    acroform[NameObject("/SigFlags")] = NumberObject(1)  # the document has signature fields
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def render_form_bytes(content: FormContent) -> bytes:

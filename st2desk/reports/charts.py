@@ -103,9 +103,23 @@ def render_svg(chart: Chart, *, width: float = 10.0, height: float = 3.6) -> byt
 # --------------------------------------------------------------------------- drawing
 
 
+_MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
+
+
+def period_label(value: Any) -> str:
+    """A period as a reader says it: "2026-10" → "oct 2026", "2026-W41" → "sem 41 2026"."""
+    text = str(value)
+    year, _, rest = text.partition("-")
+    if year.isdigit() and rest.isdigit() and 1 <= int(rest) <= 12:
+        return f"{_MONTHS[int(rest) - 1]} {year}"
+    if year.isdigit() and rest[:1] in ("W", "w") and rest[1:].isdigit():
+        return f"sem {int(rest[1:])} {year}"
+    return text
+
+
 def draw_activity(fig: Any, table: Table) -> None:
     ax = fig.subplots()
-    labels = table.values("period")
+    labels = [period_label(v) for v in table.values("period")]
     x = list(range(len(labels)))
     width = 0.28
     series = [("requests", "Solicitudes enviadas"), ("approved", "Aprobadas"),

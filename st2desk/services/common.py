@@ -32,10 +32,13 @@ class Actor:
     unit_id: int
     roles: frozenset[Role]
     specialty_id: int | None = None
+    # IANA zone of the user's unit: its calendar day is the "today" of what they do.
+    time_zone: str | None = None
 
     @classmethod
     def from_user(cls, user: User) -> Actor:
-        return cls(user.id, user.username, user.unit_id, user.roles, user.specialty_id)
+        return cls(user.id, user.username, user.unit_id, user.roles, user.specialty_id,
+                   user.unit.time_zone if user.unit is not None else None)
 
 
 def require_role(session: Session, actor: Actor, role: Role, doing: str) -> User:

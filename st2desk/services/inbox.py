@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from st2desk import numbering
+from st2desk import clock, numbering
 from st2desk.errors import NotFound, PermissionDenied, ValidationError
 from st2desk.identifiers import compact_nss, validate_nss
 from st2desk.models import (
@@ -64,9 +64,11 @@ MAX_PAGE = 10_000
 SEARCH_LIMIT = 100
 HISTORY_LIMIT = 25
 COUNT_CAP = 10_000
-# Clinics' calendar day (clock.today uses the same fixed offset: central Mexico, no DST).
-MX = timezone(timedelta(hours=-6))
 _NOT_SUBMITTED = (S.DRAFT, S.PERFORMED_EMERGENCY)
+# Inbox order: requests whose clock runs (overdue first, then by time left), then those
+# waiting for the physician's answer (clock paused), each by due time. A paused request is
+# not the specialist's to act on, so it never sits between overdue ones (issue 13, item 8).
+PAUSED_RANK = {S.IN_REVIEW: 0, S.INFO_REQUESTED: 1}
 
 
 # --------------------------------------------------------------------------- value objects
@@ -86,10 +88,11 @@ class InboxFilters:
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where the next keyset page starts: after this (key, id)."""
+    """Where the next keyset page starts: after this (rank, key, id)."""
 
     key: datetime
     id: int
+    rank: int = 0  # the inbox: 0 clock running, 1 paused (see `PAUSED_RANK`)
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ class InboxRow:
 
     @property
     def cursor(self) -> Cursor:
-        return Cursor(self.due_at, self.id)
+        return Cursor(self.due_at, self.id, PAUSED_RANK[self.status])
 
     def time_left(self, now: datetime) -> timedelta:
         """Service-level time left; frozen at the pause while information is requested."""
@@ -219,6 +222,7 @@ class RequestDetail:
     origin: str
     is_emergency: bool
     performed_on: date | None
+    performed_time: time | None  # the emergency's local hour
     requested_on: date
     submitted_at: datetime | None
     due_at: datetime | None
@@ -287,14 +291,19 @@ def _bounded(limit: int) -> int:
     return limit
 
 
-def _mx_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=MX)
+def _local_midnight(day: date) -> datetime:
+    """Midnight of `day` in the signed-in unit's zone (the same day the screens show)."""
+    return datetime.combine(day, time(), tzinfo=clock.zone())
 
 
-def _after(key: Any, ident: Any, cursor: Cursor | None) -> list[ColumnElement[bool]]:
-    """Keyset predicate, portable and index-friendly (no row-value comparison)."""
-    if cursor is None:
+def _after(key: Any, ident: Any, cursor: Cursor | None, rank: int = 0) -> list[ColumnElement[bool]]:
+    """Keyset predicate, portable and index-friendly (no row-value comparison). `rank` is
+    the lane's constant rank: a lane ranked before the cursor's is exhausted, one after it
+    starts from its beginning."""
+    if cursor is None or rank > cursor.rank:
         return []
+    if rank < cursor.rank:
+        return [false()]
     return [key >= cursor.key, or_(key > cursor.key, ident > cursor.id)]
 
 
@@ -322,21 +331,23 @@ def _specialty_lanes(session: Session, user: User, wanted: int | None) -> list[i
 
 def _lane(unit_id: int, specialty_id: int, status: RequestStatus, f: InboxFilters,
           after: Cursor | None, limit: int | None) -> Select:
-    query = select(Request.id.label("id"), Request.due_at.label("due_at")).where(
+    rank = PAUSED_RANK[status]
+    query = select(Request.id.label("id"), Request.due_at.label("due_at"),
+                   literal(rank).label("rank")).where(
         Request.performing_unit_id == unit_id,
         Request.specialty_id == specialty_id,
         Request.status == status,
         Request.due_at.is_not(None),
-        *_after(Request.due_at, Request.id, after),
+        *_after(Request.due_at, Request.id, after, rank),
     )
     if f.requesting_unit_id is not None:
         query = query.where(Request.requesting_unit_id == f.requesting_unit_id)
     if f.priority is not None:
         query = query.where(Request.priority == Priority(f.priority))
     if f.submitted_from is not None:
-        query = query.where(Request.submitted_at >= _mx_midnight(f.submitted_from))
+        query = query.where(Request.submitted_at >= _local_midnight(f.submitted_from))
     if f.submitted_to is not None:
-        query = query.where(Request.submitted_at < _mx_midnight(f.submitted_to + timedelta(days=1)))
+        query = query.where(Request.submitted_at < _local_midnight(f.submitted_to + timedelta(days=1)))
     query = query.order_by(Request.due_at, Request.id)
     return query.limit(limit) if limit is not None else query
 
@@ -356,7 +367,7 @@ def _merged(lanes: Sequence[Select]) -> Select:
     """One statement over every lane, each lane an ordered, limited index range scan."""
     if len(lanes) == 1:
         return lanes[0]
-    parts = [select(sub.c.id, sub.c.due_at) for sub in (lane.subquery() for lane in lanes)]
+    parts = [select(sub.c.id, sub.c.due_at, sub.c.rank) for sub in (lane.subquery() for lane in lanes)]
     return select(union_all(*parts).subquery())
 
 
@@ -401,17 +412,19 @@ def inbox_page(session: Session, actor: Actor, filters: InboxFilters | None = No
                after: Cursor | None = None, limit: int = PAGE_SIZE) -> list[InboxRow]:
     """The next `limit` pending requests of the specialist's inbox in service-clock order.
 
-    Ordered by ``(due_at, id)`` ascending: what is due first (or overdue) comes first.
-    Pass the last row's `cursor` as `after` for the following page.
+    Requests whose clock runs first, ordered by ``(due_at, id)``: what is overdue or due
+    first comes first; then those paused for information, by ``(due_at, id)`` too
+    (`PAUSED_RANK`). Pass the last row's `cursor` as `after` for the following page.
     """
     limit = _bounded(limit)
     f = filters or InboxFilters()
     merged = _merged(_lanes(session, actor, f, after, limit)).subquery("page_keys")
-    page = (select(merged.c.id).order_by(merged.c.due_at, merged.c.id).limit(limit)
+    page = (select(merged.c.id, merged.c.rank)
+            .order_by(merged.c.rank, merged.c.due_at, merged.c.id).limit(limit)
             .subquery("page"))
     query = _with_row_joins(select(*_row_columns()).select_from(page)
                             .join(Request, Request.id == page.c.id))
-    query = query.order_by(Request.due_at, Request.id)
+    query = query.order_by(page.c.rank, Request.due_at, Request.id)
     return [_inbox_row(r) for r in session.execute(query)]
 
 
@@ -633,6 +646,7 @@ def request_detail(session: Session, actor: Actor, request_id: int) -> RequestDe
     return RequestDetail(
         id=req.id, version=req.version, folio=req.folio, status=req.status, priority=req.priority,
         origin=req.origin.value, is_emergency=req.is_emergency, performed_on=req.performed_on,
+        performed_time=req.performed_time,
         requested_on=req.requested_on, submitted_at=req.submitted_at, due_at=req.due_at,
         clock_paused_at=req.clock_paused_at, decided_at=req.decided_at,
         patient_name=patient.full_name if patient else "", nss=patient.nss if patient else "",

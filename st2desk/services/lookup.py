@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -503,6 +503,7 @@ class RequestDetail:
     priority: Priority
     is_emergency: bool
     performed_on: date | None
+    performed_time: time | None  # the emergency's local hour
     requested_on: date
     patient: PatientInfo | None
     service: ServiceOption | None
@@ -596,6 +597,7 @@ def get_my_request(session: Session, actor: Actor, request_id: int) -> RequestDe
     return RequestDetail(
         id=req.id, version=req.version, folio=req.folio, status=req.status,
         priority=req.priority, is_emergency=req.is_emergency, performed_on=req.performed_on,
+        performed_time=req.performed_time,
         requested_on=req.requested_on,
         patient=_patient_info(req.patient) if req.patient else None,
         service=_service_option(req.service, req.service.specialty.name) if req.service else None,

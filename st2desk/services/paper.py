@@ -32,7 +32,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import or_, select
@@ -202,6 +202,7 @@ class _Parsed:
     justification: str
     notes: list[str]
     draft_id: int | None = None
+    performed_time: time | None = None
 
 
 def _resolve_physician(session: Session, actor: Actor | None, form: P.PaperForm, unit: Unit | None,
@@ -387,6 +388,11 @@ def _parse(session: Session, actor: Actor | None, form: P.PaperForm,
             performed_on = parse_paper_date(form.performed_on)
         except ValidationError as exc:
             problems.append(PaperProblem(F.PERFORMED_ON.name, exc.message))
+    performed_time = None
+    try:
+        performed_time = F.parse_hour(form.performed_time)
+    except ValueError as exc:
+        problems.append(PaperProblem(F.PERFORMED_TIME.name, str(exc)))
     emergency = bool(form.emergency) or performed_on is not None
     if form.emergency and performed_on is None and not (form.performed_on or "").strip():
         problems.append(PaperProblem(F.PERFORMED_ON.name,
@@ -406,13 +412,13 @@ def _parse(session: Session, actor: Actor | None, form: P.PaperForm,
                                      f"La justificación excede {F.JUSTIFICATION.max_length} caracteres."))
     if problems:
         raise PaperRejected(problems, reserved.folio if reserved else (form.folio or "").strip())
-    if reserved and requested_on and requested_on < (reserved.block.reserved_at - _MX).date():
+    if reserved and requested_on and requested_on < clock.local_date(reserved.block.reserved_at):
         notes.append(f"La fecha de la solicitud ({requested_on:%d/%m/%Y}) es anterior a la reserva "
                      "del folio: verifique que esté bien escrita.")
     assert reserved and physician and service and performing and requested_on
     return _Parsed(reserved.folio, reserved.unit, reserved.block, physician, patient, patient_new,
                    service, diagnosis, performing, priority, requested_on, emergency, performed_on,
-                   justification, notes, reserved.draft_id)
+                   justification, notes, reserved.draft_id, performed_time)
 
 
 # --------------------------------------------------------------------------- intake
@@ -499,7 +505,7 @@ def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Or
         patient_id=patient.id, service_id=parsed.service.id, diagnosis_code=parsed.diagnosis,
         justification=parsed.justification, performing_unit_id=parsed.performing_unit.id,
         priority=parsed.priority, requested_on=parsed.requested_on,
-        performed_on=parsed.performed_on))
+        performed_on=parsed.performed_on, performed_time=parsed.performed_time))
     if parsed.emergency:
         req.is_emergency = True
         req.priority = Priority.URGENT
@@ -609,7 +615,7 @@ def request_form_content(session: Session, req: Request) -> object:
     if last is not None:
         auth = req.authorization
         decision = DecisionContent(
-            outcome=last.kind.value, decided_on=(last.decided_at - _MX).date(),
+            outcome=last.kind.value, decided_on=clock.local_date(last.decided_at),
             authorization_number=auth.number if auth and last.kind.value == "approve" else "",
             valid_until=auth.valid_until if auth and last.kind.value == "approve" else None,
             reason=_reason(session, last.reason_code), text=last.text or "",
@@ -620,7 +626,7 @@ def request_form_content(session: Session, req: Request) -> object:
         asked = req.info_requests[-1] if req.info_requests else None
         asker = session.get(User, asked.asked_by_id) if asked else None
         decision = DecisionContent(
-            outcome="info", decided_on=(asked.asked_at - _MX).date() if asked else None,
+            outcome="info", decided_on=clock.local_date(asked.asked_at) if asked else None,
             text=f"Pregunta: {asked.question}" if asked else "",
             specialist_name=asker.full_name if asker else "",
             specialist_license=(asker.professional_license or "") if asker else "")
@@ -639,14 +645,14 @@ def request_form_content(session: Session, req: Request) -> object:
         diagnosis_code=_dotted(req.diagnosis_code), diagnosis_description=dx.description if dx else "",
         performing_unit_code=perf.code if perf else "", performing_unit_name=perf.name if perf else "",
         priority=req.priority.value, requested_on=req.requested_on, is_emergency=req.is_emergency,
-        performed_on=req.performed_on, justification=req.justification,
+        performed_on=req.performed_on, performed_time=req.performed_time,
+        justification=req.justification,
         physician_name=req.physician.full_name, physician_ref=_physician_ref(req.physician),
         physician_matricula=req.physician.matricula or "",
         delegation_name=unit.delegation.name if unit.delegation else "",
         status_label=STATUS_LABELS[req.status], decision=decision)
 
 
-_MX = timedelta(hours=6)  # the clinics' calendar day, as in `clock.today`
 
 
 def _reason(session: Session, code: str | None) -> str:

@@ -36,8 +36,6 @@ from st2desk.services import authorizations
 from st2desk.services.common import Actor, require_role
 from st2desk.services.workflow import STATUS_LABELS
 
-# Mexico's clinics work on the central zone's calendar day (UTC-6, no DST), as clock.today().
-_LOCAL_OFFSET = timedelta(hours=6)
 # An authorization number anywhere in a longer text (the QR payload of a slip).
 _NUMBER_IN_TEXT = re.compile(r"A[0-9A-Z]{2,12}-\d{4}-\d{6}-[0-9A-Z]")
 # Longest plain entry (a folio or number is at most 32 characters); longer text is a payload.
@@ -101,7 +99,7 @@ class LookupResult:
 
 
 def local_date(moment: datetime) -> date:
-    return (moment - _LOCAL_OFFSET).date()
+    return clock.local_date(moment)
 
 
 def looks_like_payload(text: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -43,6 +43,7 @@ class RequestData:
     priority: Priority | None = None
     requested_on: date | None = None
     performed_on: date | None = None
+    performed_time: time | None = None  # the emergency's hour, local to the unit
 
 
 @dataclass
@@ -104,6 +105,11 @@ def _apply(session: Session, req: Request, data: RequestData) -> None:
         req.requested_on = data.requested_on
     if data.performed_on is not None:
         req.performed_on = data.performed_on
+        req.performed_time = data.performed_time
+        if (data.performed_time is not None and data.performed_on == clock.today()
+                and data.performed_time > clock.local(clock.now()).time()):
+            raise ValidationError("La hora de realización no puede estar en el futuro.",
+                                  field="performed_time")
 
 
 def _new_request(session: Session, user_unit_id: int, physician_id: int, origin: Origin,
@@ -151,7 +157,31 @@ def file_emergency(session: Session, actor: Actor, data: RequestData) -> Request
     _apply(session, req, data)
     req.priority = Priority.URGENT
     session.add(req)
-    _audit(session, actor, "file_emergency", req, performed_on=data.performed_on.isoformat())
+    _audit(session, actor, "file_emergency", req, performed_on=data.performed_on.isoformat(),
+           performed_time=data.performed_time.isoformat("minutes") if data.performed_time else None)
+    return req
+
+
+def draft_to_emergency(session: Session, actor: Actor, request_id: int, data: RequestData, *,
+                       expected_version: int | None = None) -> Request:
+    """An own draft, never sent, recorded as an emergency already performed (issue 13, 6):
+    attaching the ER note first saves a draft, and that must not block the emergency."""
+    req = _own_request(session, actor, request_id, "registrarla como urgencia")
+    check_version(req, expected_version)
+    if req.status is not RequestStatus.DRAFT or req.submitted_at is not None:
+        raise ValidationError(f"La solicitud {req.folio} ya fue enviada: no puede registrarse "
+                              f"ahora como urgencia realizada.")
+    if data.performed_on is None:
+        raise ValidationError("Indique la fecha en que se realizó la urgencia.", field="performed_on")
+    if data.performed_on > clock.today():
+        raise ValidationError("La fecha de realización no puede estar en el futuro.",
+                              field="performed_on")
+    _apply(session, req, data)
+    req.status = RequestStatus.PERFORMED_EMERGENCY
+    req.is_emergency = True
+    req.priority = Priority.URGENT
+    _audit(session, actor, "file_emergency", req, performed_on=data.performed_on.isoformat(),
+           from_draft=True)
     return req
 
 

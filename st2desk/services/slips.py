@@ -140,9 +140,13 @@ def slip_content(session: Session, auth: Authorization) -> object:
         performing_unit_name=auth.performing_unit.name,
         valid_from=auth.valid_from, valid_until=auth.valid_until,
         specialist_name=issuer.full_name, specialist_license=issuer.professional_license or "",
-        issued_on=(auth.issued_at - _MX).date(),
+        issued_on=clock.local_date(auth.issued_at),
         requesting_unit=f"{req.requesting_unit.code} — {req.requesting_unit.name}",
         retroactive=auth.retroactive, scheduling_note=auth.scheduling_note or "",
+        emergency_performed=" ".join(part for part in (
+            f"{req.performed_on:%d/%m/%Y}" if req.is_emergency and req.performed_on else "",
+            f"{req.performed_time:%H:%M}" if req.is_emergency and req.performed_time else "")
+            if part),
         status_label=_status_label(auth),
         performing_unit_address=auth.performing_unit.address or "",
         performing_unit_phone=auth.performing_unit.phone or "",
@@ -230,7 +234,6 @@ def print_slip(session: Session, actor: Actor | None, number: str,
     return data
 
 
-_MX = timedelta(hours=6)  # the clinics' calendar day, as in `clock.today`
 
 
 # --------------------------------------------------------------------------- verification
@@ -240,7 +243,7 @@ def _state_of(auth: Authorization, today: date) -> tuple[VerifyState, str]:
     if auth.status is AuthorizationStatus.CANCELLED:
         return VerifyState.CANCELLED, f"La autorización {auth.number} fue cancelada."
     if auth.status is AuthorizationStatus.USED:
-        when = f" el {(auth.used_at - _MX):%d/%m/%Y}" if auth.used_at else ""
+        when = f" el {clock.local(auth.used_at):%d/%m/%Y}" if auth.used_at else ""
         return VerifyState.USED, f"La autorización {auth.number} ya se utilizó{when}."
     if auth.status is AuthorizationStatus.EXPIRED or today > auth.valid_until:
         return VerifyState.EXPIRED, (f"La autorización {auth.number} venció el "

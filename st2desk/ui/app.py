@@ -37,7 +37,7 @@ try:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-    from st2desk.ui import failures, i18n
+    from st2desk.ui import accessibility, failures, i18n, preferences
     from st2desk.ui.context import UiContext
     from st2desk.ui.login import LoginDialog
     from st2desk.ui.main_window import MainWindow
@@ -54,6 +54,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("st2desk")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "st2desk.svg")))
     i18n.install(app)
+    accessibility.readable_palette(app)  # placeholders readable (WCAG AA)
     return app
 
 
@@ -118,6 +119,8 @@ def run(database_url: str | None = None) -> int:
         code = app.exec()
         window.ctx.ops.close()
         signed_out = window.signed_out
+        preferences.set_person(None)  # the next sign-in speaks the workstation's language
+        i18n.install(app)
         window.deleteLater()  # the next person gets a window of their own
         if not signed_out:
             return code
@@ -132,7 +135,8 @@ def _session(db: Database, warn_permissions: bool) -> MainWindow | None:
     actor = login.actor
     ops = Operations(db)
     ops.probe()  # reads the server's clock off the GUI thread (the skew warning)
-    ctx = UiContext(db=db, actor=actor, ops=ops)
+    ctx = UiContext(db=db, actor=actor, ops=ops)  # makes the person's preferences current
+    i18n.install(QApplication.instance(), i18n.current_language())  # their language
     window: MainWindow
 
     def relock() -> bool:

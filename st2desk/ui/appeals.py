@@ -76,7 +76,6 @@ class AppealsInbox(PagedQueue):
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(actions)
-        self.setMinimumSize(860, 520)
 
         for first, second in ((self.refresh_button, self.table), (self.table, self.detail.browser),
                               (self.detail.browser, self.grant_button),

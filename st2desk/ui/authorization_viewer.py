@@ -73,7 +73,6 @@ class AuthorizationViewer(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("authorizationViewer")
-        self.setMinimumSize(760, 560)
         self._cards: list[AuthorizationCard] = []
         self._current: AuthorizationCard | None = None
         self._last_query = ""
@@ -327,12 +326,17 @@ class AuthorizationViewer(QWidget):
         search_row.addWidget(self.search_edit, 1)
         search_row.addWidget(self.find_button)
 
+        # Two rows, so every button fits a 1,024-px screen at 125 % text: printing above,
+        # the reception's own actions below.
+        printing = QHBoxLayout()
+        printing.setSpacing(8)
+        printing.addWidget(self.print_button)
+        printing.addWidget(self.print_dialog_button)
+        printing.addWidget(self.preview_button)
+        printing.addWidget(self.layout_combo)
+        printing.addStretch(1)
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.print_dialog_button)
-        buttons.addWidget(self.preview_button)
-        buttons.addWidget(self.layout_combo)
         buttons.addWidget(self.print_all_button)
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
@@ -347,6 +351,7 @@ class AuthorizationViewer(QWidget):
         layout.addWidget(self.results_label)
         layout.addWidget(self.results_table)
         layout.addWidget(self.card_stack, 1)
+        layout.addLayout(printing)
         layout.addLayout(buttons)
 
         QWidget.setTabOrder(self.search_edit, self.find_button)
@@ -583,7 +588,10 @@ class AuthorizationViewer(QWidget):
             self._say(self.tr("Printing cancelled; nothing was printed."))
             return
         try:
-            printing.print_documents(printer, [data], per_sheet=purpose.per_sheet)
+            # Two per letter: one keystroke fills both halves (the patient's copy and the
+            # unit's), never a sheet with an empty half.
+            printing.print_documents(printer, [data] * purpose.per_sheet,
+                                     per_sheet=purpose.per_sheet)
         except printing.PrintFailed as exc:
             show_error(self, exc.message)
             self._say(self.tr("The slip was not printed."), error=True)
@@ -616,8 +624,9 @@ class AuthorizationViewer(QWidget):
             self._record_output([card.number], "printer", where)
             self._say(self.tr("Slip %1 sent to %2.").replace("%1", card.number).replace("%2", where))
 
+        purpose = printing.slip_purpose()
         try:
-            printing.preview(self, [data], printing.slip_purpose(), printed)
+            printing.preview(self, [data] * purpose.per_sheet, purpose, printed)
         except printing.PrintFailed as exc:
             show_error(self, exc.message)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from st2desk.resources import resources_dir
 
@@ -18,7 +18,9 @@ def qm_path(language: str = DEFAULT_LANGUAGE) -> str:
 
 
 def current_language() -> str:
-    value = QSettings().value(SETTING, DEFAULT_LANGUAGE)
+    from st2desk.ui import preferences  # the person's, once someone has signed in
+
+    value = preferences.value(SETTING, DEFAULT_LANGUAGE)
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 

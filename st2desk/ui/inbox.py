@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ from st2desk.models import Priority, RequestStatus
 from st2desk.services import decisions
 from st2desk.services import inbox as inbox_service
 from st2desk.services.inbox import Choice, Cursor, InboxFilters, RequestDetail
+from st2desk.ui import preferences
 from st2desk.ui.context import UiContext
 from st2desk.ui.decision_dialogs import (
     ApproveDialog,
@@ -465,10 +466,10 @@ class PagedQueue(QWidget):
         return actions
 
     def _restore_splitter(self, splitter: QSplitter, key: str, sizes: list[int]) -> None:
-        state = QSettings().value(key)
+        state = preferences.value(key)
         if state is None or not splitter.restoreState(state):
             splitter.setSizes(sizes)
-        splitter.splitterMoved.connect(lambda *_: QSettings().setValue(key, splitter.saveState()))
+        splitter.splitterMoved.connect(lambda *_: preferences.set_value(key, splitter.saveState()))
 
 
 class Inbox(PagedQueue):
@@ -494,13 +495,15 @@ class Inbox(PagedQueue):
         self.search_edit.setObjectName("inboxSearch")
         self.search_edit.setPlaceholderText(self.tr("Folio, authorization number or NSS — Enter"))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(180)
+        self.search_edit.setMinimumWidth(self.search_edit.fontMetrics().horizontalAdvance("0" * 14))
         self.status_combo = QComboBox()
         self.status_combo.setObjectName("statusFilter")
         self.status_combo.addItem(self.tr("Pending (all)"), inbox_service.INBOX_STATUSES)
         self.status_combo.addItem(self.tr("In review"), (RequestStatus.IN_REVIEW,))
         self.status_combo.addItem(self.tr("Information requested"), (RequestStatus.INFO_REQUESTED,))
-        self.status_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.status_combo.setMinimumContentsLength(12)
+        self.status_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.specialty_combo = QComboBox()
         self.specialty_combo.setObjectName("specialtyFilter")
         self.specialty_combo.setMinimumContentsLength(10)
@@ -605,7 +608,6 @@ class Inbox(PagedQueue):
         layout.addLayout(filters)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(actions)
-        self.setMinimumSize(860, 520)
 
         escape = QAction(self.search_edit)
         escape.setShortcut(QKeySequence(Qt.Key.Key_Escape))

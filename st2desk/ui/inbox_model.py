@@ -34,7 +34,6 @@ from st2desk.models import Priority
 from st2desk.services.inbox import (
     INBOX_STATUSES,
     MAX_PAGE,
-    MX,
     PAGE_SIZE,
     AppealRow,
     Cursor,
@@ -294,7 +293,7 @@ class InboxModel(PagedTableModel[InboxRow]):
                    tooltip=lambda r: self.tr("Warnings from the automated review: %1").replace(
                        "%1", str(r.warnings))),
             Column("submitted", self.tr("Submitted"), lambda r: fmt_date(
-                r.submitted_at.astimezone(MX).date() if r.submitted_at else None), width=85,
+                clock.local_date(r.submitted_at) if r.submitted_at else None), width=85,
                    sample="00/00/0000"),
             Column("unit", self.tr("Requesting unit"), lambda r: r.requesting_unit_code, width=120,
                    tooltip=lambda r: f"{r.requesting_unit_code} — {r.requesting_unit_name}"),

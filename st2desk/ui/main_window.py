@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 from st2desk import clock
 from st2desk.errors import St2Error
 from st2desk.models import Role, Unit
+from st2desk.ui import preferences
 from st2desk.ui.context import UiContext
 
 IDLE_MINUTES_SETTING = "ui/idle_minutes"
+MINIMUM_SIZE = QSize(640, 420)
 DEFAULT_IDLE_MINUTES = 10
 
 
@@ -54,6 +56,23 @@ SECTIONS = (
 )
 
 
+class _SectionStack(QStackedWidget):
+    """Only the section on screen decides how small the window may get (a wide section
+    built earlier does not make every other one scroll sideways)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        current = self.currentWidget()
+        return current.sizeHint() if current is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        current = self.currentWidget()
+        return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext, *, on_lock: Callable[[], bool] | None = None) -> None:
         super().__init__()
@@ -61,28 +80,37 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         # Qt adds the application's name to every window title ("… — st2desk").
         self.setWindowTitle(self.tr("ST2 authorizations"))
-        self.setMinimumSize(1100, 700)
+        # Usable on a 1,024×600 screen (netbooks at reception) and at 125–150 % scaling:
+        # the sections scroll inside the window instead of pushing it past the screen.
+        self.setMinimumSize(MINIMUM_SIZE)
         self._on_lock = on_lock
         self.signed_out = False  # closed by "Sign out": the sign-in comes back
         self._widgets: dict[str, QWidget] = {}
 
         self.nav = QListWidget()
         self.nav.setObjectName("sectionList")
-        self.nav.setFixedWidth(210)
-        self.stack = QStackedWidget()
+        self.stack = _SectionStack()
         self.stack.setObjectName("sectionStack")
+        # A section taller or wider than the window scrolls (Tab scrolls to the field it
+        # reaches) instead of leaving buttons off screen.
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("sectionScroll")
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.stack)
         self.connection_banner = self._banner("connectionBanner", "#fdecea", "#8a1c1c")
         self.clock_banner = self._banner("clockBanner", "#fff4e5", "#7a4a00")
         central = QWidget()
         outer = QVBoxLayout(central)
-        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setContentsMargins(4, 4, 4, 4)
         outer.setSpacing(4)
         outer.addWidget(self.connection_banner)
         outer.addWidget(self.clock_banner)
         layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.scroll, 1)
         outer.addLayout(layout, 1)
         self.setCentralWidget(central)
         ctx.ops.sig_connection_changed.connect(self._connection_changed)
@@ -101,6 +129,10 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(QWidget())  # replaced by the real view when first shown
         self.nav.currentRowChanged.connect(self._show_section)
         self.nav.setVisible(len(self.sections) > 1)  # one section needs no navigation
+        # As wide as the longest title in the person's language and font size, no wider.
+        metrics = self.nav.fontMetrics()
+        self.nav.setFixedWidth(max((metrics.horizontalAdvance(titles[s.key]) for s in self.sections),
+                                   default=100) + 2 * metrics.averageCharWidth() + 12)
         self._build_menus()
         self._build_status_bar()
 
@@ -370,7 +402,7 @@ class MainWindow(QMainWindow):
         return False
 
     def idle_limit_seconds(self) -> float:
-        minutes = QSettings().value(IDLE_MINUTES_SETTING, DEFAULT_IDLE_MINUTES, type=int)
+        minutes = preferences.value(IDLE_MINUTES_SETTING, DEFAULT_IDLE_MINUTES, int)
         return max(1, int(minutes)) * 60
 
     @Slot()

@@ -105,7 +105,8 @@ def span(delta: timedelta) -> str:
 def local(moment: datetime | None, with_time: bool = True) -> str:
     if moment is None:
         return ""
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+    # The unit's zone, as every other window (never the computer's own zone).
+    return clock.local(moment).strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
 
 
 def clock_text(state: ClockState, short: bool = False) -> str:
@@ -325,7 +326,6 @@ class MyRequests(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("myRequests")
-        self.setMinimumSize(860, 520)
         self.detail: RequestDetail | None = None
         # Everything, newest first: the request just sent is at the top whatever its state;
         # the "need my attention" count stays in sight in the filter's label.
@@ -361,6 +361,7 @@ class MyRequests(QWidget):
         self.model = MyRequestsModel(self._fetch, self)
         self.table = QTableView()
         self.table.setObjectName("myRequestsTable")
+        self.table.setAccessibleName(self.tr("My requests"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -695,8 +696,12 @@ class MyRequests(QWidget):
         if d.priority is Priority.URGENT:
             parts.append(self.tr("urgent"))
         if d.is_emergency:
-            parts.append(self.tr("emergency performed on %1").replace(
-                "%1", d.performed_on.strftime("%d/%m/%Y") if d.performed_on else "?"))
+            day = d.performed_on.strftime("%d/%m/%Y") if d.performed_on else "?"
+            if d.performed_time is not None:
+                parts.append(self.tr("emergency performed on %1 at %2").replace(
+                    "%1", day).replace("%2", f"{d.performed_time:%H:%M}"))
+            else:
+                parts.append(self.tr("emergency performed on %1").replace("%1", day))
         clock_line = clock_text(d.clock())
         if clock_line:
             parts.append(clock_line)

@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -61,7 +60,7 @@ from st2desk.services.attachments import human_size
 from st2desk.services.folios import check_reserved_folio
 from st2desk.services.lookup import UnitOption
 from st2desk.services.paper import MAX_SCAN_BYTES, PaperOutcome, PaperProblem, PaperRejected, Scan
-from st2desk.services.workflow import STATUS_LABELS
+from st2desk.ui.screen_fit import FieldsScrollArea
 from st2desk.ui.context import UiContext
 from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
 from st2desk.ui.file_dialogs import remember_folder, start_folder
@@ -75,6 +74,7 @@ from st2desk.ui.patient_lookup import (
     set_reason,
 )
 from st2desk.ui.pdf_import import ImportReportDialog, ImportResult, outcome_lines, run_import
+from st2desk.ui.request_detail import status_labels
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     ("request", ((F.SERVICE.name,),
                  (F.DIAGNOSIS.name, F.PERFORMING_UNIT.name),
                  (F.PRIORITY.name, P.REQUESTED_ON.name))),
-    ("emergency", ((P.EMERGENCY.name, F.PERFORMED_ON.name),)),
+    ("emergency", ((P.EMERGENCY.name, F.PERFORMED_ON.name), (F.PERFORMED_TIME.name,))),
     ("justification", ((F.JUSTIFICATION.name,),)),
     ("physician", ((P.PHYSICIAN_NAME.name, P.PHYSICIAN.name),)),
 )
@@ -237,7 +237,6 @@ class PaperCapture(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("paperCapture")
-        self.setMinimumSize(860, 560)
         self.inputs: dict[str, FieldInput] = {}
         self.scan: Scan | None = None
         self.last_outcome: PaperOutcome | None = None
@@ -281,6 +280,7 @@ class PaperCapture(QWidget):
             P.REQUESTED_ON.name: self.tr("Date of the request"),
             P.EMERGENCY.name: self.tr("Emergency already performed"),
             F.PERFORMED_ON.name: self.tr("Date performed (emergency)"),
+            F.PERFORMED_TIME.name: self.tr("Hour (hh:mm)"),
             F.JUSTIFICATION.name: self.tr("Clinical justification"),
             P.PHYSICIAN_NAME.name: self.tr("Name of the requesting physician"),
             P.PHYSICIAN.name: self.tr("Professional licence (or user name)"),
@@ -440,17 +440,17 @@ class PaperCapture(QWidget):
         right.addWidget(scan_box)
         right.addWidget(self.result_box)
         columns = QHBoxLayout()
+        columns.setContentsMargins(4, 4, 4, 4)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
         self.body = QWidget()
         self.body.setObjectName("paperCaptureBody")
         self.body.setLayout(columns)
-        scroll = QScrollArea()
+        scroll = FieldsScrollArea()  # never narrower than its fields (small screens)
         scroll.setObjectName("paperCaptureScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.body)
         self.scroll_area = scroll
 
@@ -579,10 +579,15 @@ class PaperCapture(QWidget):
             if pf.comb:
                 mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
                 line.setFont(mono)
-                line.setPlaceholderText(self.tr("%1 characters").replace("%1", str(pf.comb)))
+                hint = self.tr("%1 characters").replace("%1", str(pf.comb))
                 metrics = line.fontMetrics()
-                line.setFixedWidth(max(metrics.horizontalAdvance("M" * (pf.comb + 1)),
-                                       metrics.horizontalAdvance(line.placeholderText() + "MM")) + 14)
+                # As wide as the characters it takes, so the paper's rows fit a 1,024-px
+                # screen; the hint shows where it fits and is the tooltip anyway.
+                width = metrics.horizontalAdvance("M" * (pf.comb + 1)) + 14
+                line.setFixedWidth(width)
+                line.setToolTip(hint)
+                if metrics.horizontalAdvance(hint + "M") + 14 <= width:
+                    line.setPlaceholderText(hint)
             widget = focus = line
         label = None
         if pf.kind is not P.Kind.CHECK and with_label:
@@ -981,7 +986,7 @@ class PaperCapture(QWidget):
     def _accepted(self, outcome: PaperOutcome) -> None:
         self.last_outcome = outcome
         self.last_problems = []
-        status = STATUS_LABELS[outcome.status] if outcome.status is not None else ""
+        status = status_labels()[outcome.status] if outcome.status is not None else ""
         if outcome.submitted:
             title = self.tr("Folio %1 was recorded and sent for review (status: %2).")
             color = OK_COLOR

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from st2desk.ui import accessibility
 from st2desk import clock
 from st2desk.errors import St2Error, ValidationError
 from st2desk.identifiers import (
@@ -58,6 +59,9 @@ def set_reason(label: QLabel, text: str, color: str = ERROR_COLOR) -> None:
     label.setText(text)
     label.setStyleSheet(f"color: {color};")
     label.setToolTip(text if len(text) > 60 else "")
+    field = accessibility.described_field(label)
+    if field is not None:  # a screen reader reads the field, then what is wrong with it
+        field.setAccessibleDescription(text)
 
 
 def format_date(value: date | None) -> str:
@@ -249,6 +253,10 @@ class PatientPanel(QGroupBox):
         self.curp_reason = QLabel()
         self.curp_reason.setObjectName("curpReason")
         self.curp_reason.setWordWrap(True)
+        for note, field in ((self.nss_reason, self.nss_edit),
+                            (self.agregado_reason, self.agregado_edit),
+                            (self.curp_reason, self.curp_edit)):
+            accessibility.describes(note, field)
 
         self.first_name_edit = QLineEdit()
         self.first_name_edit.setObjectName("firstNameEdit")

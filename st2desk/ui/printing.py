@@ -28,6 +28,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainte
 from PySide6.QtWidgets import QDialog, QWidget
 
 from st2desk.errors import St2Error
+from st2desk.ui.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -363,7 +364,7 @@ def preview(parent: QWidget | None, documents: Sequence[bytes], purpose: Purpose
     dialog = _qps().QPrintPreviewDialog(printer, parent)
     dialog.setObjectName("printPreviewDialog")
     dialog.setWindowTitle(QCoreApplication.translate("Printing", "Print preview"))
-    dialog.resize(900, 760)
+    fit_to_screen(dialog, 900, 760)  # a 1,024×600 screen shows the whole preview window
     errors: list[str] = []
 
     def paint(target: QPrinter) -> None:

@@ -64,6 +64,7 @@ from st2desk.reports.model import DEFINITIONS, Dimension, Report, ReportFilter, 
 from st2desk.services import inbox as inbox_service
 from st2desk.services import reports as reports_service
 from st2desk.services.reports import FilterOptions, Option
+from st2desk.ui import accessibility
 from st2desk.ui.context import UiContext
 from st2desk.ui.operations import show_error
 from st2desk.ui.report_models import ReportTableModel
@@ -418,7 +419,6 @@ class ReportsView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("reportsView")
-        self.setMinimumSize(820, 560)
         self._report: Report | None = None
         self._pngs: dict[str, bytes] | None = None  # charts rendered for the exports
         self._generation = 0  # only the newest generation is shown
@@ -458,6 +458,9 @@ class ReportsView(QWidget):
         self.from_label.setBuddy(self.from_edit.edit)
         self.to_label = QLabel(self.tr("&To:"))
         self.to_label.setBuddy(self.to_edit.edit)
+        for label, day in ((self.from_label, self.from_edit), (self.to_label, self.to_edit)):
+            day.edit.setAccessibleName(accessibility.strip_label(label.text()))
+            day.button.setAccessibleName(day.button.toolTip())
 
         self.period_buttons: dict[str, QPushButton] = {}
         for kind, text, tip, name in (
@@ -603,10 +606,14 @@ class ReportsView(QWidget):
         checks = QHBoxLayout()
         checks.addWidget(self.by_box)
         checks.addStretch(1)
-        checks.addWidget(self.generate_button)
-        checks.addWidget(self.export_button)
         grid.addWidget(self.by_label, 3, 0)
         grid.addLayout(checks, 3, 1, 1, 3)
+        # On a row of their own so the breakdowns are never cut on a 1,024-px screen.
+        run = QHBoxLayout()
+        run.addStretch(1)
+        run.addWidget(self.generate_button)
+        run.addWidget(self.export_button)
+        grid.addLayout(run, 4, 0, 1, 4)
 
         rule = QFrame()
         rule.setFrameShape(QFrame.Shape.HLine)

@@ -22,7 +22,7 @@ from st2desk.errors import St2Error
 from st2desk.models import DecisionKind, Priority, RequestStatus, Severity, Sex
 from st2desk.services import inbox as inbox_service
 from st2desk.services.attachments import human_size
-from st2desk.services.inbox import MX, RequestDetail
+from st2desk.services.inbox import RequestDetail
 from st2desk.services.lookup import dotted_cie10
 from st2desk.services.review import age_on
 from st2desk.ui.attachment_opener import attachment_id_of, attachment_url, open_attachment
@@ -62,8 +62,8 @@ def fmt_date(value: date | None) -> str:
 
 
 def fmt_datetime(value: datetime | None) -> str:
-    """Local (clinic) time, day first."""
-    return f"{value.astimezone(MX):%d/%m/%Y %H:%M}" if value else ""
+    """The signed-in unit's wall-clock time (its own zone), day first."""
+    return f"{clock.local(value):%d/%m/%Y %H:%M}" if value else ""
 
 
 def fmt_duration(delta: timedelta) -> str:
@@ -220,6 +220,9 @@ class RequestDetailPane(QWidget):
         head = ["<b>" + _e(statuses[d.status]) + "</b>", _e(priorities[d.priority])]
         if d.is_emergency:
             emergency = self.tr("emergency performed on %1").replace("%1", fmt_date(d.performed_on))
+            if d.performed_time is not None:
+                emergency = self.tr("emergency performed on %1 at %2").replace(
+                    "%1", fmt_date(d.performed_on)).replace("%2", f"{d.performed_time:%H:%M}")
             head.append(_e(emergency))
         if clock_line:
             label = self.tr("Service-level clock:")

@@ -67,12 +67,14 @@ from st2desk.services.lookup import (
 )
 from st2desk.services.patients import PatientData, register_patient
 from st2desk.services.requests import RequestData
-from st2desk.services.workflow import STATUS_LABELS
+from st2desk.ui import accessibility
+from st2desk.ui.screen_fit import FieldsScrollArea
 from st2desk.ui.choice_combo import ChoiceCombo
 from st2desk.ui.context import UiContext
 from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
 from st2desk.ui.file_dialogs import remember_folder, start_folder
 from st2desk.ui.operations import show_error
+from st2desk.ui.request_detail import status_labels
 from st2desk.ui.patient_lookup import (
     ERROR_COLOR,
     HINT_COLOR,
@@ -289,7 +291,6 @@ class RequestForm(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("requestForm")
-        self.setMinimumSize(860, 560)
         self.request_id: int | None = None
         self.version: int | None = None
         self.folio: str | None = None
@@ -375,6 +376,15 @@ class RequestForm(QWidget):
         self.performed_edit = DateEdit()
         self.performed_edit.setObjectName("performedOnEdit")
         self.performed_edit.setAccessibleName(self.tr("Date the emergency was performed"))
+        self.performed_time_edit = QLineEdit()
+        self.performed_time_edit.setObjectName("performedTimeEdit")
+        self.performed_time_edit.setPlaceholderText(self.tr("hh:mm"))
+        self.performed_time_edit.setMaxLength(5)
+        self.performed_time_edit.setFixedWidth(
+            self.performed_time_edit.fontMetrics().horizontalAdvance("00:000") + 16)
+        self.performed_time_edit.setAccessibleName(self.tr("Hour the emergency was performed"))
+        self.performed_time_edit.setToolTip(self.tr("Hour the emergency was performed (hh:mm)"))
+        self.performed_time_edit.setEnabled(False)
         self.emergency_note = QLabel()
         self.emergency_note.setObjectName("emergencyNote")
         self.emergency_note.setWordWrap(True)
@@ -397,6 +407,7 @@ class RequestForm(QWidget):
         emergency_row = QHBoxLayout()
         emergency_row.addWidget(self.emergency_check)
         emergency_row.addWidget(self.performed_edit)
+        emergency_row.addWidget(self.performed_time_edit)
         emergency_row.addWidget(self.emergency_note, 1)
         grid.addLayout(emergency_row, 7, 0, 1, 2)
 
@@ -411,6 +422,13 @@ class RequestForm(QWidget):
         self.justification_counter = QLabel()
         self.justification_counter.setObjectName("justificationCounter")
         self.justification_counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+        # What each field's note says (its problem) is read with the field.
+        for note, field in ((self.service_info, self.service_edit),
+                            (self.diagnosis_info, self.diagnosis_edit),
+                            (self.unit_info, self.unit_combo),
+                            (self.emergency_note, self.performed_edit),
+                            (self.justification_counter, self.justification_edit)):
+            accessibility.describes(note, field)
         justification_box = QGroupBox(self.tr("Clinical justification"))
         jlay = QVBoxLayout(justification_box)
         jlay.addWidget(self._label(self.tr("&Justification (what the specialist will read):"),
@@ -478,11 +496,10 @@ class RequestForm(QWidget):
         body = QWidget()
         body.setObjectName("formBody")
         body.setLayout(columns)
-        scroll = QScrollArea()
+        scroll = FieldsScrollArea()  # never narrower than its fields (small screens)
         scroll.setObjectName("formScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
 
         header = QHBoxLayout()
@@ -510,7 +527,7 @@ class RequestForm(QWidget):
 
         chain = [*self.patient.focus_chain(), self.service_edit, self.diagnosis_edit,
                  self.unit_combo, self.priority_combo, self.emergency_check, self.performed_edit,
-                 self.justification_edit, self.attach_button, self.remove_attachment_button,
+                 self.performed_time_edit, self.justification_edit, self.attach_button, self.remove_attachment_button,
                  self.attachments_list, self.findings_list, self.save_button, self.submit_button,
                  self.new_button]
         for first, second in zip(chain, chain[1:], strict=False):
@@ -553,6 +570,7 @@ class RequestForm(QWidget):
         self.priority_combo.currentIndexChanged.connect(self._changed)
         self.emergency_check.toggled.connect(self._emergency_toggled)
         self.performed_edit.sig_date_changed.connect(self._performed_changed)
+        self.performed_time_edit.textEdited.connect(lambda _text: self._changed())
         self.justification_edit.textChanged.connect(self._justification_changed)
         self.attach_button.clicked.connect(self.attach_file)
         self.remove_attachment_button.clicked.connect(self.remove_attachment)
@@ -685,6 +703,7 @@ class RequestForm(QWidget):
     @Slot(bool)
     def _emergency_toggled(self, checked: bool) -> None:
         self.performed_edit.setEnabled(checked)
+        self.performed_time_edit.setEnabled(checked)
         if checked and self.performed_edit.is_blank() and not self._loading:
             self.performed_edit.set_value(clock.today())
         if checked and not self._loading:
@@ -718,9 +737,21 @@ class RequestForm(QWidget):
         editable = self.status in (None, RequestStatus.DRAFT, RequestStatus.PERFORMED_EMERGENCY)
         self.remove_attachment_button.setEnabled(editable and self.attachments_list.currentRow() >= 0)
         self.attach_button.setEnabled(editable)
-        # An emergency is recorded as such when created; a saved ordinary draft stays ordinary.
-        self.emergency_check.setEnabled(self.request_id is None)
+        # A draft never sent may still become an emergency (the ER note is often attached
+        # first, which saves a draft); a recorded emergency stays one, and says why.
+        can_change = self.request_id is None or self.status is RequestStatus.DRAFT
+        self.emergency_check.setEnabled(can_change)
+        if can_change:
+            why = self.tr("The service was performed before authorization; file it within 72 hours.")
+        elif self.status is RequestStatus.PERFORMED_EMERGENCY:
+            why = self.tr("Recorded as an emergency already performed. If that was a mistake, "
+                          "cancel it in My requests and make a new request.")
+        else:
+            why = self.tr("This request was already sent: it can no longer become an emergency.")
+        self.emergency_check.setToolTip(why)
+        self.emergency_check.setAccessibleDescription(why)
         self.performed_edit.setEnabled(self.emergency_check.isChecked())
+        self.performed_time_edit.setEnabled(self.emergency_check.isChecked())
 
     def _update_header(self) -> None:
         if self.request_id is None:
@@ -729,7 +760,7 @@ class RequestForm(QWidget):
             self.title_label.setText(self.tr("ST2 request %1").replace("%1", self.folio or ""))
         parts = []
         if self.status is not None:
-            parts.append(STATUS_LABELS[self.status])
+            parts.append(status_labels()[self.status])  # in the interface's language
         if self._dirty and self.autosaver.failure is not None:
             set_reason(self.state_label, self.tr(
                 "Unsaved changes NOT kept on this computer (retrying): %1").replace(
@@ -740,7 +771,7 @@ class RequestForm(QWidget):
             parts.append(self.tr("unsaved changes, kept on this computer"))
         elif self._saved_at is not None:
             parts.append(self.tr("saved in the database at %1").replace(
-                "%1", self._saved_at.astimezone().strftime("%H:%M")))
+                "%1", clock.local(self._saved_at).strftime("%H:%M")))
         elif self.request_id is None:
             parts.append(self.tr("not saved yet"))
         set_reason(self.state_label, " · ".join(parts), HINT_COLOR)
@@ -769,6 +800,7 @@ class RequestForm(QWidget):
             "priority": self.priority_combo.currentData(),
             "emergency": self.emergency_check.isChecked(),
             "performed_on": self.performed_edit.text(),
+            "performed_time": self.performed_time_edit.text(),
             "justification": self.justification_edit.toPlainText(),
         }
 
@@ -816,6 +848,7 @@ class RequestForm(QWidget):
         self.priority_combo.setCurrentIndex(max(0, self.priority_combo.findData(content.get("priority"))))
         self.emergency_check.setChecked(bool(content.get("emergency")))
         self.performed_edit.setText(str(content.get("performed_on") or ""))
+        self.performed_time_edit.setText(str(content.get("performed_time") or ""))
         self.justification_edit.setPlainText(str(content.get("justification") or ""))
         self.justification_edit.moveCursor(QTextCursor.MoveOperation.End)
         self._refresh_infos()
@@ -882,6 +915,8 @@ class RequestForm(QWidget):
                 max(0, self.priority_combo.findData(detail.priority.value)))
             self.emergency_check.setChecked(detail.is_emergency)
             self.performed_edit.set_value(detail.performed_on)
+            self.performed_time_edit.setText(
+                f"{detail.performed_time:%H:%M}" if detail.performed_time else "")
             self.justification_edit.setPlainText(detail.justification)
             self.justification_edit.moveCursor(QTextCursor.MoveOperation.End)
             self._show_attachments(detail.attachments)
@@ -939,6 +974,7 @@ class RequestForm(QWidget):
         self.priority_combo.setEnabled(True)
         self.emergency_check.setChecked(False)
         self.performed_edit.clear()
+        self.performed_time_edit.clear()
         self.performed_edit.set_range(date(clock.today().year - 1, 1, 1), clock.today())
         self.justification_edit.clear()
         self.attachments_list.clear()
@@ -976,7 +1012,7 @@ class RequestForm(QWidget):
             raise ValidationError(self.tr("Choose the performing unit from the list."),
                                   field="performing_unit")
         emergency = self.emergency_check.isChecked()
-        performed_on = None
+        performed_on = performed_time = None
         if emergency:
             problem = self.performed_edit.problem()
             if problem:
@@ -985,6 +1021,10 @@ class RequestForm(QWidget):
             if performed_on is None:
                 raise ValidationError(self.tr("Write the date the emergency was performed."),
                                       field="performed_on")
+            try:
+                performed_time = F.parse_hour(self.performed_time_edit.text())
+            except ValueError as exc:
+                raise ValidationError(str(exc), field="performed_time") from None
         patient = self.patient.patient_data() if self.patient.needs_registration() else None
         data = RequestData(
             patient_id=self.patient.patient_id if patient is None else None,
@@ -994,6 +1034,7 @@ class RequestForm(QWidget):
             performing_unit_id=unit_id,
             priority=Priority(self.priority_combo.currentData()),
             performed_on=performed_on,
+            performed_time=performed_time,
         )
         return data, patient, emergency
 
@@ -1006,7 +1047,7 @@ class RequestForm(QWidget):
             self.focus_field(exc.field)
             return None
         actor = self.ctx.actor
-        request_id, version = self.request_id, self.version
+        request_id, version, status = self.request_id, self.version, self.status
 
         def work(s) -> _Outcome:  # type: ignore[no-untyped-def]
             registered = False
@@ -1016,6 +1057,9 @@ class RequestForm(QWidget):
             if request_id is None:
                 req = (requests.file_emergency(s, actor, data) if emergency
                        else requests.create_draft(s, actor, data))
+            elif emergency and status is RequestStatus.DRAFT:
+                req = requests.draft_to_emergency(s, actor, request_id, data,
+                                                  expected_version=version)
             else:
                 req = requests.update_draft(s, actor, request_id, data, expected_version=version)
             findings: list[FindingInfo] = []
@@ -1145,7 +1189,8 @@ class RequestForm(QWidget):
         return self.patient.field_widget(name) or {
             "service": self.service_edit, "diagnosis": self.diagnosis_edit,
             "justification": self.justification_edit, "performing_unit": self.unit_combo,
-            "performed_on": self.performed_edit, "priority": self.priority_combo,
+            "performed_on": self.performed_edit, "performed_time": self.performed_time_edit,
+            "priority": self.priority_combo,
             "attachment": self.attach_button,
         }.get(name)
 

@@ -1,8 +1,7 @@
-"""Per-workstation preferences (QSettings): language and idle-lock minutes."""
+"""The signed-in person's preferences on this workstation: language and idle-lock minutes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from st2desk.ui import i18n
+from st2desk.ui import i18n, preferences
 from st2desk.ui.main_window import DEFAULT_IDLE_MINUTES, IDLE_MINUTES_SETTING
 
 
@@ -23,7 +22,6 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings"))
-        settings = QSettings()
         self.language_combo = QComboBox()
         self.language_combo.setObjectName("languageCombo")
         for code, name in i18n.LANGUAGES.items():
@@ -34,7 +32,7 @@ class SettingsDialog(QDialog):
         self.idle_spin.setObjectName("idleSpin")
         self.idle_spin.setRange(1, 120)
         self.idle_spin.setSuffix(self.tr(" min"))
-        self.idle_spin.setValue(settings.value(IDLE_MINUTES_SETTING, DEFAULT_IDLE_MINUTES, type=int))
+        self.idle_spin.setValue(preferences.value(IDLE_MINUTES_SETTING, DEFAULT_IDLE_MINUTES, int))
         note = QLabel(self.tr("A language change applies the next time st2desk starts."))
         note.setWordWrap(True)
         form = QFormLayout()
@@ -50,7 +48,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        settings = QSettings()
-        settings.setValue(i18n.SETTING, self.language_combo.currentData())
-        settings.setValue(IDLE_MINUTES_SETTING, self.idle_spin.value())
+        language = self.language_combo.currentData()
+        preferences.set_value(i18n.SETTING, language)
+        preferences.set_value(IDLE_MINUTES_SETTING, self.idle_spin.value())
         super().accept()

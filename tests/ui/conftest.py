@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from st2desk.services.common import Actor
-from st2desk.ui import i18n
+from st2desk.ui import i18n, preferences
 from st2desk.ui.context import UiContext
 from st2desk.ui.operations import Operations
 
@@ -21,7 +21,9 @@ def _settings(tmp_path, qapp: QApplication) -> Iterator[None]:  # type: ignore[n
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
     i18n.install(qapp, "es_MX")
+    preferences.set_person(None)
     yield
+    preferences.set_person(None)
 
 
 class MessageLog:

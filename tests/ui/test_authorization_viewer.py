@@ -524,3 +524,27 @@ def test_preview_shows_the_slip_and_printing_from_it_is_audited(qtbot, db, cast,
     assert shown == [1, 1] and len(print_events(db, auth)) == 1
     assert viewer.message_label.text() == f"Comprobante {auth.number} enviado a «{printed}»."
     assert messages.shown == []
+
+
+def test_one_keystroke_on_two_per_letter_fills_both_halves(qtbot, db, cast, make_ctx, messages,
+                                                            print_dialog, tmp_path):
+    """Issue 11: a single Ctrl+P with "two per letter" printed only the top half."""
+    from tests.paper_support import decode, needs_pdftoppm, render_pages
+
+    if needs_pdftoppm.args[0]:
+        pytest.skip(needs_pdftoppm.kwargs["reason"])
+    dialog, printed = print_dialog
+    _, auth_id = flows.authorized(db, cast)
+    auth = auth_row(db, auth_id)
+    viewer = open_viewer(qtbot, make_ctx, cast.reception)
+    viewer.layout_combo.setCurrentIndex(1)  # two per letter sheet
+    scan(qtbot, viewer, auth.number)
+    qtbot.keyClick(viewer.search_edit, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert messages.shown == [] and dialog.calls == 1
+    reader = PdfReader(str(printed))
+    assert len(reader.pages) == 1
+    assert (round(float(reader.pages[0].mediabox.width)),
+            round(float(reader.pages[0].mediabox.height))) == (612, 792)  # letter
+    page = render_pages(printed, tmp_path / "png", dpi=150)[0]
+    assert [t for f, t in decode(page) if "128" in f] == [auth.number, auth.number]
+    assert len(print_events(db, auth)) == 1  # one slip printed (two copies on one sheet)

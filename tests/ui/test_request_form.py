@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from st2desk import clock
 from st2desk.identifiers import make_curp, make_nss
 from st2desk.models import (
+    AuditEvent,
     Attachment,
     Patient,
     Priority,
@@ -504,3 +505,69 @@ def test_attaching_a_fifo_or_an_unreadable_file_says_why_and_never_hangs(
     assert all("No such file" not in text and "Permission" not in text for text in messages.texts())
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_a_draft_saved_first_can_still_be_recorded_as_an_emergency(qtbot, make_ctx, cast, db,
+                                                                     messages):
+    """Issue 13 (6): attaching the ER note first saves a draft; the emergency box must not
+    then be disabled without a word."""
+    request_id = flows.draft(db, cast)
+    form = open_form(qtbot, make_ctx, cast.physician)
+    form.load_request(request_id, force=True)
+    assert form.emergency_check.isEnabled()
+    form.emergency_check.setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    assert form.performed_edit.value() == clock.today()
+    press(qtbot, Qt.Key.Key_S, CTRL)
+    with db.session() as s:
+        req = s.get(Request, request_id)
+        assert req.status is RequestStatus.PERFORMED_EMERGENCY and req.is_emergency
+        assert req.performed_on == clock.today() and req.priority is Priority.URGENT
+        events = s.scalars(select(AuditEvent.action).where(AuditEvent.entity_id == str(req.uuid))).all()
+    assert "file_emergency" in events
+    # Once recorded it stays an emergency, and the box says why it cannot be unticked.
+    assert not form.emergency_check.isEnabled()
+    assert "Mis solicitudes" in form.emergency_check.toolTip()
+    assert form.emergency_check.accessibleDescription() == form.emergency_check.toolTip()
+
+
+def test_a_sent_request_never_becomes_an_emergency(db, cast):
+    request_id = flows.in_review(db, cast)
+    with db.transaction() as s, pytest.raises(Exception, match="ya fue enviada"):
+        requests.draft_to_emergency(s, cast.physician, request_id, flows.request_data(
+            cast, performed_on=clock.today()))
+
+
+def test_the_emergency_hour_is_typed_saved_and_shown(qtbot, make_ctx, cast, db, messages):
+    """Issue 11: the emergency's hour is recorded with its date and shown in the detail."""
+    from datetime import UTC, datetime
+
+    from st2desk.ui.request_detail import RequestDetailPane
+
+    noon = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)  # 12:00 in Mexico City
+    with clock.frozen_at(noon):
+        request_id = flows.draft(db, cast)
+        form = open_form(qtbot, make_ctx, cast.physician)
+        form.load_request(request_id, force=True)
+        form.emergency_check.setFocus()
+        press(qtbot, Qt.Key.Key_Space)
+        press(qtbot, Qt.Key.Key_Tab)
+        form.performed_edit.selectAll()
+        type_text(qtbot, "19112026")
+        press(qtbot, Qt.Key.Key_Tab)
+        assert focused() is form.performed_time_edit
+        type_text(qtbot, "25:00")
+        press(qtbot, Qt.Key.Key_S, CTRL)
+        assert "no es una hora" in messages.texts()[-1]
+        assert focused() is form.performed_time_edit
+        form.performed_time_edit.selectAll()
+        type_text(qtbot, "14:30")
+        press(qtbot, Qt.Key.Key_S, CTRL)
+        with db.session() as s:
+            assert s.get(Request, request_id).performed_time.strftime("%H:%M") == "14:30"
+        with db.transaction() as s:
+            assert requests.submit(s, cast.physician, request_id).submitted
+        pane = RequestDetailPane()
+        qtbot.addWidget(pane)
+        pane.load(make_ctx(cast.specialist), request_id)
+        assert "urgencia realizada el 19/11/2026 a las 14:30" in pane.browser.toPlainText()

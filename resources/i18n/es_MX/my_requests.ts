@@ -52,6 +52,10 @@
         <translation>&amp;Buscar:</translation>
     </message>
     <message>
+        <source>My requests</source>
+        <translation>Mis solicitudes</translation>
+    </message>
+    <message>
         <source>Request details</source>
         <translation>Detalle de la solicitud</translation>
     </message>
@@ -130,6 +134,10 @@
     <message>
         <source>urgent</source>
         <translation>urgente</translation>
+    </message>
+    <message>
+        <source>emergency performed on %1 at %2</source>
+        <translation>urgencia realizada el %1 a las %2</translation>
     </message>
     <message>
         <source>emergency performed on %1</source>

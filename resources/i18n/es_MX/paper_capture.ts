@@ -188,6 +188,10 @@
         <translation>Copie el formato tal como está escrito, en el orden del papel · Ctrl+Intro captura · Ctrl+N limpia</translation>
     </message>
     <message>
+        <source>Hour (hh:mm)</source>
+        <translation>Hora (hh:mm)</translation>
+    </message>
+    <message>
         <source>Professional licence (or user name)</source>
         <translation>Cédula profesional (o usuario)</translation>
     </message>

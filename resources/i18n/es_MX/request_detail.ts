@@ -16,6 +16,10 @@
         <translation>urgencia realizada el %1</translation>
     </message>
     <message>
+        <source>emergency performed on %1 at %2</source>
+        <translation>urgencia realizada el %1 a las %2</translation>
+    </message>
+    <message>
         <source>Service-level clock:</source>
         <translation>Plazo de atención:</translation>
     </message>

@@ -56,6 +56,18 @@
         <translation>Fecha en que se realizó la urgencia</translation>
     </message>
     <message>
+        <source>hh:mm</source>
+        <translation>hh:mm</translation>
+    </message>
+    <message>
+        <source>Hour the emergency was performed</source>
+        <translation>Hora en que se realizó la urgencia</translation>
+    </message>
+    <message>
+        <source>Hour the emergency was performed (hh:mm)</source>
+        <translation>Hora en que se realizó la urgencia (hh:mm)</translation>
+    </message>
+    <message>
         <source>Requested service</source>
         <translation>Servicio solicitado</translation>
     </message>
@@ -210,6 +222,14 @@
     <message>
         <source>Reviewed as an urgent request.</source>
         <translation>Se revisa como solicitud urgente.</translation>
+    </message>
+    <message>
+        <source>Recorded as an emergency already performed. If that was a mistake, cancel it in My requests and make a new request.</source>
+        <translation>Registrada como urgencia ya realizada. Si fue un error, cancélela en Mis solicitudes y elabore una solicitud nueva.</translation>
+    </message>
+    <message>
+        <source>This request was already sent: it can no longer become an emergency.</source>
+        <translation>Esta solicitud ya se envió: ya no puede registrarse como urgencia.</translation>
     </message>
     <message>
         <source>New ST2 request</source>

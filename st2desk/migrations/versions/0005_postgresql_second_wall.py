@@ -22,12 +22,12 @@ not a person — the owner running ``st2desk init``, a superuser — is "the sys
 other role has no grants at all. SQLite: nothing to do (the OS account is the boundary).
 
 Revision ID: 0005s
-Revises: 0005a
+Revises: 0005e
 """
 from alembic import op
 
 revision = '0005s'
-down_revision = '0005a'
+down_revision = '0005e'
 branch_labels = None
 depends_on = None
 
