@@ -94,6 +94,10 @@
         <translation>Buscar por usuario, nombre, matrícula o cédula</translation>
     </message>
     <message>
+        <source>Search users</source>
+        <translation>Buscar usuarios</translation>
+    </message>
+    <message>
         <source>&amp;New user…</source>
         <translation>&amp;Nuevo usuario…</translation>
     </message>
@@ -128,6 +132,10 @@
     <message>
         <source>State</source>
         <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Usuarios</translation>
     </message>
     <message>
         <source>Show &amp;more</source>

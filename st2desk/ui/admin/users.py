@@ -158,6 +158,7 @@ class UsersTab(QWidget):
         self.search_edit.setObjectName("adminUserSearch")
         self.search_edit.setPlaceholderText(self.tr("Search by user, name, matrícula or cédula"))
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName(self.tr("Search users"))
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(300)
@@ -170,6 +171,7 @@ class UsersTab(QWidget):
         self.table = make_table("adminUsersTable", [
             self.tr("User"), self.tr("Name"), self.tr("Unit"), self.tr("Roles"),
             self.tr("Specialty"), self.tr("Matrícula"), self.tr("Cédula"), self.tr("State")])
+        self.table.setAccessibleName(self.tr("Users"))
         self.table.itemSelectionChanged.connect(self._sync)
         self.table.doubleClicked.connect(lambda _i: self.edit_user())
         self.more_button = QPushButton(self.tr("Show &more"))
