@@ -331,8 +331,11 @@ def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping
             else:
                 dim, index, key = None, "total", ""
             # The group's entries in order of working time; the k-th is its nearest-rank value.
-            ranked = (f"SELECT secs FROM report_facts INDEXED BY ix_report_facts_{index} "
-                      f"WHERE {key}pr = :pr AND {where} ORDER BY secs LIMIT 1 OFFSET :skip")
+            # A rank past the middle is walked from the other end (k-th of n ascending is the
+            # (n − k + 1)-th descending): a p90 visits a tenth of the group, not nine tenths.
+            ranked = {order: f"SELECT secs FROM report_facts INDEXED BY ix_report_facts_{index} "
+                             f"WHERE {key}pr = :pr AND {where} ORDER BY secs {order} "
+                             "LIMIT 1 OFFSET :skip" for order in ("ASC", "DESC")}
             for group_key, slot in groups.items():
                 n = int(slot["n"] or 0)
                 slot["mean"] = slot.pop("secs") / n if n else None
@@ -342,7 +345,9 @@ def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping
                 if dim is not None:
                     bind["key"] = group_key[0].toordinal() if dim.is_period else group_key[0]
                 for name, rank in (("p50", (n + 1) // 2), ("p90", (n * 9 + 9) // 10)):
-                    slot[name] = cursor.execute(ranked, dict(bind, skip=rank - 1)).fetchone()[0]
+                    order, skip = ("ASC", rank - 1) if rank <= (n + 1) // 2 else ("DESC", n - rank)
+                    slot[name] = cursor.execute(ranked[order],
+                                                dict(bind, skip=skip)).fetchone()[0]
     finally:
         cursor.close()
     return out

@@ -341,6 +341,7 @@ class _Grouped:
 
     groupings: list[tuple[Dimension, ...]]
     values: dict[tuple[Dimension, ...], dict[_Key, dict[str, Any]]]
+    extra: list[Any] = field(default_factory=list)  # rows of `_run_grouped`'s `also` query
 
     def of(self, grouping: tuple[Dimension, ...]) -> dict[_Key, dict[str, Any]]:
         return self.values.get(grouping, {})
@@ -367,12 +368,19 @@ def _aggregate(kind: str, column: Any) -> Any:
 
 def _run_grouped(session: Session, scope: _Scope, facts: Any,
                  groupings: list[tuple[Dimension, ...]], extra: Sequence[str],
-                 aggregates: dict[str, _Agg], percentile_of: str | None = None) -> _Grouped:
+                 aggregates: dict[str, _Agg], percentile_of: str | None = None,
+                 also: Callable[[Any], tuple[dict[str, Any], list[Any]]] | None = None
+                 ) -> _Grouped:
     """Aggregate `facts` (a select whose key columns are labelled ``k_<dim>``) for every
     grouping (a tuple of dimensions; ``()`` is the total), each also split by the
     `extra` fact columns. With `percentile_of`, add the nearest-rank median (``p50``) and
     90th percentile (``p90``) of that column per group. One statement, one scan.
     Empty sums come back as None.
+
+    PostgreSQL only: `also(cte)` → ({column: expression}, GROUP BY list) is one more
+    query over the same facts in the same statement (the facts are then computed once,
+    materialized); its `gid` must be outside the groupings' masks, its rows come back in
+    the result's `extra`.
     """
     dims = _dims_of(groupings)
     out = _Grouped(groupings, {g: {} for g in groupings})
@@ -385,8 +393,9 @@ def _run_grouped(session: Session, scope: _Scope, facts: Any,
 
     if scope.dialect == "postgresql":
         # GROUPING SETS; GROUPING(k…) tells which set a row belongs to. The CTE is left to
-        # the planner (inlined, so the scan can run in parallel where possible).
-        cte = facts.cte("f")
+        # the planner (inlined, so the scan can run in parallel where possible), unless a
+        # second query reads it too.
+        cte = facts.cte("f") if also is None else facts.cte("f").prefix_with("MATERIALIZED")
         kcols = {d: cte.c[_key_name(d)] for d in dims}
         aggs = [_aggregate(kind, cte.c[col] if col else None).label(name)
                 for name, (kind, col) in aggregates.items()]
@@ -407,7 +416,20 @@ def _run_grouped(session: Session, scope: _Scope, facts: Any,
             for d in dims:
                 mask = (mask << 1) | (0 if d in g else 1)
             masks[mask] = g
-        for row in session.execute(query):
+        if also is None:
+            statement = query
+        else:
+            # One more query over the same (materialized) facts, in the same statement: its
+            # columns are the main query's, by name (NULL where it has none), its `gid`
+            # outside the masks; its rows go to `extra`.
+            exprs, group_by = also(cte)
+            statement = union_all(query, select(*[
+                exprs.get(name, null()).label(name) for name in query.selected_columns.keys()
+            ]).select_from(cte).group_by(*group_by))
+        for row in session.execute(statement):
+            if row.gid not in masks:
+                out.extra.append(row._mapping)
+                continue
             slot = slot_for(masks[row.gid], row._mapping)
             for name in names + [p.name for p in pct]:
                 slot[name] = row._mapping[name]
@@ -508,8 +530,11 @@ def _decision_time_seconds(scope: _Scope, decided: Any) -> ColumnElement[float]:
 
 
 def _first_decisions(session: Session, scope: _Scope,
-                     groupings: list[tuple[Dimension, ...]]) -> _Grouped:
+                     groupings: list[tuple[Dimension, ...]], public: bool = False) -> _Grouped:
     """The specialists' dictámenes (first decisions) made in the range.
+
+    PostgreSQL, with `public`: the public metrics (`_public_rows`) come from the same
+    scan, in the result's `extra` (read them with `_public_from`).
 
     Read from the request's own columns, kept by the same transactions that write the
     `decisions` rows: a first rejection sets `rejected_at` (which an appeal never
@@ -523,30 +548,73 @@ def _first_decisions(session: Session, scope: _Scope,
         return _from_facts(groupings,
                            sqlite_facts.first_decisions(session, _facts_scope(scope), groupings))
 
+    sla = case((R.c.priority == Priority.URGENT, SLA_SECONDS[Priority.URGENT]),
+               else_=SLA_SECONDS[Priority.ORDINARY])
+
     def branch(when: Any, approved: int, condition: ColumnElement[bool]) -> Select[Any]:
         granted = (case((_granted_by(scope.as_of), 1), else_=0) if not approved
                    else literal(0))
+        cols = [case((and_(R.c.due_at.is_not(None), when > R.c.due_at), 1),
+                     else_=0).label("late"),
+                granted.label("granted"),
+                _decision_time_seconds(scope, when).label("secs")]
+        if public:
+            # The public metrics' own columns (see `_public_rows`): emergency filed after
+            # the service, approved after the clock was stopped for information, and the
+            # elapsed (calendar) seconds.
+            extended = and_(R.c.due_at.is_not(None), sqlx.seconds_between(
+                scope.dialect, R.c.due_at, R.c.submitted_at) > sla)
+            cols += [case((R.c.is_emergency.is_(True), 1), else_=0).label("em"),
+                     (case((extended, 1), else_=0) if approved else literal(0)).label("ext"),
+                     sqlx.seconds_between(scope.dialect, when, R.c.submitted_at).label("el")]
         return (select(*[_key_expr(scope, d, when).label(_key_name(d)) for d in dims],
                        # 1 urgent, 0 ordinary: an integer sorts faster than a collated string.
                        case((R.c.priority == Priority.URGENT, 1), else_=0).label("pr"),
-                       literal(approved).label("approved"),
-                       case((and_(R.c.due_at.is_not(None), when > R.c.due_at), 1),
-                            else_=0).label("late"),
-                       granted.label("granted"),
-                       _decision_time_seconds(scope, when).label("secs"))
+                       literal(approved).label("approved"), *cols)
                 .select_from(_with_dimension_joins(R, dims))
                 .where(condition, *scope.in_days(when),
                        R.c.submitted_at.is_not(None), *scope.conditions()))
 
-    facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
-                      branch(R.c.rejected_at, 0, R.c.rejected_at.is_not(None)))
-    return _run_grouped(session, scope, facts, groupings, ("pr",), {
+    aggregates: dict[str, _Agg] = {
         "n": ("count", None),
         "approved": ("sum", "approved"),
         "late": ("sum", "late"),
         "granted": ("sum", "granted"),
         "mean": ("avg", "secs"),
-    }, percentile_of="secs")
+    }
+    also = None
+    if public:
+        aggregates.update(ext=("sum", "ext"), el=("sum", "el"), secs=("sum", "secs"))
+
+        def also(f: Any) -> tuple[dict[str, Any], list[Any]]:
+            # Per (urgent, emergency): gid 1000 + emergency; the p50/p90 columns carry the
+            # medians of the working and of the elapsed seconds.
+            half = literal_column("0.5")
+            return ({"gid": literal(_PUBLIC_GID) + f.c.em, "pr": f.c.pr,
+                     **{name: _aggregate(kind, f.c[col] if col else None)
+                        for name, (kind, col) in aggregates.items()},
+                     "p50": func.percentile_disc(half).within_group(f.c.secs),
+                     "p90": func.percentile_disc(half).within_group(f.c.el)},
+                    [f.c.pr, f.c.em])
+
+    facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
+                      branch(R.c.rejected_at, 0, R.c.rejected_at.is_not(None)))
+    return _run_grouped(session, scope, facts, groupings, ("pr",), aggregates,
+                        percentile_of="secs", also=also)
+
+
+_PUBLIC_GID = 1000  # `gid` of the public metrics' rows folded into `_first_decisions`
+
+
+def _public_from(first: _Grouped) -> dict[tuple[int, int], dict[str, Any]]:
+    """The public metrics' rows that `_first_decisions(public=True)` read (PostgreSQL)."""
+    out = {}
+    for m in first.extra:
+        out[(int(m["pr"]), int(m["gid"]) - _PUBLIC_GID)] = {
+            "n": m["n"], "approved": m["approved"], "extended_approved": m["ext"],
+            "granted": m["granted"], "secs": m["secs"], "el": m["el"],
+            "secs_p50": m["p50"], "el_p50": m["p90"]}
+    return out
 
 
 def _granted_by(moment: datetime) -> ColumnElement[bool]:
@@ -592,38 +660,8 @@ def _public_rows(session: Session, scope: _Scope) -> dict[tuple[int, int], dict[
     """CMS-style figures of the first decisions in the range, per (urgent, emergency)."""
     if scope.dialect == "sqlite":
         return sqlite_facts.public_metrics(session, _facts_scope(scope))
-    sla = case((R.c.priority == Priority.URGENT, SLA_SECONDS[Priority.URGENT]),
-               else_=SLA_SECONDS[Priority.ORDINARY])
-
-    def branch(when: Any, approved: int, condition: ColumnElement[bool]) -> Select[Any]:
-        extended = and_(R.c.due_at.is_not(None),
-                        sqlx.seconds_between(scope.dialect, R.c.due_at, R.c.submitted_at) > sla)
-        return (select(case((R.c.priority == Priority.URGENT, 1), else_=0).label("pr"),
-                       case((R.c.is_emergency.is_(True), 1), else_=0).label("em"),
-                       literal(approved).label("approved"),
-                       (case((extended, 1), else_=0) if approved else literal(0))
-                       .label("ext_approved"),
-                       (case((_granted_by(scope.as_of), 1), else_=0) if not approved
-                        else literal(0)).label("granted"),
-                       _decision_time_seconds(scope, when).label("secs"),
-                       sqlx.seconds_between(scope.dialect, when, R.c.submitted_at).label("el"))
-                .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
-                .where(condition, *scope.in_days(when), R.c.submitted_at.is_not(None),
-                       *scope.conditions()))
-
-    facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
-                      branch(R.c.rejected_at, 0, R.c.rejected_at.is_not(None))).subquery("f")
-    query = (select(facts.c.pr, facts.c.em, func.count().label("n"),
-                    func.sum(facts.c.approved).label("approved"),
-                    func.sum(facts.c.ext_approved).label("extended_approved"),
-                    func.sum(facts.c.granted).label("granted"),
-                    func.sum(facts.c.secs).label("secs"), func.sum(facts.c.el).label("el"),
-                    func.percentile_disc(literal_column("0.5")).within_group(facts.c.secs)
-                    .label("secs_p50"),
-                    func.percentile_disc(literal_column("0.5")).within_group(facts.c.el)
-                    .label("el_p50"))
-             .group_by(facts.c.pr, facts.c.em))
-    return {(int(r.pr), int(r.em)): dict(r._mapping) for r in session.execute(query)}
+    # PostgreSQL: the same scan as the first decisions' (build_report folds it into theirs).
+    return _public_from(_first_decisions(session, scope, [()], public=True))
 
 
 def _public_table(rows: dict[tuple[int, int], dict[str, Any]]) -> Table:
@@ -1298,8 +1336,11 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     parts = [groupings] if scope.dialect != "sqlite" else (
         [[g for g in groupings if not g or g[0].is_period]]
         + [[g] for g in groupings if g and not g[0].is_period])
+    # PostgreSQL reads the public metrics in the statement of the first decisions' total.
+    folded = scope.dialect != "sqlite"
     results = _run_jobs(session, helpers, {
-        **{f"first{i}": partial(_first_decisions, scope=scope, groupings=part)
+        **{f"first{i}": partial(_first_decisions, scope=scope, groupings=part,
+                                public=folded and () in part)
            for i, part in enumerate(parts)},
         **{f"sub{i}": partial(_submissions, scope=scope, groupings=part)
            for i, part in enumerate(parts)},
@@ -1309,8 +1350,11 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
         "dup_codes": lambda s: _duplicates(s, scope, [()]),
         "emergencies": lambda s: _emergency_rows(s, scope),
         "pending": lambda s: _pending_at(s, scope),
-        "public": lambda s: _public_rows(s, scope),
+        **({} if folded else {"public": lambda s: _public_rows(s, scope)}),
     })
+    if folded:
+        results["public"] = _public_from(next(
+            results[f"first{i}"] for i, part in enumerate(parts) if () in part))
     appeals = results["appeals"]
     first, sub = _Grouped(groupings, {}), _Grouped(groupings, {})
     for i in range(len(parts)):
