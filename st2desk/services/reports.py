@@ -342,6 +342,7 @@ class _Grouped:
     groupings: list[tuple[Dimension, ...]]
     values: dict[tuple[Dimension, ...], dict[_Key, dict[str, Any]]]
     extra: list[Any] = field(default_factory=list)  # rows of `_run_grouped`'s `also` query
+    public: dict[tuple[int, int], dict[str, Any]] | None = None  # see `_first_decisions`
 
     def of(self, grouping: tuple[Dimension, ...]) -> dict[_Key, dict[str, Any]]:
         return self.values.get(grouping, {})
@@ -545,8 +546,11 @@ def _first_decisions(session: Session, scope: _Scope,
     """
     dims = _dims_of(groupings)
     if scope.dialect == "sqlite":
-        return _from_facts(groupings,
-                           sqlite_facts.first_decisions(session, _facts_scope(scope), groupings))
+        public_rows: sqlite_facts.Public | None = {} if public else None
+        out = _from_facts(groupings, sqlite_facts.first_decisions(
+            session, _facts_scope(scope), groupings, public_rows))
+        out.public = public_rows
+        return out
 
     sla = case((R.c.priority == Priority.URGENT, SLA_SECONDS[Priority.URGENT]),
                else_=SLA_SECONDS[Priority.ORDINARY])
@@ -599,22 +603,17 @@ def _first_decisions(session: Session, scope: _Scope,
 
     facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
                       branch(R.c.rejected_at, 0, R.c.rejected_at.is_not(None)))
-    return _run_grouped(session, scope, facts, groupings, ("pr",), aggregates,
-                        percentile_of="secs", also=also)
+    out = _run_grouped(session, scope, facts, groupings, ("pr",), aggregates,
+                       percentile_of="secs", also=also)
+    if public:
+        out.public = {(int(m["pr"]), int(m["gid"]) - _PUBLIC_GID): {
+            "n": m["n"], "approved": m["approved"], "extended_approved": m["ext"],
+            "granted": m["granted"], "secs": m["secs"], "el": m["el"],
+            "secs_p50": m["p50"], "el_p50": m["p90"]} for m in out.extra}
+    return out
 
 
 _PUBLIC_GID = 1000  # `gid` of the public metrics' rows folded into `_first_decisions`
-
-
-def _public_from(first: _Grouped) -> dict[tuple[int, int], dict[str, Any]]:
-    """The public metrics' rows that `_first_decisions(public=True)` read (PostgreSQL)."""
-    out = {}
-    for m in first.extra:
-        out[(int(m["pr"]), int(m["gid"]) - _PUBLIC_GID)] = {
-            "n": m["n"], "approved": m["approved"], "extended_approved": m["ext"],
-            "granted": m["granted"], "secs": m["secs"], "el": m["el"],
-            "secs_p50": m["p50"], "el_p50": m["p90"]}
-    return out
 
 
 def _granted_by(moment: datetime) -> ColumnElement[bool]:
@@ -658,10 +657,8 @@ PUBLIC_COLUMNS = (
 
 def _public_rows(session: Session, scope: _Scope) -> dict[tuple[int, int], dict[str, Any]]:
     """CMS-style figures of the first decisions in the range, per (urgent, emergency)."""
-    if scope.dialect == "sqlite":
-        return sqlite_facts.public_metrics(session, _facts_scope(scope))
-    # PostgreSQL: the same scan as the first decisions' (build_report folds it into theirs).
-    return _public_from(_first_decisions(session, scope, [()], public=True))
+    # The same scan as the first decisions' total (build_report folds it into theirs).
+    return _first_decisions(session, scope, [()], public=True).public or {}
 
 
 def _public_table(rows: dict[tuple[int, int], dict[str, Any]]) -> Table:
@@ -1336,11 +1333,10 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     parts = [groupings] if scope.dialect != "sqlite" else (
         [[g for g in groupings if not g or g[0].is_period]]
         + [[g] for g in groupings if g and not g[0].is_period])
-    # PostgreSQL reads the public metrics in the statement of the first decisions' total.
-    folded = scope.dialect != "sqlite"
+    # The public metrics come from the scan of the first decisions' total.
     results = _run_jobs(session, helpers, {
         **{f"first{i}": partial(_first_decisions, scope=scope, groupings=part,
-                                public=folded and () in part)
+                                public=() in part)
            for i, part in enumerate(parts)},
         **{f"sub{i}": partial(_submissions, scope=scope, groupings=part)
            for i, part in enumerate(parts)},
@@ -1350,11 +1346,9 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
         "dup_codes": lambda s: _duplicates(s, scope, [()]),
         "emergencies": lambda s: _emergency_rows(s, scope),
         "pending": lambda s: _pending_at(s, scope),
-        **({} if folded else {"public": lambda s: _public_rows(s, scope)}),
     })
-    if folded:
-        results["public"] = _public_from(next(
-            results[f"first{i}"] for i, part in enumerate(parts) if () in part))
+    results["public"] = next(results[f"first{i}"].public
+                             for i, part in enumerate(parts) if () in part)
     appeals = results["appeals"]
     first, sub = _Grouped(groupings, {}), _Grouped(groupings, {})
     for i in range(len(parts)):
