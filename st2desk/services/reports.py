@@ -967,32 +967,33 @@ def _pending_at(session: Session, scope: _Scope) -> list[_Pending]:
         .where(A.c.filed_at < t, or_(A.c.decided_at.is_(None), A.c.decided_at >= t),
                *conds)).all())
     pauses: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
-    for chunk in _chunks({r.id for r in first}):
+    # Rows are unpacked as tuples (a Row's attribute access costs a microsecond each, and
+    # a report can hold tens of thousands of pending requests).
+    for chunk in _chunks({r[0] for r in first}):
         for rid, asked, answered in session.execute(
                 select(IR.c.request_id, IR.c.asked_at, IR.c.answered_at)
                 .where(IR.c.request_id.in_(chunk), IR.c.asked_at < t)):
             pauses[rid].append((_aware(asked), _aware(answered)))
     out: list[_Pending] = []
-    for r in first:
-        submitted = _aware(r.submitted_at)
-        completed = timedelta()
+    append, levels, no_pause = out.append, SERVICE_LEVEL, timedelta()
+    for rid, folio, specialty_id, unit_id, performing_id, priority, submitted in first:
+        submitted = _aware(submitted)
+        completed = no_pause
         paused_since: datetime | None = None
-        for asked, answered in pauses.get(r.id, ()):
+        for asked, answered in pauses.get(rid, ()):
             if answered is not None and answered < t:
                 completed += answered - asked
             else:
                 paused_since = asked
-        due = submitted + SERVICE_LEVEL[r.priority] + completed
+        due = submitted + levels[priority] + completed
         stop = paused_since if paused_since is not None else t
-        out.append(_Pending(r.id, r.folio, r.specialty_id, r.requesting_unit_id,
-                            r.performing_unit_id, r.priority, submitted,
-                            S.INFO_REQUESTED if paused_since is not None else S.IN_REVIEW,
-                            due, (stop - due).total_seconds()))
-    for r in appeals:
-        due = _aware(r.filed_at) + APPEAL_SERVICE_LEVEL[r.priority]
-        out.append(_Pending(r.id, r.folio, r.specialty_id, r.requesting_unit_id,
-                            r.performing_unit_id, r.priority, _aware(r.submitted_at),
-                            S.IN_APPEAL, due, (t - due).total_seconds()))
+        append(_Pending(rid, folio, specialty_id, unit_id, performing_id, priority, submitted,
+                        S.INFO_REQUESTED if paused_since is not None else S.IN_REVIEW,
+                        due, (stop - due).total_seconds()))
+    for rid, folio, specialty_id, unit_id, performing_id, priority, submitted, filed in appeals:
+        due = _aware(filed) + APPEAL_SERVICE_LEVEL[priority]
+        append(_Pending(rid, folio, specialty_id, unit_id, performing_id, priority,
+                        _aware(submitted), S.IN_APPEAL, due, (t - due).total_seconds()))
     return out
 
 
@@ -1175,8 +1176,10 @@ def _filed_late(scope: _Scope) -> ColumnElement[bool]:
     """An emergency filed more than 72 h after the day it was performed: filed on the day
     written on a paper or PDF form, else on the day it was submitted (as the review) in
     the requesting unit's zone."""
+    # (Read only for submissions within the range: the zone's offsets over its span.)
     filed_on = case((R.c.origin.in_(sorted(PAPER_ORIGINS)), R.c.requested_on),
-                    else_=sqlx.unit_day(scope.dialect, R.c.submitted_at, scope.unit_zone()))
+                    else_=sqlx.unit_day(scope.dialect, R.c.submitted_at, scope.unit_zone(),
+                                        scope.span))
     return and_(R.c.performed_on.is_not(None),
                 sqlx.days_after(scope.dialect, filed_on, R.c.performed_on) > EMERGENCY_LATE_DAYS)
 
@@ -1185,20 +1188,28 @@ def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[tuple[Any, ..
     """Emergencies filed in the range, each in one state at the cut-off; and those
     recorded but not filed at the cut-off (of them, past the 72 hours)."""
     t = scope.as_of
+    # The state at the cut-off is decided in SQL as far as the request's own columns tell
+    # (see `_state_at`): flags, not datetimes, come back.
+    flag = partial(case, else_=0)
     rows = list(session.execute(
-        select(R.c.id, R.c.specialty_id, case((_filed_late(scope), 1), else_=0).label("late"),
-               R.c.status, R.c.decided_at, R.c.rejected_at, R.c.cancelled_at)
+        select(R.c.id, R.c.specialty_id, flag((_filed_late(scope), 1)).label("late"),
+               flag((and_(R.c.rejected_at.is_(None), R.c.decided_at < t), 1)).label("approved"),
+               flag((R.c.rejected_at < t, 1)).label("rejected"),
+               flag((and_(R.c.status == S.CANCELLED, R.c.decided_at.is_(None),
+                          or_(R.c.cancelled_at.is_(None), R.c.cancelled_at < t)), 1))
+               .label("cancelled"))
         .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
         # A literal (not a bound parameter), so SQLite can match the partial index.
         .where(R.c.is_emergency.is_(true()), *scope.in_days(R.c.submitted_at),
                *scope.conditions())).all())
     appeals: dict[int, tuple[datetime | None, bool | None]] = {}
-    for chunk in _chunks({r.id for r in rows if r.rejected_at is not None}):
+    for chunk in _chunks({r[0] for r in rows if r[4]}):
         for rid, decided, upheld in session.execute(
                 select(A.c.request_id, A.c.decided_at, A.c.upheld)
                 .where(A.c.request_id.in_(chunk), A.c.filed_at < t).order_by(A.c.filed_at)):
             appeals[rid] = (_aware(decided), upheld)
-    out = [(r.specialty_id, int(r.late), _state_at(r, appeals.get(r.id), t)) for r in rows]
+    out = [(specialty_id, int(late), _state_at(approved, rejected, cancelled, appeals.get(rid), t))
+           for rid, specialty_id, late, approved, rejected, cancelled in rows]
     # Recorded and not yet filed at the cut-off (filed later, or still not filed).
     unfiled_rows = session.execute(
         select(R.c.performed_on, U.c.time_zone)
@@ -1214,20 +1225,21 @@ def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[tuple[Any, ..
     return out, (len(unfiled_rows), late_unfiled)
 
 
-def _state_at(r: Any, appeal: tuple[datetime | None, bool | None] | None, t: datetime) -> str:
-    """authorized | rejected | pending | cancelled: one state per request at moment `t`."""
-    decided, rejected = _aware(r.decided_at), _aware(r.rejected_at)
-    if rejected is None and decided is not None and decided < t:
+def _state_at(approved: int, rejected: int, cancelled: int,
+              appeal: tuple[datetime | None, bool | None] | None, t: datetime) -> str:
+    """authorized | rejected | pending | cancelled: one state per request at moment `t`,
+    from flags of the request at `t` (first approval before it; first rejection before it;
+    withdrawn before it without a decision) and its latest appeal filed before it."""
+    if approved:
         return "authorized"
-    if rejected is not None and rejected < t:
+    if rejected:
         if appeal is None:
             return "rejected"
         appeal_decided, upheld = appeal
         if appeal_decided is None or appeal_decided >= t:
             return "pending"  # under appeal: not (yet) a rejection
         return "authorized" if upheld else "rejected"
-    cancelled = _aware(r.cancelled_at)
-    if r.status == S.CANCELLED and decided is None and (cancelled is None or cancelled < t):
+    if cancelled:
         return "cancelled"
     return "pending"
 
