@@ -343,6 +343,7 @@ class _Grouped:
     values: dict[tuple[Dimension, ...], dict[_Key, dict[str, Any]]]
     extra: list[Any] = field(default_factory=list)  # rows of `_run_grouped`'s `also` query
     public: dict[tuple[int, int], dict[str, Any]] | None = None  # see `_first_decisions`
+    physicians: dict[int, int] | None = None  # see `_submissions`
 
     def of(self, grouping: tuple[Dimension, ...]) -> dict[_Key, dict[str, Any]]:
         return self.values.get(grouping, {})
@@ -424,6 +425,8 @@ def _run_grouped(session: Session, scope: _Scope, facts: Any,
             # columns are the main query's, by name (NULL where it has none), its `gid`
             # outside the masks; its rows go to `extra`.
             exprs, group_by = also(cte)
+            missing = [name for name in exprs if name not in query.selected_columns.keys()]
+            query = query.add_columns(*[null().label(name) for name in missing])
             statement = union_all(query, select(*[
                 exprs.get(name, null()).label(name) for name in query.selected_columns.keys()
             ]).select_from(cte).group_by(*group_by))
@@ -487,12 +490,25 @@ def _dims_of(groupings: list[tuple[Dimension, ...]]) -> list[Dimension]:
     return sorted({d for g in groupings for d in g}, key=lambda d: d.value)
 
 
-def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimension, ...]]) -> _Grouped:
+_PHYSICIAN_GID = 2000  # `gid` of the physicians' counts folded into `_submissions`
+
+
+def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimension, ...]],
+                 physicians: bool = False) -> _Grouped:
+    """Requests submitted in the range, per grouping. PostgreSQL, with `physicians`: also
+    the requests of each physician from the same scan, in the result's `physicians`
+    ({user id: requests}, for `_physicians`)."""
     dims = _dims_of(groupings)
     if scope.dialect == "sqlite":
         return _from_facts(groupings,
                            sqlite_facts.submissions(session, _facts_scope(scope), groupings))
+
+    def per_physician(f: Any) -> tuple[dict[str, Any], list[Any]]:
+        return ({"gid": literal(_PHYSICIAN_GID), "pid": f.c.pid,
+                 "requests": func.count()}, [f.c.pid])
+
     facts = (select(*[_key_expr(scope, d, R.c.submitted_at).label(_key_name(d)) for d in dims],
+                    R.c.physician_id.label("pid"),
                     case((R.c.priority == Priority.URGENT, 1), else_=0).label("urgent"),
                     case((R.c.is_emergency.is_(True), 1), else_=0).label("emergency"),
                     case((and_(R.c.is_emergency.is_(True), _filed_late(scope)), 1),
@@ -500,13 +516,15 @@ def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimensio
                     case((_cancelled_by(scope.as_of), 1), else_=0).label("cancelled"))
              .select_from(_with_dimension_joins(R, dims))
              .where(*scope.in_days(R.c.submitted_at), *scope.conditions()))
-    return _run_grouped(session, scope, facts, groupings, (), {
+    out = _run_grouped(session, scope, facts, groupings, (), {
         "requests": ("count", None),
         "urgent": ("sum", "urgent"),
         "emergencies": ("sum", "emergency"),
         "emergencies_late": ("sum", "em_late"),
         "cancelled": ("sum", "cancelled"),
-    })
+    }, also=per_physician if physicians else None)
+    out.physicians = {int(m["pid"]): int(m["requests"]) for m in out.extra}
+    return out
 
 
 def _cancelled_by(moment: datetime) -> ColumnElement[bool]:
@@ -1090,8 +1108,14 @@ PHYSICIAN_COLUMNS = (
 )
 
 
-def _physicians(session: Session, scope: _Scope) -> tuple[Table, dict[str, tuple[int, int]]]:
-    """Physicians whose requests in the range are ≥ OUTLIER_FACTOR × their peers' median."""
+def _physicians(session: Session, scope: _Scope, counts: dict[int, int] | None = None
+                ) -> tuple[Table, dict[str, tuple[int, int]]]:
+    """Physicians whose requests in the range are ≥ OUTLIER_FACTOR × their peers' median.
+
+    `counts` ({user id: requests in the range}), when the submissions' scan read them
+    (PostgreSQL): the peers are ranked here instead of in SQL, by the same rule."""
+    if counts is not None:
+        return _physicians_table(scope, *_peers(session, counts))
     if scope.dialect == "sqlite":
         sql, params = sqlite_facts.physician_counts_sql(_facts_scope(scope))
         counts = (text(sql).bindparams(**params)
@@ -1129,6 +1153,42 @@ def _physicians(session: Session, scope: _Scope) -> tuple[Table, dict[str, tuple
         if r.flag:
             out.append((r.username, r.full_name, r.unit_code, kind, int(r.n), r.n / weeks,
                         int(r.median), r.n / r.median, int(r.np)))
+    return _physicians_table(scope, out, medians)
+
+
+def _peers(session: Session, counts: dict[int, int]
+           ) -> tuple[list[tuple[Any, ...]], dict[str, tuple[int, int]]]:
+    """The rule of `_physicians`' SQL on counts read elsewhere: peers by unit kind ranked by
+    (requests, user id), median at position ⌈n/2⌉, flagged rows and medians."""
+    people: dict[int, tuple[str, str, str, str]] = {}
+    for chunk in _chunks(set(counts)):
+        for pid, username, full_name, code, kind in session.execute(
+                select(US.c.id, US.c.username, US.c.full_name, U.c.code, U.c.kind)
+                .select_from(US.join(U, U.c.id == US.c.unit_id)).where(US.c.id.in_(chunk))):
+            people[pid] = (username, full_name, code,
+                           kind.value if hasattr(kind, "value") else str(kind))
+    by_kind: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for pid, n in counts.items():
+        if pid in people:
+            by_kind[people[pid][3]].append((n, pid))
+    out, medians = [], {}
+    for kind, peers in by_kind.items():
+        peers.sort()
+        median, np_ = peers[(len(peers) + 1) // 2 - 1][0], len(peers)
+        medians[kind] = (median, np_)
+        for n, pid in peers:
+            if (np_ >= OUTLIER_MIN_PEERS and n >= OUTLIER_MIN_REQUESTS
+                    and n >= OUTLIER_FACTOR * median):
+                username, full_name, code, _kind = people[pid]
+                out.append((username, full_name, code, kind, n, n, median, n / median, np_))
+    return out, medians
+
+
+def _physicians_table(scope: _Scope, out: list[tuple[Any, ...]],
+                      medians: dict[str, tuple[int, int]]
+                      ) -> tuple[Table, dict[str, tuple[int, int]]]:
+    weeks = scope.flt.days / 7
+    out = [row[:5] + (row[4] / weeks,) + row[6:] for row in out]
     out.sort(key=lambda row: (-row[7], -row[4], row[0]))
     note = (f"Señalados: al menos {OUTLIER_FACTOR} veces la mediana de solicitudes de sus pares "
             f"(médicos con solicitudes en el periodo en unidades del mismo tipo), con un mínimo "
@@ -1345,15 +1405,18 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     parts = [groupings] if scope.dialect != "sqlite" else (
         [[g for g in groupings if not g or g[0].is_period]]
         + [[g] for g in groupings if g and not g[0].is_period])
-    # The public metrics come from the scan of the first decisions' total.
+    # The public metrics come from the scan of the first decisions' total; on PostgreSQL
+    # the physicians' counts from the scan of the submissions' total.
+    folded = scope.dialect != "sqlite"
     results = _run_jobs(session, helpers, {
         **{f"first{i}": partial(_first_decisions, scope=scope, groupings=part,
                                 public=() in part)
            for i, part in enumerate(parts)},
-        **{f"sub{i}": partial(_submissions, scope=scope, groupings=part)
+        **{f"sub{i}": partial(_submissions, scope=scope, groupings=part,
+                              physicians=folded and () in part)
            for i, part in enumerate(parts)},
         "appeals": lambda s: _appeal_decisions(s, scope, groupings),
-        "physicians": lambda s: _physicians(s, scope),
+        **({} if folded else {"physicians": lambda s: _physicians(s, scope)}),
         "dups": lambda s: _duplicates(s, scope, groupings, by_code=False),
         "dup_codes": lambda s: _duplicates(s, scope, [()]),
         "emergencies": lambda s: _emergency_rows(s, scope),
@@ -1361,6 +1424,9 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     })
     results["public"] = next(results[f"first{i}"].public
                              for i, part in enumerate(parts) if () in part)
+    if folded:
+        results["physicians"] = _physicians(session, scope, next(
+            results[f"sub{i}"].physicians for i, part in enumerate(parts) if () in part))
     appeals = results["appeals"]
     first, sub = _Grouped(groupings, {}), _Grouped(groupings, {})
     for i in range(len(parts)):
