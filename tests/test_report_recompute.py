@@ -576,3 +576,99 @@ def compare(report: Report, expected: dict[str, dict[str, Any]]) -> tuple[int, l
             if text not in table.note:
                 diffs.append(f"{name} note lacks «{text}»: {table.note!r}")
     return cells, diffs
+
+
+# --------------------------------------------------------------------------- the tests
+# Both run on SQLite and on PostgreSQL (ST2DESK_TEST_DATABASE_URL).
+
+import pytest  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
+from sqlalchemy import update  # noqa: E402
+
+from st2desk import clock, passwords  # noqa: E402
+from st2desk.db import Database  # noqa: E402
+from st2desk.services import reports as report_service  # noqa: E402
+
+ALL_DIMENSIONS = ("week", "month", "category", "specialty", "delegation", "unit")
+# Units moved to the other zones of Mexico (the demo's units are all in the central one).
+OTHER_ZONES = {"19UMF15": "America/Tijuana", "19HGZ33": "America/Cancun",
+               "09UMF23": "America/Hermosillo", "19UMF28": "America/Mazatlan"}
+
+
+def cases(raw: Raw) -> list[tuple[ReportFilter, datetime | None]]:
+    """Whole span, an inner span, one month, two past cut-offs, and each kind of filter."""
+    subs = sorted(r["submitted_at"] for r in raw.requests.values() if r["submitted_at"])
+    d0, d1 = subs[0].date(), subs[-1].date()
+    mid = d0 + (d1 - d0) / 2
+    noon = datetime.combine(mid, time(), UTC)
+    out: list[tuple[ReportFilter, datetime | None]] = [
+        (ReportFilter(d0, d1), None),
+        (ReportFilter(d0 + timedelta(days=30), d1 - timedelta(days=20)), None),
+        (ReportFilter(mid.replace(day=1), mid.replace(day=28)), None),
+        (ReportFilter(d0, mid), noon + timedelta(days=10, hours=3)),
+        (ReportFilter(mid, d1), noon + timedelta(days=40, hours=17, minutes=30)),
+    ]
+    used = [r for r in raw.requests.values() if r["submitted_at"]]
+    units = sorted({raw.units[r["requesting_unit_id"]]["code"] for r in used})
+    specialties = sorted({raw.specialties[r["specialty_id"]]["code"] for r in used
+                          if r["specialty_id"]})
+    delegations = sorted({raw.delegations[raw.units[r["requesting_unit_id"]]["delegation_id"]]
+                          ["code"] for r in used})
+    for extra in ({"delegation": delegations[-1]}, {"unit": units[0]},
+                  {"specialty": specialties[0]}, {"category": "imaging"}):
+        out.append((ReportFilter(d0, d1, **extra), None))
+    return out
+
+
+def check_every_case(db: Database) -> int:
+    """Recompute every case on `db`; fails listing the differing cells. Returns cells."""
+    total = 0
+    problems: list[str] = []
+    with db.session() as s:
+        raw = load(s)
+        for flt, as_of in cases(raw):
+            rep = report_service.build_report(s, None, flt, ALL_DIMENSIONS, as_of=as_of)
+            cells, diffs = compare(rep, recompute(raw, flt, ALL_DIMENSIONS, rep.as_of))
+            total += cells
+            problems += [f"{flt} cut {rep.as_of}: {d}" for d in diffs]
+    assert not problems, f"{len(problems)} of {total} cells differ:\n" + "\n".join(problems[:40])
+    return total
+
+
+def test_every_figure_agrees_on_demo_data_in_four_time_zones(db: Database,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """Demo data made through the services (appeals granted and denied, revisions,
+    emergencies filed late, cancellations, pauses for information, duplicates blocked and
+    fixed), with four of its units moved to the other zones of Mexico."""
+    from st2desk.demo import generate  # noqa: PLC0415
+
+    monkeypatch.setattr(passwords, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    generate(db, requests=160, seed=15)
+    with db.transaction() as s:
+        for code, zone in OTHER_ZONES.items():
+            s.execute(update(Unit).where(Unit.code == code).values(time_zone=zone))
+    with db.session() as s:
+        raw = load(s)
+    states = {r["status"] for r in raw.requests.values()}
+    assert {"in_appeal", "rejected_final", "cancelled", "info_requested", "used"} <= states
+    assert any(d["on_appeal"] and d["kind"] == "approve" for ds in raw.decisions.values()
+               for d in ds)
+    assert any(r["revision_of_id"] for r in raw.requests.values())
+    assert raw.hits and raw.pauses
+    assert check_every_case(db) > 10_000
+
+
+def test_every_figure_agrees_on_bulk_data_across_mexicos_zones(empty_db_url: str) -> None:
+    """The benchmark's bulk data (bench.seed) at a small scale: 1,500 units in every zone of
+    Mexico, two years, stuck old requests, appeals pending at any cut-off."""
+    from bench.seed import seed  # noqa: PLC0415
+
+    db = Database(empty_db_url)
+    try:
+        info = seed(db, requests=3_000, patients=1_500, users=150, units=1_500)
+        with clock.frozen_at(info.anchor):
+            assert check_every_case(db) > 40_000
+    finally:
+        db.dispose()
