@@ -1268,7 +1268,8 @@ def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[tuple[Any, ..
                 select(A.c.request_id, A.c.decided_at, A.c.upheld)
                 .where(A.c.request_id.in_(chunk), A.c.filed_at < t).order_by(A.c.filed_at)):
             appeals[rid] = (_aware(decided), upheld)
-    out = [(specialty_id, int(late), _state_at(approved, rejected, cancelled, appeals.get(rid), t))
+    out = [(specialty_id, int(late),
+            _state_at(approved, rejected, cancelled, appeals.get(rid), t))
            for rid, specialty_id, late, approved, rejected, cancelled in rows]
     # Recorded and not yet filed at the cut-off (filed later, or still not filed).
     unfiled_rows = session.execute(
