@@ -123,6 +123,7 @@ IR = InformationRequest.__table__
 U = Unit.__table__
 SV = Service.__table__
 US = User.__table__
+_UZ = U.alias("uz")  # the requesting unit, for its zone (`_Scope.unit_zone`)
 
 S = RequestStatus
 DEFAULT_BY = (Dimension.MONTH, Dimension.SPECIALTY)
@@ -210,11 +211,13 @@ class _Scope:
     zones: dict[str, list[int]] = field(default_factory=dict)  # zone → units (not default)
 
     def unit_zone(self) -> ColumnElement[Any]:
-        """The requesting unit's zone (``U`` joined, see `_with_dimension_joins`); read
-        only where the day or period could differ between Mexico's zones."""
-        if not self.zones:  # every unit in the default zone: no join needed
+        """The requesting unit's zone, looked up by key: the expressions that read it do
+        so only where the day or period could differ between Mexico's zones (a few rows
+        near the ends of a day), so no query joins `units` just for it."""
+        if not self.zones:  # every unit in the default zone: no look-up needed
             return literal(timezones.DEFAULT_ZONE)
-        return U.c.time_zone
+        return (select(_UZ.c.time_zone).where(_UZ.c.id == R.c.requesting_unit_id)
+                .scalar_subquery())
 
     @property
     def start(self) -> datetime:
@@ -328,8 +331,9 @@ def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
 
 
 def _with_dimension_joins(base: Any, dims: Sequence[Dimension]) -> Any:
-    # Always the requesting unit: its zone decides the days; it holds the delegation.
-    base = base.join(U, U.c.id == R.c.requesting_unit_id)
+    # The requesting unit holds the delegation (its zone is looked up, `unit_zone`).
+    if Dimension.DELEGATION in dims:
+        base = base.join(U, U.c.id == R.c.requesting_unit_id)
     if Dimension.CATEGORY in dims:
         base = base.outerjoin(SV, SV.c.id == R.c.service_id)
     return base
@@ -1258,7 +1262,7 @@ def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[tuple[Any, ..
                flag((and_(R.c.status == S.CANCELLED, R.c.decided_at.is_(None),
                           or_(R.c.cancelled_at.is_(None), R.c.cancelled_at < t)), 1))
                .label("cancelled"))
-        .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+        .select_from(R)
         # A literal (not a bound parameter), so SQLite can match the partial index.
         .where(R.c.is_emergency.is_(true()), *scope.in_days(R.c.submitted_at),
                *scope.conditions())).all())
