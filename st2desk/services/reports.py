@@ -219,6 +219,10 @@ class _Scope:
         return (select(_UZ.c.time_zone).where(_UZ.c.id == R.c.requesting_unit_id)
                 .scalar_subquery())
 
+    def joined_zone(self) -> ColumnElement[Any]:
+        """The requesting unit's zone from ``U``, for queries that join it."""
+        return U.c.time_zone if self.zones else literal(timezones.DEFAULT_ZONE)
+
     @property
     def start(self) -> datetime:
         return self.flt.start
@@ -234,13 +238,14 @@ class _Scope:
                 datetime.combine(self.flt.date_to + timedelta(days=1), time(), UTC)
                 + timedelta(hours=9))
 
-    def in_days(self, when: Any) -> list[ColumnElement[bool]]:
+    def in_days(self, when: Any, zone: Any = None) -> list[ColumnElement[bool]]:
         """`when` (UTC) falls on a day of the range in its requesting unit's zone: a coarse
         UTC range every Mexican zone fits in (UTC−5 … UTC−8, one hour spare each side) for
         the index, then the exact local day where it could differ."""
         coarse_start, coarse_end = self.span
         # The zone is looked up only for the few values near the ends (no join needed).
-        day = sqlx.unit_day(self.dialect, when, self.unit_zone(), self.span)
+        day = sqlx.unit_day(self.dialect, when,
+                            self.unit_zone() if zone is None else zone, self.span)
         # Inside by 5 hours at both ends: in the range in every zone, no conversion needed.
         sure = and_(when >= coarse_start + timedelta(hours=5),
                     when < coarse_end - timedelta(hours=5))
@@ -319,9 +324,11 @@ def _key_name(dim: Dimension) -> str:
     return f"k_{dim.value}"
 
 
-def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
+def _key_expr(scope: _Scope, dim: Dimension, when: Any, zone: Any = None) -> ColumnElement[Any]:
     if dim.is_period:  # the week or month of the requesting unit's own day
-        return sqlx.unit_period_start(scope.dialect, when, scope.unit_zone(), dim, scope.span)
+        return sqlx.unit_period_start(scope.dialect, when,
+                                      scope.unit_zone() if zone is None else zone, dim,
+                                      scope.span)
     return {
         Dimension.SPECIALTY: R.c.specialty_id,
         Dimension.UNIT: R.c.requesting_unit_id,
@@ -330,9 +337,11 @@ def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
     }[dim]
 
 
-def _with_dimension_joins(base: Any, dims: Sequence[Dimension]) -> Any:
+def _with_dimension_joins(base: Any, dims: Sequence[Dimension], units: bool = False) -> Any:
     # The requesting unit holds the delegation (its zone is looked up, `unit_zone`).
-    if Dimension.DELEGATION in dims:
+    # `units`: join it anyway — for the few appeal and finding rows, which PostgreSQL then
+    # joins to their requests by key (without it, it may hash the whole requests table).
+    if units or Dimension.DELEGATION in dims:
         base = base.join(U, U.c.id == R.c.requesting_unit_id)
     if Dimension.CATEGORY in dims:
         base = base.outerjoin(SV, SV.c.id == R.c.service_id)
@@ -713,10 +722,13 @@ def _public_table(rows: dict[tuple[int, int], dict[str, Any]]) -> Table:
 def _appeal_decisions(session: Session, scope: _Scope,
                       groupings: list[tuple[Dimension, ...]]) -> _Grouped:
     dims = _dims_of(groupings)
-    facts = (select(*[_key_expr(scope, d, D.c.decided_at).label(_key_name(d)) for d in dims],
+    zone = scope.joined_zone()
+    facts = (select(*[_key_expr(scope, d, D.c.decided_at, zone).label(_key_name(d))
+                      for d in dims],
                     case((D.c.kind == DecisionKind.APPROVE, 1), else_=0).label("granted"))
-             .select_from(_with_dimension_joins(D.join(R, R.c.id == D.c.request_id), dims))
-             .where(*scope.in_days(D.c.decided_at),
+             .select_from(_with_dimension_joins(D.join(R, R.c.id == D.c.request_id), dims,
+                                                units=True))
+             .where(*scope.in_days(D.c.decided_at, zone),
                     D.c.on_appeal.is_(True), *scope.conditions()))
     return _run_grouped(session, scope, facts, groupings, (), {
         "appeals_decided": ("count", None),
@@ -729,11 +741,14 @@ def _duplicates(session: Session, scope: _Scope,
     """Duplicates found in the range, per grouping and finding code: every submission
     attempt's (`duplicate_hits`), also those blocked and then corrected."""
     dims = _dims_of(groupings)
-    facts = (select(*[_key_expr(scope, d, DH.c.found_at).label(_key_name(d)) for d in dims],
+    zone = scope.joined_zone()
+    facts = (select(*[_key_expr(scope, d, DH.c.found_at, zone).label(_key_name(d))
+                      for d in dims],
                     DH.c.code.label("code"), DH.c.request_id.label("rid"),
                     case((R.c.status == S.DRAFT, DH.c.request_id)).label("draft_rid"))
-             .select_from(_with_dimension_joins(DH.join(R, R.c.id == DH.c.request_id), dims))
-             .where(DH.c.code.in_(DUPLICATE_CODES), *scope.in_days(DH.c.found_at),
+             .select_from(_with_dimension_joins(DH.join(R, R.c.id == DH.c.request_id), dims,
+                                                units=True))
+             .where(DH.c.code.in_(DUPLICATE_CODES), *scope.in_days(DH.c.found_at, zone),
                     *scope.conditions()))
     return _run_grouped(session, scope, facts, groupings, ("code",) if by_code else (), {
         "findings": ("count", None),
