@@ -10,6 +10,7 @@ the target). Never asserted in tests.
     python bench/bench_reports.py --sqlite /ruta/ref.sqlite3 --requests 1000000
     ST2DESK_BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:54329/st2_bench \\
         python bench/bench_reports.py --skip-sqlite
+    python bench/bench_reports.py --recompute --requests 100000   # every figure, recomputed
 
 The PostgreSQL database named by ST2DESK_BENCH_PG_URL (or --pg-url) must exist; it is
 seeded when it holds no requests and reused when `bench.seed` already seeded it.
@@ -127,13 +128,13 @@ def bench(db: Database, label: str, requests: int, runs: int) -> None:
                 setattr(rp, name, fn)
         print("  cifras del reporte por omisión (month,specialty), una conexión, en serie:")
         labels = {
-            "_first_decisions": "primeros dictámenes: tasas, tiempos (media, mediana, p90)",
-            "_submissions": "solicitudes por periodo y grupo, urgencias",
+            "_first_decisions": "primeros dictámenes: tasas, tiempos, métricas públicas",
+            "_submissions": "solicitudes por periodo y grupo, urgencias (PG: y por médico)",
             "_appeal_decisions": "recursos resueltos (aprobadas tras recurso)",
             "_duplicates": "duplicados de la revisión automática",
             "_physicians": "médicos muy por encima de sus pares",
             "_pending_at": "pendientes al corte (rezago y fuera de plazo), por eventos",
-            "_public_rows": "métricas públicas (estilo CMS)",
+            "_public_rows": "métricas públicas (estilo CMS; solas, fuera del reporte)",
             "_emergency_rows": "urgencias presentadas y sin presentar",
         }
         for name, seconds in sorted(best.items(), key=lambda x: -x[1]):
@@ -152,6 +153,32 @@ def bench(db: Database, label: str, requests: int, runs: int) -> None:
             line("exportar PDF con gráficas", timed(lambda: report_pdf(report), 1)[1], None)
 
 
+def recompute(db: Database, label: str, requests: int) -> int:
+    """Every figure of the year report (all six breakdowns, public metrics) recomputed in
+    plain Python from the raw tables (`tests.test_report_recompute`) and compared cell for
+    cell. Loads every row into memory: use a scale that fits (about 1 GB per 250,000
+    requests)."""
+    from tests.test_report_recompute import ALL_DIMENSIONS, compare, load
+    from tests.test_report_recompute import recompute as independent
+
+    print(f"\n== recálculo independiente: {label} ==")
+    info, _fresh = ensure_seeded(db, requests, label)
+    last_day = (info.anchor.astimezone(MEXICO) - timedelta(days=1)).date()
+    flt = ReportFilter(last_day - timedelta(days=364), last_day)
+    with clock.frozen_at(info.anchor), db.session() as session:
+        t = time.perf_counter()
+        raw = load(session)
+        print(f"  filas leídas en {time.perf_counter() - t:.1f} s")
+        report = rp.build_report(session, None, flt, ALL_DIMENSIONS)
+        t = time.perf_counter()
+        cells, diffs = compare(report, independent(raw, flt, ALL_DIMENSIONS, report.as_of))
+        print(f"  {cells:,} celdas comparadas en {time.perf_counter() - t:.1f} s; "
+              f"{len(diffs)} diferencias")
+        for d in diffs[:30]:
+            print("   ", d)
+    return 1 if diffs else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sqlite", metavar="ARCHIVO",
@@ -161,7 +188,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default=os.environ.get("ST2DESK_BENCH_PG_URL"))
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--recompute", action="store_true",
+                        help="en vez de medir, recalcular cada cifra del reporte del año en "
+                             "Python desde las tablas y compararla celda por celda")
     args = parser.parse_args(argv)
+    if args.recompute:
+        status = 0
+        if not args.skip_sqlite:
+            path = Path(args.sqlite) if args.sqlite else (
+                Path(tempfile.gettempdir()) / "st2desk-bench"
+                / f"reports-{args.requests}.sqlite3")
+            db = Database(f"sqlite:///{path}")
+            status |= recompute(db, f"SQLite {path}", args.requests)
+            db.dispose()
+        if args.pg_url:
+            db = Database(args.pg_url)
+            status |= recompute(db, "PostgreSQL", args.requests)
+            db.dispose()
+        return status
     print(f"Objetivo (DESIGN §6): un reporte de un año a escala de referencia en < {TARGET:.0f} s "
           f"(núcleos: {os.cpu_count()})")
     if not args.skip_sqlite:

@@ -42,7 +42,8 @@ from st2desk.reports.model import MEXICO_OFFSET_HOURS, Dimension
 _FILTERS = "specialty_id, unit_id, delegation_id, category"
 INDEXES = {
     "sub": f"sub_day, pr, emergency, em_late, physician_id, can_ts, {_FILTERS}",
-    "dec": f"dec_day, pr, approved, late, secs, granted_ts, {_FILTERS}",
+    # (emergency, ext, el: the public metrics read in the same scan; revision 0005r on)
+    "dec": f"dec_day, pr, emergency, approved, late, secs, granted_ts, ext, el, {_FILTERS}",
     "total": f"pr, secs, dec_day, {_FILTERS}",
     "week": f"dec_week, pr, secs, dec_day, {_FILTERS}",
     "month": f"dec_month, pr, secs, dec_day, {_FILTERS}",
@@ -313,12 +314,26 @@ def submissions(session: Session, scope: Scope, groupings: Sequence[Grouping]) -
         "emergencies_late": "sum(em_late)", "cancelled": "sum(can_ts < :as_of_ts)"})
 
 
-def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping]) -> Groups:
+_DECISION_SUMS = {"n": "count(*)", "approved": "sum(approved)", "late": "sum(late)",
+                  "secs": "sum(secs)", "granted": "sum(granted_ts < :as_of_ts)"}
+_PUBLIC_SUMS = {"extended_approved": "sum(ext AND approved)", "el": "sum(el)"}
+Public = dict[tuple[int, int], dict[str, Any]]
+
+
+def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping],
+                    public: Public | None = None) -> Groups:
     """First decisions in the range, per grouping and priority (1 urgent, 0 ordinary):
-    n, approved, late, mean, and the nearest-rank p50 and p90 of the working seconds."""
-    out = _by_day_and_key(session, scope, groupings, "dec_day", "dec", True, {
-        "n": "count(*)", "approved": "sum(approved)", "late": "sum(late)", "secs": "sum(secs)",
-        "granted": "sum(granted_ts < :as_of_ts)"})
+    n, approved, late, mean, and the nearest-rank p50 and p90 of the working seconds.
+
+    With `public` (a dict to fill), also the public metrics (`public_metrics`) from the
+    same scan of the day index."""
+    by_day = [g for g in groupings if not g or g[0].is_period]
+    if public is None or not by_day:
+        out = _by_day_and_key(session, scope, groupings, "dec_day", "dec", True, _DECISION_SUMS)
+    else:
+        out = _by_day_and_key(session, scope, [g for g in groupings if g not in by_day],
+                              "dec_day", "dec", True, _DECISION_SUMS)
+        out.update(_by_day_with_public(session, scope, by_day, public))
     where, params = scope.where("dec_day")
     # Thousands of tiny statements for a unit breakdown: on the driver's own cursor, which
     # costs a tenth of a SQLAlchemy execution each.
@@ -331,8 +346,11 @@ def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping
             else:
                 dim, index, key = None, "total", ""
             # The group's entries in order of working time; the k-th is its nearest-rank value.
-            ranked = (f"SELECT secs FROM report_facts INDEXED BY ix_report_facts_{index} "
-                      f"WHERE {key}pr = :pr AND {where} ORDER BY secs LIMIT 1 OFFSET :skip")
+            # A rank past the middle is walked from the other end (k-th of n ascending is the
+            # (n − k + 1)-th descending): a p90 visits a tenth of the group, not nine tenths.
+            ranked = {order: f"SELECT secs FROM report_facts INDEXED BY ix_report_facts_{index} "
+                             f"WHERE {key}pr = :pr AND {where} ORDER BY secs {order} "
+                             "LIMIT 1 OFFSET :skip" for order in ("ASC", "DESC")}
             for group_key, slot in groups.items():
                 n = int(slot["n"] or 0)
                 slot["mean"] = slot.pop("secs") / n if n else None
@@ -342,27 +360,49 @@ def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping
                 if dim is not None:
                     bind["key"] = group_key[0].toordinal() if dim.is_period else group_key[0]
                 for name, rank in (("p50", (n + 1) // 2), ("p90", (n * 9 + 9) // 10)):
-                    slot[name] = cursor.execute(ranked, dict(bind, skip=rank - 1)).fetchone()[0]
+                    order, skip = ("ASC", rank - 1) if rank <= (n + 1) // 2 else ("DESC", n - rank)
+                    slot[name] = cursor.execute(ranked[order],
+                                                dict(bind, skip=skip)).fetchone()[0]
     finally:
         cursor.close()
     return out
 
 
-def public_metrics(session: Session, scope: Scope) -> dict[tuple[int, int], dict[str, Any]]:
+def _by_day_with_public(session: Session, scope: Scope, by_day: Sequence[Grouping],
+                        public: Public) -> Groups:
+    """The per-day sums of `first_decisions` (periods and the total), split by emergency
+    too so the same rows give the public metrics' sums; then their medians."""
+    out: Groups = {g: {} for g in by_day}
+    where, params = scope.where("dec_day")
+    names = {**_DECISION_SUMS, **_PUBLIC_SUMS}
+    aggs = ", ".join(f"{expr} AS {name}" for name, expr in names.items())
+    for row in session.execute(text(
+            f"SELECT dec_day, pr, emergency, {aggs} FROM report_facts "
+            f"INDEXED BY ix_report_facts_dec WHERE {where} GROUP BY dec_day, pr, emergency"),
+            params):
+        m = row._mapping
+        values = {name: m[name] for name in _DECISION_SUMS}
+        for g in by_day:
+            key = (_period_key(g[0], m["dec_day"]), m["pr"]) if g else (m["pr"],)
+            _add(out[g].setdefault(key, {}), values)
+        _add(public.setdefault((int(m["pr"]), int(m["emergency"])), {}),
+             {"n": m["n"], "approved": m["approved"], "granted": m["granted"],
+              "secs": m["secs"], **{name: m[name] for name in _PUBLIC_SUMS}})
+    _public_medians(session, scope, public)
+    return out
+
+
+def public_metrics(session: Session, scope: Scope) -> Public:
     """First decisions in the range per (pr, emergency): n, approved, extended_approved,
     granted (approved on appeal by the cut-off), sums and nearest-rank medians of the
     working (`secs`) and elapsed (`el`) seconds."""
+    out: Public = {}
+    first_decisions(session, scope, [()], out)
+    return out
+
+
+def _public_medians(session: Session, scope: Scope, out: Public) -> None:
     where, params = scope.where("dec_day")
-    out: dict[tuple[int, int], dict[str, Any]] = {}
-    for row in session.execute(text(
-            "SELECT pr, emergency, count(*) AS n, sum(approved) AS approved, "
-            "sum(ext AND approved) AS extended_approved, "
-            "sum(granted_ts < :as_of_ts) AS granted, sum(secs) AS secs, sum(el) AS el "
-            f"FROM report_facts INDEXED BY ix_report_facts_pubw WHERE {where} "
-            "GROUP BY pr, emergency"), params):
-        m = row._mapping
-        out[(int(m["pr"]), int(m["emergency"]))] = {k: m[k] for k in (
-            "n", "approved", "extended_approved", "granted", "secs", "el")}
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         for (pr, em), slot in out.items():
@@ -376,7 +416,6 @@ def public_metrics(session: Session, scope: Scope) -> dict[tuple[int, int], dict
                     dict(params, pr=pr, em=em, skip=rank - 1)).fetchone()[0]
     finally:
         cursor.close()
-    return out
 
 
 def physician_counts_sql(scope: Scope) -> tuple[str, dict[str, Any]]:

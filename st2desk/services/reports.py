@@ -123,6 +123,7 @@ IR = InformationRequest.__table__
 U = Unit.__table__
 SV = Service.__table__
 US = User.__table__
+_UZ = U.alias("uz")  # the requesting unit, for its zone (`_Scope.unit_zone`)
 
 S = RequestStatus
 DEFAULT_BY = (Dimension.MONTH, Dimension.SPECIALTY)
@@ -210,11 +211,17 @@ class _Scope:
     zones: dict[str, list[int]] = field(default_factory=dict)  # zone → units (not default)
 
     def unit_zone(self) -> ColumnElement[Any]:
-        """The requesting unit's zone (``U`` joined, see `_with_dimension_joins`); read
-        only where the day or period could differ between Mexico's zones."""
-        if not self.zones:  # every unit in the default zone: no join needed
+        """The requesting unit's zone, looked up by key: the expressions that read it do
+        so only where the day or period could differ between Mexico's zones (a few rows
+        near the ends of a day), so no query joins `units` just for it."""
+        if not self.zones:  # every unit in the default zone: no look-up needed
             return literal(timezones.DEFAULT_ZONE)
-        return U.c.time_zone
+        return (select(_UZ.c.time_zone).where(_UZ.c.id == R.c.requesting_unit_id)
+                .scalar_subquery())
+
+    def joined_zone(self) -> ColumnElement[Any]:
+        """The requesting unit's zone from ``U``, for queries that join it."""
+        return U.c.time_zone if self.zones else literal(timezones.DEFAULT_ZONE)
 
     @property
     def start(self) -> datetime:
@@ -231,13 +238,14 @@ class _Scope:
                 datetime.combine(self.flt.date_to + timedelta(days=1), time(), UTC)
                 + timedelta(hours=9))
 
-    def in_days(self, when: Any) -> list[ColumnElement[bool]]:
+    def in_days(self, when: Any, zone: Any = None) -> list[ColumnElement[bool]]:
         """`when` (UTC) falls on a day of the range in its requesting unit's zone: a coarse
         UTC range every Mexican zone fits in (UTC−5 … UTC−8, one hour spare each side) for
         the index, then the exact local day where it could differ."""
         coarse_start, coarse_end = self.span
         # The zone is looked up only for the few values near the ends (no join needed).
-        day = sqlx.unit_day(self.dialect, when, self.unit_zone(), self.span)
+        day = sqlx.unit_day(self.dialect, when,
+                            self.unit_zone() if zone is None else zone, self.span)
         # Inside by 5 hours at both ends: in the range in every zone, no conversion needed.
         sure = and_(when >= coarse_start + timedelta(hours=5),
                     when < coarse_end - timedelta(hours=5))
@@ -316,9 +324,11 @@ def _key_name(dim: Dimension) -> str:
     return f"k_{dim.value}"
 
 
-def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
+def _key_expr(scope: _Scope, dim: Dimension, when: Any, zone: Any = None) -> ColumnElement[Any]:
     if dim.is_period:  # the week or month of the requesting unit's own day
-        return sqlx.unit_period_start(scope.dialect, when, scope.unit_zone(), dim, scope.span)
+        return sqlx.unit_period_start(scope.dialect, when,
+                                      scope.unit_zone() if zone is None else zone, dim,
+                                      scope.span)
     return {
         Dimension.SPECIALTY: R.c.specialty_id,
         Dimension.UNIT: R.c.requesting_unit_id,
@@ -327,9 +337,12 @@ def _key_expr(scope: _Scope, dim: Dimension, when: Any) -> ColumnElement[Any]:
     }[dim]
 
 
-def _with_dimension_joins(base: Any, dims: Sequence[Dimension]) -> Any:
-    # Always the requesting unit: its zone decides the days; it holds the delegation.
-    base = base.join(U, U.c.id == R.c.requesting_unit_id)
+def _with_dimension_joins(base: Any, dims: Sequence[Dimension], units: bool = False) -> Any:
+    # The requesting unit holds the delegation (its zone is looked up, `unit_zone`).
+    # `units`: join it anyway — for the few appeal and finding rows, which PostgreSQL then
+    # joins to their requests by key (without it, it may hash the whole requests table).
+    if units or Dimension.DELEGATION in dims:
+        base = base.join(U, U.c.id == R.c.requesting_unit_id)
     if Dimension.CATEGORY in dims:
         base = base.outerjoin(SV, SV.c.id == R.c.service_id)
     return base
@@ -341,6 +354,9 @@ class _Grouped:
 
     groupings: list[tuple[Dimension, ...]]
     values: dict[tuple[Dimension, ...], dict[_Key, dict[str, Any]]]
+    extra: list[Any] = field(default_factory=list)  # rows of `_run_grouped`'s `also` query
+    public: dict[tuple[int, int], dict[str, Any]] | None = None  # see `_first_decisions`
+    physicians: dict[int, int] | None = None  # see `_submissions`
 
     def of(self, grouping: tuple[Dimension, ...]) -> dict[_Key, dict[str, Any]]:
         return self.values.get(grouping, {})
@@ -367,12 +383,19 @@ def _aggregate(kind: str, column: Any) -> Any:
 
 def _run_grouped(session: Session, scope: _Scope, facts: Any,
                  groupings: list[tuple[Dimension, ...]], extra: Sequence[str],
-                 aggregates: dict[str, _Agg], percentile_of: str | None = None) -> _Grouped:
+                 aggregates: dict[str, _Agg], percentile_of: str | None = None,
+                 also: Callable[[Any], tuple[dict[str, Any], list[Any]]] | None = None
+                 ) -> _Grouped:
     """Aggregate `facts` (a select whose key columns are labelled ``k_<dim>``) for every
     grouping (a tuple of dimensions; ``()`` is the total), each also split by the
     `extra` fact columns. With `percentile_of`, add the nearest-rank median (``p50``) and
     90th percentile (``p90``) of that column per group. One statement, one scan.
     Empty sums come back as None.
+
+    PostgreSQL only: `also(cte)` → ({column: expression}, GROUP BY list) is one more
+    query over the same facts in the same statement (the facts are then computed once,
+    materialized); its `gid` must be outside the groupings' masks, its rows come back in
+    the result's `extra`.
     """
     dims = _dims_of(groupings)
     out = _Grouped(groupings, {g: {} for g in groupings})
@@ -385,8 +408,9 @@ def _run_grouped(session: Session, scope: _Scope, facts: Any,
 
     if scope.dialect == "postgresql":
         # GROUPING SETS; GROUPING(k…) tells which set a row belongs to. The CTE is left to
-        # the planner (inlined, so the scan can run in parallel where possible).
-        cte = facts.cte("f")
+        # the planner (inlined, so the scan can run in parallel where possible), unless a
+        # second query reads it too.
+        cte = facts.cte("f") if also is None else facts.cte("f").prefix_with("MATERIALIZED")
         kcols = {d: cte.c[_key_name(d)] for d in dims}
         aggs = [_aggregate(kind, cte.c[col] if col else None).label(name)
                 for name, (kind, col) in aggregates.items()]
@@ -407,7 +431,22 @@ def _run_grouped(session: Session, scope: _Scope, facts: Any,
             for d in dims:
                 mask = (mask << 1) | (0 if d in g else 1)
             masks[mask] = g
-        for row in session.execute(query):
+        if also is None:
+            statement = query
+        else:
+            # One more query over the same (materialized) facts, in the same statement: its
+            # columns are the main query's, by name (NULL where it has none), its `gid`
+            # outside the masks; its rows go to `extra`.
+            exprs, group_by = also(cte)
+            missing = [name for name in exprs if name not in query.selected_columns.keys()]
+            query = query.add_columns(*[null().label(name) for name in missing])
+            statement = union_all(query, select(*[
+                exprs.get(name, null()).label(name) for name in query.selected_columns.keys()
+            ]).select_from(cte).group_by(*group_by))
+        for row in session.execute(statement):
+            if row.gid not in masks:
+                out.extra.append(row._mapping)
+                continue
             slot = slot_for(masks[row.gid], row._mapping)
             for name in names + [p.name for p in pct]:
                 slot[name] = row._mapping[name]
@@ -464,12 +503,25 @@ def _dims_of(groupings: list[tuple[Dimension, ...]]) -> list[Dimension]:
     return sorted({d for g in groupings for d in g}, key=lambda d: d.value)
 
 
-def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimension, ...]]) -> _Grouped:
+_PHYSICIAN_GID = 2000  # `gid` of the physicians' counts folded into `_submissions`
+
+
+def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimension, ...]],
+                 physicians: bool = False) -> _Grouped:
+    """Requests submitted in the range, per grouping. PostgreSQL, with `physicians`: also
+    the requests of each physician from the same scan, in the result's `physicians`
+    ({user id: requests}, for `_physicians`)."""
     dims = _dims_of(groupings)
     if scope.dialect == "sqlite":
         return _from_facts(groupings,
                            sqlite_facts.submissions(session, _facts_scope(scope), groupings))
+
+    def per_physician(f: Any) -> tuple[dict[str, Any], list[Any]]:
+        return ({"gid": literal(_PHYSICIAN_GID), "pid": f.c.pid,
+                 "requests": func.count()}, [f.c.pid])
+
     facts = (select(*[_key_expr(scope, d, R.c.submitted_at).label(_key_name(d)) for d in dims],
+                    R.c.physician_id.label("pid"),
                     case((R.c.priority == Priority.URGENT, 1), else_=0).label("urgent"),
                     case((R.c.is_emergency.is_(True), 1), else_=0).label("emergency"),
                     case((and_(R.c.is_emergency.is_(True), _filed_late(scope)), 1),
@@ -477,13 +529,15 @@ def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimensio
                     case((_cancelled_by(scope.as_of), 1), else_=0).label("cancelled"))
              .select_from(_with_dimension_joins(R, dims))
              .where(*scope.in_days(R.c.submitted_at), *scope.conditions()))
-    return _run_grouped(session, scope, facts, groupings, (), {
+    out = _run_grouped(session, scope, facts, groupings, (), {
         "requests": ("count", None),
         "urgent": ("sum", "urgent"),
         "emergencies": ("sum", "emergency"),
         "emergencies_late": ("sum", "em_late"),
         "cancelled": ("sum", "cancelled"),
-    })
+    }, also=per_physician if physicians else None)
+    out.physicians = {int(m["pid"]): int(m["requests"]) for m in out.extra}
+    return out
 
 
 def _cancelled_by(moment: datetime) -> ColumnElement[bool]:
@@ -508,8 +562,11 @@ def _decision_time_seconds(scope: _Scope, decided: Any) -> ColumnElement[float]:
 
 
 def _first_decisions(session: Session, scope: _Scope,
-                     groupings: list[tuple[Dimension, ...]]) -> _Grouped:
+                     groupings: list[tuple[Dimension, ...]], public: bool = False) -> _Grouped:
     """The specialists' dictámenes (first decisions) made in the range.
+
+    PostgreSQL, with `public`: the public metrics (`_public_rows`) come from the same
+    scan, in the result's `extra` (read them with `_public_from`).
 
     Read from the request's own columns, kept by the same transactions that write the
     `decisions` rows: a first rejection sets `rejected_at` (which an appeal never
@@ -520,33 +577,74 @@ def _first_decisions(session: Session, scope: _Scope,
     """
     dims = _dims_of(groupings)
     if scope.dialect == "sqlite":
-        return _from_facts(groupings,
-                           sqlite_facts.first_decisions(session, _facts_scope(scope), groupings))
+        public_rows: sqlite_facts.Public | None = {} if public else None
+        out = _from_facts(groupings, sqlite_facts.first_decisions(
+            session, _facts_scope(scope), groupings, public_rows))
+        out.public = public_rows
+        return out
+
+    sla = case((R.c.priority == Priority.URGENT, SLA_SECONDS[Priority.URGENT]),
+               else_=SLA_SECONDS[Priority.ORDINARY])
 
     def branch(when: Any, approved: int, condition: ColumnElement[bool]) -> Select[Any]:
         granted = (case((_granted_by(scope.as_of), 1), else_=0) if not approved
                    else literal(0))
+        cols = [case((and_(R.c.due_at.is_not(None), when > R.c.due_at), 1),
+                     else_=0).label("late"),
+                granted.label("granted"),
+                _decision_time_seconds(scope, when).label("secs")]
+        if public:
+            # The public metrics' own columns (see `_public_rows`): emergency filed after
+            # the service, approved after the clock was stopped for information, and the
+            # elapsed (calendar) seconds.
+            extended = and_(R.c.due_at.is_not(None), sqlx.seconds_between(
+                scope.dialect, R.c.due_at, R.c.submitted_at) > sla)
+            cols += [case((R.c.is_emergency.is_(True), 1), else_=0).label("em"),
+                     (case((extended, 1), else_=0) if approved else literal(0)).label("ext"),
+                     sqlx.seconds_between(scope.dialect, when, R.c.submitted_at).label("el")]
         return (select(*[_key_expr(scope, d, when).label(_key_name(d)) for d in dims],
                        # 1 urgent, 0 ordinary: an integer sorts faster than a collated string.
                        case((R.c.priority == Priority.URGENT, 1), else_=0).label("pr"),
-                       literal(approved).label("approved"),
-                       case((and_(R.c.due_at.is_not(None), when > R.c.due_at), 1),
-                            else_=0).label("late"),
-                       granted.label("granted"),
-                       _decision_time_seconds(scope, when).label("secs"))
+                       literal(approved).label("approved"), *cols)
                 .select_from(_with_dimension_joins(R, dims))
                 .where(condition, *scope.in_days(when),
                        R.c.submitted_at.is_not(None), *scope.conditions()))
 
-    facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
-                      branch(R.c.rejected_at, 0, R.c.rejected_at.is_not(None)))
-    return _run_grouped(session, scope, facts, groupings, ("pr",), {
+    aggregates: dict[str, _Agg] = {
         "n": ("count", None),
         "approved": ("sum", "approved"),
         "late": ("sum", "late"),
         "granted": ("sum", "granted"),
         "mean": ("avg", "secs"),
-    }, percentile_of="secs")
+    }
+    also = None
+    if public:
+        aggregates.update(ext=("sum", "ext"), el=("sum", "el"), secs=("sum", "secs"))
+
+        def also(f: Any) -> tuple[dict[str, Any], list[Any]]:
+            # Per (urgent, emergency): gid 1000 + emergency; the p50/p90 columns carry the
+            # medians of the working and of the elapsed seconds.
+            half = literal_column("0.5")
+            return ({"gid": literal(_PUBLIC_GID) + f.c.em, "pr": f.c.pr,
+                     **{name: _aggregate(kind, f.c[col] if col else None)
+                        for name, (kind, col) in aggregates.items()},
+                     "p50": func.percentile_disc(half).within_group(f.c.secs),
+                     "p90": func.percentile_disc(half).within_group(f.c.el)},
+                    [f.c.pr, f.c.em])
+
+    facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
+                      branch(R.c.rejected_at, 0, R.c.rejected_at.is_not(None)))
+    out = _run_grouped(session, scope, facts, groupings, ("pr",), aggregates,
+                       percentile_of="secs", also=also)
+    if public:
+        out.public = {(int(m["pr"]), int(m["gid"]) - _PUBLIC_GID): {
+            "n": m["n"], "approved": m["approved"], "extended_approved": m["ext"],
+            "granted": m["granted"], "secs": m["secs"], "el": m["el"],
+            "secs_p50": m["p50"], "el_p50": m["p90"]} for m in out.extra}
+    return out
+
+
+_PUBLIC_GID = 1000  # `gid` of the public metrics' rows folded into `_first_decisions`
 
 
 def _granted_by(moment: datetime) -> ColumnElement[bool]:
@@ -590,8 +688,16 @@ PUBLIC_COLUMNS = (
 
 def _public_rows(session: Session, scope: _Scope) -> dict[tuple[int, int], dict[str, Any]]:
     """CMS-style figures of the first decisions in the range, per (urgent, emergency)."""
-    if scope.dialect == "sqlite":
-        return sqlite_facts.public_metrics(session, _facts_scope(scope))
+    if scope.dialect != "sqlite":
+        return _public_rows_pg(session, scope)
+    # The same scan as the first decisions' total (build_report folds it into theirs).
+    return _first_decisions(session, scope, [()], public=True).public or {}
+
+
+def _public_rows_pg(session: Session, scope: _Scope) -> dict[tuple[int, int], dict[str, Any]]:
+    """PostgreSQL: the public metrics in a scan of their own, on a connection of their own
+    (folding them into the first decisions' statement made that statement slower than the
+    two apart: it has to materialize the facts and sort them twice)."""
     sla = case((R.c.priority == Priority.URGENT, SLA_SECONDS[Priority.URGENT]),
                else_=SLA_SECONDS[Priority.ORDINARY])
 
@@ -607,7 +713,7 @@ def _public_rows(session: Session, scope: _Scope) -> dict[tuple[int, int], dict[
                         else literal(0)).label("granted"),
                        _decision_time_seconds(scope, when).label("secs"),
                        sqlx.seconds_between(scope.dialect, when, R.c.submitted_at).label("el"))
-                .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+                .select_from(R)
                 .where(condition, *scope.in_days(when), R.c.submitted_at.is_not(None),
                        *scope.conditions()))
 
@@ -656,10 +762,13 @@ def _public_table(rows: dict[tuple[int, int], dict[str, Any]]) -> Table:
 def _appeal_decisions(session: Session, scope: _Scope,
                       groupings: list[tuple[Dimension, ...]]) -> _Grouped:
     dims = _dims_of(groupings)
-    facts = (select(*[_key_expr(scope, d, D.c.decided_at).label(_key_name(d)) for d in dims],
+    zone = scope.joined_zone()
+    facts = (select(*[_key_expr(scope, d, D.c.decided_at, zone).label(_key_name(d))
+                      for d in dims],
                     case((D.c.kind == DecisionKind.APPROVE, 1), else_=0).label("granted"))
-             .select_from(_with_dimension_joins(D.join(R, R.c.id == D.c.request_id), dims))
-             .where(*scope.in_days(D.c.decided_at),
+             .select_from(_with_dimension_joins(D.join(R, R.c.id == D.c.request_id), dims,
+                                                units=True))
+             .where(*scope.in_days(D.c.decided_at, zone),
                     D.c.on_appeal.is_(True), *scope.conditions()))
     return _run_grouped(session, scope, facts, groupings, (), {
         "appeals_decided": ("count", None),
@@ -672,11 +781,14 @@ def _duplicates(session: Session, scope: _Scope,
     """Duplicates found in the range, per grouping and finding code: every submission
     attempt's (`duplicate_hits`), also those blocked and then corrected."""
     dims = _dims_of(groupings)
-    facts = (select(*[_key_expr(scope, d, DH.c.found_at).label(_key_name(d)) for d in dims],
+    zone = scope.joined_zone()
+    facts = (select(*[_key_expr(scope, d, DH.c.found_at, zone).label(_key_name(d))
+                      for d in dims],
                     DH.c.code.label("code"), DH.c.request_id.label("rid"),
                     case((R.c.status == S.DRAFT, DH.c.request_id)).label("draft_rid"))
-             .select_from(_with_dimension_joins(DH.join(R, R.c.id == DH.c.request_id), dims))
-             .where(DH.c.code.in_(DUPLICATE_CODES), *scope.in_days(DH.c.found_at),
+             .select_from(_with_dimension_joins(DH.join(R, R.c.id == DH.c.request_id), dims,
+                                                units=True))
+             .where(DH.c.code.in_(DUPLICATE_CODES), *scope.in_days(DH.c.found_at, zone),
                     *scope.conditions()))
     return _run_grouped(session, scope, facts, groupings, ("code",) if by_code else (), {
         "findings": ("count", None),
@@ -932,32 +1044,33 @@ def _pending_at(session: Session, scope: _Scope) -> list[_Pending]:
         .where(A.c.filed_at < t, or_(A.c.decided_at.is_(None), A.c.decided_at >= t),
                *conds)).all())
     pauses: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
-    for chunk in _chunks({r.id for r in first}):
+    # Rows are unpacked as tuples (a Row's attribute access costs a microsecond each, and
+    # a report can hold tens of thousands of pending requests).
+    for chunk in _chunks({r[0] for r in first}):
         for rid, asked, answered in session.execute(
                 select(IR.c.request_id, IR.c.asked_at, IR.c.answered_at)
                 .where(IR.c.request_id.in_(chunk), IR.c.asked_at < t)):
             pauses[rid].append((_aware(asked), _aware(answered)))
     out: list[_Pending] = []
-    for r in first:
-        submitted = _aware(r.submitted_at)
-        completed = timedelta()
+    append, levels, no_pause = out.append, SERVICE_LEVEL, timedelta()
+    for rid, folio, specialty_id, unit_id, performing_id, priority, submitted in first:
+        submitted = _aware(submitted)
+        completed = no_pause
         paused_since: datetime | None = None
-        for asked, answered in pauses.get(r.id, ()):
+        for asked, answered in pauses.get(rid, ()):
             if answered is not None and answered < t:
                 completed += answered - asked
             else:
                 paused_since = asked
-        due = submitted + SERVICE_LEVEL[r.priority] + completed
+        due = submitted + levels[priority] + completed
         stop = paused_since if paused_since is not None else t
-        out.append(_Pending(r.id, r.folio, r.specialty_id, r.requesting_unit_id,
-                            r.performing_unit_id, r.priority, submitted,
-                            S.INFO_REQUESTED if paused_since is not None else S.IN_REVIEW,
-                            due, (stop - due).total_seconds()))
-    for r in appeals:
-        due = _aware(r.filed_at) + APPEAL_SERVICE_LEVEL[r.priority]
-        out.append(_Pending(r.id, r.folio, r.specialty_id, r.requesting_unit_id,
-                            r.performing_unit_id, r.priority, _aware(r.submitted_at),
-                            S.IN_APPEAL, due, (t - due).total_seconds()))
+        append(_Pending(rid, folio, specialty_id, unit_id, performing_id, priority, submitted,
+                        S.INFO_REQUESTED if paused_since is not None else S.IN_REVIEW,
+                        due, (stop - due).total_seconds()))
+    for rid, folio, specialty_id, unit_id, performing_id, priority, submitted, filed in appeals:
+        due = _aware(filed) + APPEAL_SERVICE_LEVEL[priority]
+        append(_Pending(rid, folio, specialty_id, unit_id, performing_id, priority,
+                        _aware(submitted), S.IN_APPEAL, due, (t - due).total_seconds()))
     return out
 
 
@@ -1054,8 +1167,14 @@ PHYSICIAN_COLUMNS = (
 )
 
 
-def _physicians(session: Session, scope: _Scope) -> tuple[Table, dict[str, tuple[int, int]]]:
-    """Physicians whose requests in the range are ≥ OUTLIER_FACTOR × their peers' median."""
+def _physicians(session: Session, scope: _Scope, counts: dict[int, int] | None = None
+                ) -> tuple[Table, dict[str, tuple[int, int]]]:
+    """Physicians whose requests in the range are ≥ OUTLIER_FACTOR × their peers' median.
+
+    `counts` ({user id: requests in the range}), when the submissions' scan read them
+    (PostgreSQL): the peers are ranked here instead of in SQL, by the same rule."""
+    if counts is not None:
+        return _physicians_table(scope, *_peers(session, counts))
     if scope.dialect == "sqlite":
         sql, params = sqlite_facts.physician_counts_sql(_facts_scope(scope))
         counts = (text(sql).bindparams(**params)
@@ -1093,6 +1212,42 @@ def _physicians(session: Session, scope: _Scope) -> tuple[Table, dict[str, tuple
         if r.flag:
             out.append((r.username, r.full_name, r.unit_code, kind, int(r.n), r.n / weeks,
                         int(r.median), r.n / r.median, int(r.np)))
+    return _physicians_table(scope, out, medians)
+
+
+def _peers(session: Session, counts: dict[int, int]
+           ) -> tuple[list[tuple[Any, ...]], dict[str, tuple[int, int]]]:
+    """The rule of `_physicians`' SQL on counts read elsewhere: peers by unit kind ranked by
+    (requests, user id), median at position ⌈n/2⌉, flagged rows and medians."""
+    people: dict[int, tuple[str, str, str, str]] = {}
+    for chunk in _chunks(set(counts)):
+        for pid, username, full_name, code, kind in session.execute(
+                select(US.c.id, US.c.username, US.c.full_name, U.c.code, U.c.kind)
+                .select_from(US.join(U, U.c.id == US.c.unit_id)).where(US.c.id.in_(chunk))):
+            people[pid] = (username, full_name, code,
+                           kind.value if hasattr(kind, "value") else str(kind))
+    by_kind: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for pid, n in counts.items():
+        if pid in people:
+            by_kind[people[pid][3]].append((n, pid))
+    out, medians = [], {}
+    for kind, peers in by_kind.items():
+        peers.sort()
+        median, np_ = peers[(len(peers) + 1) // 2 - 1][0], len(peers)
+        medians[kind] = (median, np_)
+        for n, pid in peers:
+            if (np_ >= OUTLIER_MIN_PEERS and n >= OUTLIER_MIN_REQUESTS
+                    and n >= OUTLIER_FACTOR * median):
+                username, full_name, code, _kind = people[pid]
+                out.append((username, full_name, code, kind, n, n, median, n / median, np_))
+    return out, medians
+
+
+def _physicians_table(scope: _Scope, out: list[tuple[Any, ...]],
+                      medians: dict[str, tuple[int, int]]
+                      ) -> tuple[Table, dict[str, tuple[int, int]]]:
+    weeks = scope.flt.days / 7
+    out = [row[:5] + (row[4] / weeks,) + row[6:] for row in out]
     out.sort(key=lambda row: (-row[7], -row[4], row[0]))
     note = (f"Señalados: al menos {OUTLIER_FACTOR} veces la mediana de solicitudes de sus pares "
             f"(médicos con solicitudes en el periodo en unidades del mismo tipo), con un mínimo "
@@ -1140,8 +1295,10 @@ def _filed_late(scope: _Scope) -> ColumnElement[bool]:
     """An emergency filed more than 72 h after the day it was performed: filed on the day
     written on a paper or PDF form, else on the day it was submitted (as the review) in
     the requesting unit's zone."""
+    # (Read only for submissions within the range: the zone's offsets over its span.)
     filed_on = case((R.c.origin.in_(sorted(PAPER_ORIGINS)), R.c.requested_on),
-                    else_=sqlx.unit_day(scope.dialect, R.c.submitted_at, scope.unit_zone()))
+                    else_=sqlx.unit_day(scope.dialect, R.c.submitted_at, scope.unit_zone(),
+                                        scope.span))
     return and_(R.c.performed_on.is_not(None),
                 sqlx.days_after(scope.dialect, filed_on, R.c.performed_on) > EMERGENCY_LATE_DAYS)
 
@@ -1150,20 +1307,29 @@ def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[tuple[Any, ..
     """Emergencies filed in the range, each in one state at the cut-off; and those
     recorded but not filed at the cut-off (of them, past the 72 hours)."""
     t = scope.as_of
+    # The state at the cut-off is decided in SQL as far as the request's own columns tell
+    # (see `_state_at`): flags, not datetimes, come back.
+    flag = partial(case, else_=0)
     rows = list(session.execute(
-        select(R.c.id, R.c.specialty_id, case((_filed_late(scope), 1), else_=0).label("late"),
-               R.c.status, R.c.decided_at, R.c.rejected_at, R.c.cancelled_at)
-        .select_from(R.join(U, U.c.id == R.c.requesting_unit_id))
+        select(R.c.id, R.c.specialty_id, flag((_filed_late(scope), 1)).label("late"),
+               flag((and_(R.c.rejected_at.is_(None), R.c.decided_at < t), 1)).label("approved"),
+               flag((R.c.rejected_at < t, 1)).label("rejected"),
+               flag((and_(R.c.status == S.CANCELLED, R.c.decided_at.is_(None),
+                          or_(R.c.cancelled_at.is_(None), R.c.cancelled_at < t)), 1))
+               .label("cancelled"))
+        .select_from(R)
         # A literal (not a bound parameter), so SQLite can match the partial index.
         .where(R.c.is_emergency.is_(true()), *scope.in_days(R.c.submitted_at),
                *scope.conditions())).all())
     appeals: dict[int, tuple[datetime | None, bool | None]] = {}
-    for chunk in _chunks({r.id for r in rows if r.rejected_at is not None}):
+    for chunk in _chunks({r[0] for r in rows if r[4]}):
         for rid, decided, upheld in session.execute(
                 select(A.c.request_id, A.c.decided_at, A.c.upheld)
                 .where(A.c.request_id.in_(chunk), A.c.filed_at < t).order_by(A.c.filed_at)):
             appeals[rid] = (_aware(decided), upheld)
-    out = [(r.specialty_id, int(r.late), _state_at(r, appeals.get(r.id), t)) for r in rows]
+    out = [(specialty_id, int(late),
+            _state_at(approved, rejected, cancelled, appeals.get(rid), t))
+           for rid, specialty_id, late, approved, rejected, cancelled in rows]
     # Recorded and not yet filed at the cut-off (filed later, or still not filed).
     unfiled_rows = session.execute(
         select(R.c.performed_on, U.c.time_zone)
@@ -1179,20 +1345,21 @@ def _emergency_rows(session: Session, scope: _Scope) -> tuple[list[tuple[Any, ..
     return out, (len(unfiled_rows), late_unfiled)
 
 
-def _state_at(r: Any, appeal: tuple[datetime | None, bool | None] | None, t: datetime) -> str:
-    """authorized | rejected | pending | cancelled: one state per request at moment `t`."""
-    decided, rejected = _aware(r.decided_at), _aware(r.rejected_at)
-    if rejected is None and decided is not None and decided < t:
+def _state_at(approved: int, rejected: int, cancelled: int,
+              appeal: tuple[datetime | None, bool | None] | None, t: datetime) -> str:
+    """authorized | rejected | pending | cancelled: one state per request at moment `t`,
+    from flags of the request at `t` (first approval before it; first rejection before it;
+    withdrawn before it without a decision) and its latest appeal filed before it."""
+    if approved:
         return "authorized"
-    if rejected is not None and rejected < t:
+    if rejected:
         if appeal is None:
             return "rejected"
         appeal_decided, upheld = appeal
         if appeal_decided is None or appeal_decided >= t:
             return "pending"  # under appeal: not (yet) a rejection
         return "authorized" if upheld else "rejected"
-    cancelled = _aware(r.cancelled_at)
-    if r.status == S.CANCELLED and decided is None and (cancelled is None or cancelled < t):
+    if cancelled:
         return "cancelled"
     return "pending"
 
@@ -1298,19 +1465,30 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     parts = [groupings] if scope.dialect != "sqlite" else (
         [[g for g in groupings if not g or g[0].is_period]]
         + [[g] for g in groupings if g and not g[0].is_period])
+    # SQLite reads the public metrics' sums in the day scan of the first decisions' total;
+    # PostgreSQL the physicians' counts in the scan of the submissions' total.
+    folded = scope.dialect != "sqlite"
     results = _run_jobs(session, helpers, {
-        **{f"first{i}": partial(_first_decisions, scope=scope, groupings=part)
+        **{f"first{i}": partial(_first_decisions, scope=scope, groupings=part,
+                                public=not folded and () in part)
            for i, part in enumerate(parts)},
-        **{f"sub{i}": partial(_submissions, scope=scope, groupings=part)
+        **{f"sub{i}": partial(_submissions, scope=scope, groupings=part,
+                              physicians=folded and () in part)
            for i, part in enumerate(parts)},
         "appeals": lambda s: _appeal_decisions(s, scope, groupings),
-        "physicians": lambda s: _physicians(s, scope),
+        **({} if folded else {"physicians": lambda s: _physicians(s, scope)}),
         "dups": lambda s: _duplicates(s, scope, groupings, by_code=False),
         "dup_codes": lambda s: _duplicates(s, scope, [()]),
         "emergencies": lambda s: _emergency_rows(s, scope),
         "pending": lambda s: _pending_at(s, scope),
-        "public": lambda s: _public_rows(s, scope),
+        **({"public": lambda s: _public_rows(s, scope)} if folded else {}),
     })
+    if not folded:
+        results["public"] = next(results[f"first{i}"].public
+                                 for i, part in enumerate(parts) if () in part)
+    if folded:
+        results["physicians"] = _physicians(session, scope, next(
+            results[f"sub{i}"].physicians for i, part in enumerate(parts) if () in part))
     appeals = results["appeals"]
     first, sub = _Grouped(groupings, {}), _Grouped(groupings, {})
     for i in range(len(parts)):
