@@ -5,13 +5,13 @@ as the first decisions' (see st2desk.reports.sqlite_facts); the index gains the 
 they need. PostgreSQL has no report facts: nothing to do there.
 
 Revision ID: 0005r
-Revises: 0003p
+Revises: 0005k
 Create Date: 2026-12-03 06:00:00
 """
 from alembic import op
 
 revision = '0005r'
-down_revision = '0003p'
+down_revision = '0005k'
 branch_labels = None
 depends_on = None
 
