@@ -20,7 +20,7 @@ EXIT_BAD_INPUT = 2
 
 
 # Each module has `register(subparsers)`; its commands use `database(args)` and `CliError`.
-COMMAND_MODULES: tuple[str, ...] = ("st2desk.cli_paper", "st2desk.cli_reports")
+COMMAND_MODULES: tuple[str, ...] = ("st2desk.cli_paper", "st2desk.cli_reports", "st2desk.cli_sites")
 
 
 class CliError(Exception):

@@ -210,8 +210,18 @@ def cmd_keys_trust(args: argparse.Namespace) -> int:
                        "instalación su «st2desk keys export»")
     db = database(args)
     require_schema(db)
+    units = tuple(u.strip().upper() if u.strip() != "*" else "*"
+                  for u in args.units.split(",") if u.strip()) if args.units else None
     with db.transaction() as session:
-        added = trust_keys(session, _actor(session, args.user), text)
+        added = trust_keys(session, _actor(session, args.user), text, units=units)
+        from st2desk import signing
+
+        registered = signing.registered_keys(session)
+        for entry in signing.parse_key_file(text):
+            reg = registered.get(entry.kid)
+            if reg is not None:
+                print(f"{entry.kid}: {entry.site.describe()}; puede firmar por: "
+                      f"{reg.scoped_entry().site.units_text()}.")
     print(f"Llaves nuevas de confianza: {', '.join(added) if added else 'ninguna (ya lo eran)'}.")
     return EXIT_OK
 
@@ -242,7 +252,11 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
     for kid in sorted(keys):
         reg = keys[kid]
         origin = "propia" if reg.origin == "local" else "de confianza"
-        print(f"{kid}  {origin:<13} {reg.entry.label}")
+        site = reg.entry.site
+        scope = reg.scoped_entry().site.units_text() if reg.units else "nada (confíe de nuevo con --units)"
+        print(f"{kid}  {origin:<13} sitio {site.code or '?'} «{site.name}»"
+              + (f", creada el {site.created}" if site.created else "")
+              + f"; firma por: {scope}")
     return EXIT_OK
 
 
@@ -342,6 +356,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sync_import.set_defaults(func=cmd_sync_import)
     trust = sync.add_parser("trust", help="confiar en la llave pública de otra instalación")
     trust.add_argument("file", metavar="ARCHIVO_DE_LLAVES")
+    trust.add_argument("--units", metavar="U1,U2", help="como en «keys trust»")
     _user_arg(trust)
     trust.set_defaults(func=cmd_keys_trust)
 
@@ -352,6 +367,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     kexport.set_defaults(func=cmd_keys_export)
     ktrust = keys.add_parser("trust", help="confiar en las llaves de un archivo")
     ktrust.add_argument("file", metavar="ARCHIVO_DE_LLAVES")
+    ktrust.add_argument("--units", metavar="U1,U2",
+                        help="unidades por las que la llave puede firmar (por omisión, las de su "
+                             "etiqueta; «*» todas, solo para la oficina central)")
     _user_arg(ktrust)
     ktrust.set_defaults(func=cmd_keys_trust)
     keys.add_parser("list", help="llaves registradas en esta base").set_defaults(func=cmd_keys_list)

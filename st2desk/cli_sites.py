@@ -1,0 +1,56 @@
+"""Site commands (DESIGN §7.2, §7.3): the site label, audit checkpoints, sync conflicts."""
+
+from __future__ import annotations
+
+import argparse
+
+from st2desk.cli import EXIT_OK, CliError, _Parser, database, require_schema
+
+
+def cmd_site_set(args: argparse.Namespace) -> int:
+    from st2desk import audit, signing
+
+    units = tuple("*" if u.strip() == "*" else u.strip().upper()
+                  for u in args.units.split(",") if u.strip())
+    if not units:
+        raise CliError("indique --units con las unidades del sitio («*»: todas, oficina central)")
+    db = database(args)
+    require_schema(db)
+    with db.transaction() as session:
+        if "*" not in units:
+            from st2desk.services.folios import unit_by_code
+
+            for code in units:
+                unit_by_code(session, code)
+        site = signing.set_site_label(session, args.code.strip().upper(), args.name, units)
+        key = signing.ensure_local_key_registered(session)
+        audit.record(session, user_id=None, username=None, action="site_label", entity="key",
+                     entity_id=key.kid, details={"site": site.code, "name": site.name,
+                                                 "units": list(site.units)})
+    print(f"Sitio {site.code} «{site.name}»: firma por {site.units_text()} (llave {key.kid}).")
+    return EXIT_OK
+
+
+def cmd_site_show(args: argparse.Namespace) -> int:
+    from st2desk import signing
+
+    db = database(args)
+    require_schema(db)
+    with db.transaction() as session:
+        key = signing.ensure_local_key_registered(session)
+        label = signing.local_label(session, key)
+    print(f"Sitio {label.code} «{label.name}», unidades: {label.units_text()}; llave {key.kid} "
+          f"creada el {label.created}.")
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    site = sub.add_parser("site", help="el sitio de esta base (etiqueta de sus llaves)")
+    site_sub = site.add_subparsers(dest="site_command", parser_class=_Parser)
+    sset = site_sub.add_parser("set", help="nombrar el sitio y las unidades por las que firma")
+    sset.add_argument("--code", required=True, help="clave del sitio (p. ej. la de la unidad)")
+    sset.add_argument("--name", required=True, help="nombre del sitio")
+    sset.add_argument("--units", required=True, metavar="U1,U2",
+                      help="unidades que el sitio representa («*»: todas, oficina central)")
+    sset.set_defaults(func=cmd_site_set)
+    site_sub.add_parser("show", help="el sitio y su llave").set_defaults(func=cmd_site_show)
