@@ -180,24 +180,23 @@ def cmd_sync_export(args: argparse.Namespace) -> int:
     require_schema(db)
     target = _output(args.output)
     with db.transaction() as session:
-        data, summary = export_bundle(session, _actor(session, args.user), unit_code=args.unit,
-                                      full=args.full)
+        data, summary = export_bundle(session, _actor(session, args.user), to=args.to,
+                                      unit_code=args.unit, full=args.full)
         write_atomic(target, data)  # a failed write rolls the export mark back with it
     print(summary.line() + f" Archivo: {target}.")
     return EXIT_OK
 
 
 def cmd_sync_import(args: argparse.Namespace) -> int:
-    from st2desk.inputs import BUNDLE_LIMIT
-    from st2desk.services.sync import import_bundle
+    from st2desk.services.sync import import_bundle, read_bundle_file
 
-    data = _read(args.file, BUNDLE_LIMIT, "el paquete")
+    data = read_bundle_file(args.file)  # bounded before anything is parsed (DESIGN §7.4)
     db = database(args)
     require_schema(db)
     with db.transaction() as session:
         report = import_bundle(session, _actor(session, args.user), data)
     print("\n".join(report.lines()))
-    return EXIT_FAILED if report.conflicts or report.skipped else EXIT_OK
+    return EXIT_FAILED if report.refused else EXIT_OK
 
 
 def cmd_keys_trust(args: argparse.Namespace) -> int:
@@ -346,6 +345,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sync = group("sync", "paquetes de sincronización de unidades sin red", "sync_command")
     export = sync.add_parser("export", help="paquete firmado de lo creado desde la última exportación")
     export.add_argument("-o", "--output", required=True, help="archivo del paquete")
+    export.add_argument("--to", required=True, metavar="SITIO_O_LLAVE",
+                        help="sitio destino (su clave o el id de su llave de confianza): el paquete "
+                             "se cifra para él")
     export.add_argument("--unit", help="solo lo de esta unidad (y su propia marca de exportación)")
     export.add_argument("--full", action="store_true", help="todo, no solo lo nuevo")
     _user_arg(export)

@@ -90,11 +90,14 @@ from st2desk.models import (
 from st2desk.services.common import Actor
 from st2desk.services.folios import acting_user
 
-MAGIC = b"ST2DESK-BUNDLE 1\n"
+MAGIC = b"ST2DESK-BUNDLE 2\n"
 _HEADER_KEYS = {"key_id", "public_key", "signature", "size"}
+_OUTER_KEYS = {"to", "size"}
 FORMAT = "st2desk-bundle"
-VERSION = 1
-MAX_BODY = 512 * 1024 * 1024
+VERSION = 2
+MAX_BODY = 256 * 1024 * 1024  # decompressed JSON: ~10 KB a request, attachments aside
+MAX_DEPTH = 12  # the bundle's own structure is 6 levels deep
+MAX_HEADER = 4096
 UNUSABLE_PASSWORD = "!sync-import: sin contraseña"  # never a valid Argon2 hash
 
 ENTITY_ORDER = ("user", "patient", "folio_block", "request", "information_request", "decision",
@@ -460,14 +463,52 @@ def _set_base(session: Session, entity: str, ident: uuid.UUID, base_hash: str,
         rec.source_sequence = sequence
 
 
-def export_bundle(session: Session, actor: Actor | None, *, unit_code: str | None = None,
+def recipient_key(session: Session, to: str) -> signing.RegisteredKey:
+    """The trusted key a bundle is encrypted to: by key id or by its site's code."""
+    keys = signing.registered_keys(session)
+    value = (to or "").strip()
+    found = [k for kid, k in keys.items() if kid == value.lower()] or [
+        k for k in keys.values() if k.origin == "trusted" and k.entry.site.code == value.upper()]
+    if not found:
+        raise ValidationError(
+            f"No hay una llave de confianza «{value}» (ni un sitio con esa clave): confíe antes "
+            "en el archivo de llaves del sitio destino («st2desk keys trust ARCHIVO»).")
+    if len(found) > 1:
+        raise ValidationError(f"El sitio {value} tiene varias llaves de confianza: indique el "
+                              "identificador de la llave («st2desk keys list»).")
+    if not found[0].entry.site.encryption:
+        raise ValidationError(f"La llave {found[0].entry.kid} no trae llave de cifrado (archivo de "
+                              "una versión anterior): pida al sitio destino un «st2desk keys "
+                              "export» nuevo.")
+    return found[0]
+
+
+def seal_bundle(key: signing.LocalKey, recipient: signing.RegisteredKey, body: bytes) -> bytes:
+    """Sign `body` (gzip'd canonical JSON) and encrypt it to `recipient` (HPKE)."""
+    from st2desk import sealing
+
+    inner_header = {"key_id": key.kid, "public_key": signing.b64url(key.public_raw),
+                    "signature": signing.sign_bundle(key, body), "size": len(body)}
+    inner = canonical(inner_header) + b"\n" + body
+    to = recipient.entry.kid
+    # The outer header is bound into the encryption as associated data.
+    size = len(inner) + 32 + 16  # X25519 encapsulation + Poly1305 tag
+    outer = canonical({"size": size, "to": to})
+    sealed = sealing.seal(inner, signing.unb64url(recipient.entry.site.encryption), MAGIC + outer)
+    assert len(sealed) == size
+    return MAGIC + outer + b"\n" + sealed
+
+
+def export_bundle(session: Session, actor: Actor | None, *, to: str, unit_code: str | None = None,
                   full: bool = False) -> tuple[bytes, ExportSummary]:
-    """The signed bundle of what changed since the last export (administrators).
+    """The bundle of what changed since the last export (administrators), signed by this
+    installation and encrypted to the site `to` (a trusted key id or site code).
 
     The caller writes the bytes to a file inside the same transaction, so a failed write
     leaves the "last export" mark where it was.
     """
     acting_user(session, actor, [Role.ADMIN], "exportar paquetes de sincronización")
+    recipient = recipient_key(session, to)
     unit = None
     if unit_code:
         from st2desk.services.folios import unit_by_code
@@ -494,11 +535,10 @@ def export_bundle(session: Session, actor: Actor | None, *, unit_code: str | Non
         "format": FORMAT, "version": VERSION, "bundle_id": str(bundle_id),
         "created_at": _dt_out(clock.now()), "source": {"key_id": key.kid, "unit": unit},
         "sequence": sequence, "since_seq": since, "until_seq": until, "records": records,
+        "to": recipient.entry.kid, "site": signing.site_label(session).code,
     }
     body = gzip.compress(canonical(meta), mtime=0)
-    header = {"key_id": key.kid, "public_key": signing.b64url(key.public_raw),
-              "signature": signing.sign_bundle(key, body), "size": len(body)}
-    data = MAGIC + canonical(header) + b"\n" + body
+    data = seal_bundle(key, recipient, body)
     counts = {e: len(records[e]) for e in ENTITY_ORDER}
     for entity in ENTITY_ORDER:
         if entity == "user":
@@ -532,6 +572,13 @@ class ImportReport:
     conflicts: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    site: str = ""
+
+    @property
+    def refused(self) -> bool:
+        """All or nothing (DESIGN §7.2): any conflict or refused record, and nothing was written."""
+        return bool(self.conflicts or self.skipped)
 
     @property
     def changed(self) -> int:
@@ -540,6 +587,14 @@ class ImportReport:
     def lines(self) -> list[str]:
         if self.already_imported:
             return [f"El paquete {self.bundle_id} ya se había importado: no cambió nada."]
+        if self.refused:
+            out = [f"Paquete {self.bundle_id} (sitio {self.site or '?'}, llave {self.key_id}, "
+                   f"n.º {self.sequence}) RECHAZADO: no se importó nada "
+                   f"({len(self.conflicts)} conflictos, {len(self.skipped)} registros no "
+                   "aceptados). Resuélvalos y vuelva a importarlo:"]
+            out += [f"  CONFLICTO: {c}" for c in self.conflicts]
+            out += [f"  NO ACEPTADO: {c}" for c in self.skipped]
+            return out
 
         out = [f"Paquete {self.bundle_id} (llave {self.key_id}, n.º {self.sequence}):",
                f"  nuevos: {counted(self.inserted)}",
@@ -547,7 +602,7 @@ class ImportReport:
                f"  sin cambios: {counted(self.unchanged)}",
                f"  conflictos: {len(self.conflicts)}; omitidos: {len(self.skipped)}"]
         out += [f"  CONFLICTO: {c}" for c in self.conflicts]
-        out += [f"  OMITIDO: {s}" for s in self.skipped]
+        out += [f"  OMITIDO (más antiguo): {s}" for s in self.stale]
         out += [f"  nota: {n}" for n in self.notes]
         return out
 
@@ -558,32 +613,119 @@ class OpenedBundle:
     meta: dict
 
 
-def open_bundle(session: Session, data: bytes) -> OpenedBundle:
-    """Check magic, trusted key and signature, then decompress; BundleRefused otherwise."""
+def _outer(data: bytes) -> tuple[dict, int]:
+    """The outer header of a bundle and where its ciphertext starts; BundleRefused if the
+    first bytes are not a bundle of this version."""
     if not data.startswith(MAGIC):
+        if data.startswith(b"ST2DESK-BUNDLE "):
+            raise BundleRefused("El paquete es de otra versión de st2desk (sin cifrar o "
+                                "desconocida): pida que lo exporten de nuevo. No se importó nada.")
         raise BundleRefused("El archivo no es un paquete de sincronización de st2desk.")
-    rest = data[len(MAGIC):]
-    newline = rest.find(b"\n", 0, 4096)
+    newline = data.find(b"\n", len(MAGIC), len(MAGIC) + MAX_HEADER)
+    if newline < 0:
+        raise BundleRefused(f"El encabezado del paquete está dañado (más de {MAX_HEADER} bytes).")
+    line = data[len(MAGIC):newline]
+    try:
+        header = json.loads(line)
+    except (ValueError, RecursionError):
+        raise BundleRefused("El encabezado del paquete está dañado.") from None
+    if not isinstance(header, dict) or set(header) != _OUTER_KEYS or canonical(header) != line \
+            or not isinstance(header.get("size"), int):
+        raise BundleRefused("El encabezado del paquete fue alterado. No se importó nada.")
+    return header, newline + 1
+
+
+def read_bundle_file(path: str) -> bytes:
+    """A bundle file read with bounded memory: a regular file within `BUNDLE_LIMIT`, whose
+    first bytes are a bundle header that announces exactly the rest of the file. Anything
+    else (a device, a 500 MB file of spaces) is refused before it is read whole."""
+    import os
+
+    from st2desk.inputs import BUNDLE_LIMIT, InputError, _check_stat, read_error_message, size_text
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(os.path.expanduser(path), flags)
+    except OSError as exc:
+        raise InputError(read_error_message(exc, path, "el paquete")) from None
+    try:
+        size = _check_stat(os.fstat(fd), path, BUNDLE_LIMIT, "el paquete")
+        head = os.read(fd, min(size, len(MAGIC) + MAX_HEADER))
+        header, start = _outer(head)
+        if start + header["size"] != size:
+            raise BundleRefused(f"El paquete está incompleto o le sobran datos (el encabezado "
+                                f"anuncia {size_text(start + header['size'])}, el archivo pesa "
+                                f"{size_text(size)}). No se importó nada.")
+        buffer = bytearray(size)
+        buffer[:len(head)] = head
+        view = memoryview(buffer)
+        done = len(head)
+        while done < size:
+            n = os.readv(fd, [view[done:]])
+            if n <= 0:
+                raise BundleRefused("El paquete cambió mientras se leía. No se importó nada.")
+            done += n
+        return bytes(buffer)
+    except OSError as exc:
+        raise InputError(read_error_message(exc, path, "el paquete")) from None
+    finally:
+        os.close(fd)
+
+
+def check_depth(raw: bytes, limit: int = MAX_DEPTH) -> None:
+    """Refuse JSON nested deeper than `limit` before parsing it (DESIGN §7.4): strings are
+    blanked, then each pass of C-speed substitutions peels one level of brackets."""
+    import re
+
+    skeleton = re.sub(rb'"(?:[^"\\]|\\.)*"', b"", raw)
+    skeleton = skeleton.translate(None, bytes(b for b in range(256) if b not in b"[]{}"))
+    pair = re.compile(rb"\[\]|\{\}")
+    for _ in range(limit):
+        if not skeleton:
+            return
+        skeleton = pair.sub(b"", skeleton)
+    if skeleton:
+        raise BundleRefused(f"El contenido del paquete está anidado a más de {limit} niveles (el "
+                            "máximo): no es un paquete de st2desk. No se importó nada.")
+
+
+def open_bundle(session: Session, data: bytes) -> OpenedBundle:
+    """Bounded header, decryption (this site's key), trusted signer and signature, bounded
+    decompression and nesting, then parsing; BundleRefused at the first that fails."""
+    from st2desk import sealing
+
+    header, start = _outer(data[:len(MAGIC) + MAX_HEADER])
+    if start + header["size"] != len(data):
+        raise BundleRefused("El paquete está incompleto o le sobran datos. No se importó nada.")
+    own = signing.local_key().kid
+    if header["to"] != own:
+        raise BundleRefused(f"El paquete está cifrado para la llave {header['to']}, no para la de "
+                            f"este sitio ({own}): pida que lo exporten con «--to {own}». No se "
+                            "importó nada.")
+    try:
+        inner = sealing.open_sealed(data[start:], data[:start - 1])
+    except sealing.SealError as exc:
+        raise BundleRefused(exc.message) from None
+    newline = inner.find(b"\n", 0, MAX_HEADER)
     if newline < 0:
         raise BundleRefused("El encabezado del paquete está dañado.")
     try:
-        header = json.loads(rest[:newline])
-        kid, signature = str(header["key_id"]), str(header["signature"])
-    except (ValueError, KeyError, TypeError):
+        inner_header = json.loads(inner[:newline])
+        kid, signature = str(inner_header["key_id"]), str(inner_header["signature"])
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise BundleRefused("El encabezado del paquete está dañado.") from None
-    body = rest[newline + 1:]
-    # The header is not signed: accept it only exactly as export writes it, for this body.
-    if (set(header) != _HEADER_KEYS or header.get("size") != len(body)
-            or canonical(header) != rest[:newline]):
+    body = inner[newline + 1:]
+    if (set(inner_header) != _HEADER_KEYS or inner_header.get("size") != len(body)
+            or canonical(inner_header) != inner[:newline]):
         raise BundleRefused("El encabezado del paquete fue alterado o el archivo está incompleto. "
                             "No se importó nada.")
     registered = signing.registered_keys(session)
-    if kid not in registered:
+    if kid not in registered or not registered[kid].units:
         raise BundleRefused(
             f"El paquete está firmado con la llave {kid}, en la que esta base de datos no confía. "
             "Un administrador debe importar antes la llave pública de esa instalación "
             "(st2desk keys trust ARCHIVO).")
-    if header["public_key"] != signing.b64url(registered[kid].entry.public_raw):
+    if inner_header["public_key"] != signing.b64url(registered[kid].entry.public_raw):
         raise BundleRefused("La llave pública del encabezado no es la de la llave que firmó el "
                             "paquete. No se importó nada.")
     if not signing.verify_bundle(registered[kid].entry, body, signature):
@@ -592,14 +734,19 @@ def open_bundle(session: Session, data: bytes) -> OpenedBundle:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(body)) as fh:
             raw = fh.read(MAX_BODY + 1)
-        if len(raw) > MAX_BODY:
-            raise BundleRefused("El paquete es demasiado grande.")
+    except (OSError, EOFError) as exc:
+        raise BundleRefused(f"El contenido del paquete está dañado ({type(exc).__name__}).") from None
+    if len(raw) > MAX_BODY:
+        raise BundleRefused(f"El contenido del paquete pasa de {MAX_BODY // (1024 * 1024)} MB "
+                            "descomprimido, el máximo. No se importó nada.")
+    check_depth(raw)
+    try:
         meta = json.loads(raw)
-    except (OSError, EOFError, ValueError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise BundleRefused(f"El contenido del paquete está dañado ({type(exc).__name__}).") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("version") != VERSION:
         raise BundleRefused("El paquete es de un formato o versión que esta instalación no conoce.")
-    if meta.get("source", {}).get("key_id") != kid:
+    if (meta.get("source") or {}).get("key_id") != kid:
         raise BundleRefused("El paquete dice venir de otra llave que la que lo firmó.")
     return OpenedBundle(kid, meta)
 
@@ -631,6 +778,33 @@ class _Skip(Exception):
         self.conflict = conflict
 
 
+def _closure(edges: dict[str, set[str]]) -> dict[str, set[str]]:
+    out = {}
+    for start in edges:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for nxt in edges.get(todo.pop(), set()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        out[start] = seen
+    return out
+
+
+# The workflow of DESIGN §1.2; a bundle may carry several steps at once.
+_REACHABLE = _closure({
+    "draft": {"in_review", "cancelled"},
+    "performed_emergency": {"in_review", "cancelled"},
+    "in_review": {"authorized", "rejected", "info_requested", "cancelled"},
+    "info_requested": {"in_review", "cancelled"},
+    "rejected": {"in_appeal", "rejected_final"},
+    "in_appeal": {"authorized", "rejected_final"},
+    "authorized": {"used", "expired", "cancelled"},
+    "rejected_final": set(), "used": set(), "expired": set(), "cancelled": set(),
+})
+
+
 class _Importer:
     def __init__(self, session: Session, actor: Actor | None, opened: OpenedBundle,
                  report: ImportReport) -> None:
@@ -644,6 +818,17 @@ class _Importer:
         self.blocked: set[tuple[str, str]] = set()  # (kind, uuid) not applied
         self.alias: dict[tuple[str, str], str] = {}  # incoming UUID -> local UUID (same person)
         self.touched_requests: dict[uuid.UUID, str] = {}
+        registered = signing.registered_keys(session)[opened.key_id]
+        self.scope = set(registered.units)
+        self.site = registered.entry.site.code or opened.key_id
+        report.site = self.site
+        records = opened.meta.get("records") if isinstance(opened.meta.get("records"), dict) else {}
+        self.bundle_records: dict[tuple[str, str], dict] = {
+            (entity, str(d.get("uuid"))): d for entity in ENTITY_ORDER
+            for d in (records.get(entity) or []) if isinstance(d, dict)}
+        self.changes: list[dict] = []  # audit events, written only when the bundle is accepted
+        self.today = clock.today()
+        self._diagnoses: set[str] | None = None
 
     # -- natural keys on insert -------------------------------------------------------
 
@@ -677,11 +862,16 @@ class _Importer:
                                                      Patient.agregado == data["agregado"]))
             if patient is None:
                 return None
-            if (patient.first_name, patient.last_name, patient.birth_date.isoformat()) != (
-                    data["first_name"], data["last_name"], data["birth_date"]):
-                self.report.notes.append(
-                    f"Un paciente del paquete ({data['agregado']}) ya estaba registrado con otros "
-                    "datos; se conservan los registrados aquí.")
+            if (patient.first_name, patient.last_name, patient.second_last_name,
+                    patient.birth_date.isoformat(), patient.sex.value) != (
+                    data["first_name"], data["last_name"], data.get("second_last_name"),
+                    data["birth_date"], data["sex"]):
+                folios = self._folios_of_patient(data["uuid"])
+                raise _Skip(
+                    f"conflicto de identidad: el NSS {data['nss']} con agregado {data['agregado']} "
+                    f"ya es aquí otra persona (otro nombre o fecha de nacimiento)"
+                    + (f"; solicitudes del paquete: {', '.join(folios)}" if folios else ""),
+                    conflict=True)
             return patient.id
         if entity == "request":
             if s.scalar(select(Request.id).where(Request.folio == data["folio"])) is not None:
@@ -704,6 +894,138 @@ class _Importer:
             if overlap is not None:
                 raise _Skip("se traslapa con un bloque de folios reservado aquí", conflict=True)
         return None
+
+    def _folios_of_patient(self, patient_uuid: str) -> list[str]:
+        return sorted(str(d.get("folio")) for (e, _u), d in self.bundle_records.items()
+                      if e == "request" and d.get("patient") == patient_uuid)
+
+    # -- ownership, validation and transitions (DESIGN §7.2) ---------------------------
+
+    def _request_units(self, request_uuid: str | None) -> set[str]:
+        if request_uuid is None:
+            return set()
+        d = self.bundle_records.get(("request", request_uuid))
+        if d is not None:
+            return {str(d.get("requesting_unit")), str(d.get("performing_unit"))}
+        row = self.session.execute(
+            select(Request.requesting_unit_id, Request.performing_unit_id)
+            .where(Request.uuid == uuid.UUID(request_uuid))).first()
+        if row is None:
+            return set()
+        return {str(self.refs.out("unit", row[0])), str(self.refs.out("unit", row[1]))}
+
+    def _user_unit(self, user_uuid: str | None) -> str | None:
+        if user_uuid is None:
+            return None
+        d = self.bundle_records.get(("user", user_uuid))
+        if d is not None:
+            return str(d.get("unit"))
+        unit_id = self.session.scalar(select(User.unit_id).where(User.uuid == uuid.UUID(user_uuid)))
+        return str(self.refs.out("unit", unit_id)) if unit_id is not None else None
+
+    def _owned(self, entity: str, data: dict, local: Any, local_data: dict | None) -> None:
+        """A bundle may create or change only what its site owns."""
+        if signing.ALL_UNITS in self.scope:
+            return
+        units: set[str | None]
+        if entity in ("user", "patient", "folio_block"):
+            units = {data.get("unit")}
+        elif entity == "request":
+            units = {data.get("requesting_unit")}
+        elif entity == "decision":
+            units = {self._user_unit(data.get("decided_by"))}
+        elif entity == "authorization":
+            changed = {k for k in data if not k.startswith("_") and k not in LOCAL_ONLY
+                       and (local_data is None or local_data.get(k) != data.get(k))}
+            if local_data is not None and changed <= {"status", "used_at", "used_recorded_by"} \
+                    and data.get("status") == AuthorizationStatus.USED.value:
+                units = {data.get("performing_unit")}  # a use recorded at its reception
+            else:
+                try:
+                    units = {numbering.parse_number(str(data.get("number"))).unit_code}
+                except ValidationError:
+                    units = {None}
+        else:  # information requests, appeals, attachments: the request's units
+            units = self._request_units(data.get("request"))
+            if entity == "information_request" and local_data is None:
+                units = {self._user_unit(data.get("asked_by"))}
+        if not units or not units <= self.scope:
+            outside = ", ".join(sorted(str(u) for u in units - self.scope)) or "desconocida"
+            raise _Skip(f"el sitio {self.site} no puede {'crear' if local is None else 'cambiar'} "
+                        f"este registro (es de la unidad {outside}, fuera de las unidades de su "
+                        "llave)", conflict=True)
+
+    def _validate(self, entity: str, data: dict, local: Any) -> None:
+        """The same rules as typed input."""
+        from st2desk.identifiers import identity_problems
+
+        def bad(message: str) -> _Skip:
+            return _Skip(f"dato no válido: {message}")
+
+        if entity == "patient":
+            from st2desk.services.patients import _name
+
+            birth = date.fromisoformat(data["birth_date"])
+            if birth > self.today:
+                raise bad("la fecha de nacimiento está en el futuro")
+            problems = identity_problems(str(data.get("nss")), str(data.get("agregado")),
+                                         data.get("curp"), birth, Sex(data["sex"]))
+            if problems:
+                raise bad(" ".join(p.message for p in problems))
+            for key, label, required in (("first_name", "el nombre", True),
+                                         ("last_name", "el primer apellido", True),
+                                         ("second_last_name", "el segundo apellido", False)):
+                try:
+                    if _name(data.get(key), label, required) != (data.get(key) or None):
+                        raise bad(f"{label} no está escrito como lo guarda st2desk")
+                except ValidationError as exc:
+                    raise bad(exc.message) from None
+        elif entity == "request":
+            from st2desk.models import Diagnosis
+            from st2desk.services.review import normalize_cie10
+
+            if self._diagnoses is None:
+                self._diagnoses = set(self.session.scalars(select(Diagnosis.code)))
+            try:
+                parsed = numbering.parse_number(str(data.get("folio")))
+            except ValidationError as exc:
+                raise bad(exc.message) from None
+            if parsed.is_authorization or parsed.unit_code != data.get("requesting_unit"):
+                raise bad(f"el folio {data.get('folio')} no es de la unidad solicitante")
+            if data.get("diagnosis_code") and \
+                    normalize_cie10(str(data["diagnosis_code"])) not in self._diagnoses:
+                raise bad(f"el diagnóstico {data.get('diagnosis_code')} no está en el catálogo CIE-10")
+            text = data.get("justification") or ""
+            if not isinstance(text, str) or len(text) > 4000:
+                raise bad("la justificación no es un texto de hasta 4000 caracteres")
+            performed = data.get("performed_on")
+            if performed and date.fromisoformat(performed) > self.today:
+                raise bad("la fecha de realización de la urgencia está en el futuro")
+        elif entity == "authorization":
+            from st2desk.services.decisions import MAX_VALIDITY_DAYS
+
+            start, until = date.fromisoformat(data["valid_from"]), date.fromisoformat(data["valid_until"])
+            days = (until - start).days + 1
+            if not 1 <= days <= MAX_VALIDITY_DAYS:
+                raise bad(f"la vigencia de la autorización {data.get('number')} es de {days} días; "
+                          f"debe estar entre 1 y {MAX_VALIDITY_DAYS}")
+            try:
+                if not numbering.parse_number(str(data.get("number"))).is_authorization:
+                    raise ValidationError("no es un número de autorización")
+            except ValidationError as exc:
+                raise bad(exc.message) from None
+
+    def _transition(self, entity: str, local: Any, data: dict) -> None:
+        """An update moves a record only along the workflow (DESIGN §1.2)."""
+        if entity == "request":
+            old, new = local.status.value, data.get("status")
+            if old != new and new not in _REACHABLE.get(old, set()):
+                raise _Skip(f"cambio de estado no permitido: de «{old}» a «{new}»", conflict=True)
+        elif entity == "authorization":
+            old, new = local.status.value, data.get("status")
+            if old != new and (old != AuthorizationStatus.VALID.value):
+                raise _Skip(f"la autorización {local.number} ya está «{old}»; no puede pasar a "
+                            f"«{new}»", conflict=True)
 
     # -- one record ---------------------------------------------------------------------
 
@@ -765,7 +1087,10 @@ class _Importer:
         data = self._localized(entity, data)
         incoming = content_hash(data)
         if local is None:
+            self._validate(entity, data, None)
             matched = self._natural_match(entity, data)
+            if matched is None:
+                self._owned(entity, data, None, None)
             if matched is not None:
                 self.refs.mapped[(entity, data["uuid"])] = matched
                 local_uuid = s.scalar(select(model.uuid).where(model.id == matched))  # type: ignore[attr-defined]
@@ -786,8 +1111,8 @@ class _Importer:
         rec = s.get(SyncRecord, (entity, ident))
         if rec is not None and rec.source_key_id == self.kid and rec.source_sequence is not None \
                 and self.sequence < rec.source_sequence:
-            self.report.skipped.append(f"{self._describe(entity, data)}: el paquete es más antiguo "
-                                       "que el último recibido de esa instalación")
+            self.report.stale.append(f"{self._describe(entity, data)}: el paquete es más antiguo "
+                                     "que el último recibido de esa instalación")
             return
         local_data = serialize(entity, local, self.refs)
         local_hash = content_hash(local_data)
@@ -801,7 +1126,11 @@ class _Importer:
             return
         parent = data.get(PARENT)
         if parent is not None and parent == content_hash(self._foreign(entity, local_data)):
-            # The other side changed exactly the state this side still has: move forward.
+            # The other side changed exactly the state this side still has: move forward,
+            # if its site may change this record, along the workflow, with valid data.
+            self._owned(entity, data, local, local_data)
+            self._validate(entity, data, local)
+            self._transition(entity, local, data)
             self._update(entity, local, data)
             _set_base(s, entity, ident, incoming, self.kid, self.sequence)
             self.report.updated[entity] += 1
@@ -811,6 +1140,15 @@ class _Importer:
                     "la versión de esta base de datos", conflict=True)
 
     def _after_write(self, entity: str, obj: Any, how: str) -> None:
+        details: dict[str, object] = {"bundle": str(self.meta.get("bundle_id")), "site": self.site,
+                                      "key": self.kid, "change": how}
+        for key in ("folio", "number"):
+            if getattr(obj, key, None):
+                details[key] = getattr(obj, key)
+        self.changes.append({"user_id": self.actor.user_id if self.actor else None,
+                             "username": self.actor.username if self.actor else None,
+                             "action": "sync_import", "entity": entity, "entity_id": obj.uuid,
+                             "details": details})
         if entity == "request":
             _advance_for_number(self.session, obj.folio, SequenceKind.FOLIO)
             self.touched_requests[obj.uuid] = obj.folio
@@ -834,9 +1172,12 @@ class _Importer:
 
     def _one(self, entity: str, data: dict) -> None:
         what = self._describe(entity, data) if isinstance(data, dict) else ENTITY_LABELS[entity]
+        if entity == "patient" and isinstance(data, dict):  # name the patient by its requests
+            folios = self._folios_of_patient(str(data.get("uuid")))
+            if folios:
+                what = f"paciente de {', '.join(folios[:3])}" + ("…" if len(folios) > 3 else "")
         try:
-            with self.session.begin_nested():
-                self.apply(entity, data)
+            self.apply(entity, data)
         except _Skip as skip:
             self._block(entity, data)
             (self.report.conflicts if skip.conflict else self.report.skipped).append(
@@ -847,6 +1188,7 @@ class _Importer:
         except IntegrityError:
             self._block(entity, data)
             self.report.conflicts.append(f"{what}: choca con un registro de esta base de datos")
+            raise
         except (ValueError, TypeError, AttributeError) as exc:
             self._block(entity, data)
             self.report.skipped.append(f"{what}: registro mal formado ({type(exc).__name__})")
@@ -873,12 +1215,22 @@ def import_bundle(session: Session, actor: Actor | None, data: bytes) -> ImportR
         report.already_imported = True
         return report
     importer = _Importer(session, actor, opened, report)
-    importer.run()
-    for req_uuid, folio in importer.touched_requests.items():
+    nested = session.begin_nested()
+    try:
+        importer.run()
+    except IntegrityError:
+        pass  # reported as a conflict by `_one`; the whole bundle is refused below
+    if report.refused:
+        nested.rollback()  # all or nothing: not a record of it stays
         audit.record(session, user_id=actor.user_id if actor else None,
-                     username=actor.username if actor else None, action="sync_import",
-                     entity="request", entity_id=req_uuid,
-                     details={"folio": folio, "bundle": str(bundle_id), "key": opened.key_id})
+                     username=actor.username if actor else None, action="sync_refused",
+                     entity="bundle", entity_id=bundle_id,
+                     details={"key": opened.key_id, "site": importer.site,
+                              "conflicts": report.conflicts[:200],
+                              "refused": report.skipped[:200]})
+        return report
+    nested.commit()
+    audit.record_many(session, importer.changes)
     counts = {"inserted": dict(report.inserted), "updated": dict(report.updated),
               "unchanged": dict(report.unchanged), "conflicts": len(report.conflicts),
               "skipped": len(report.skipped)}
@@ -893,19 +1245,7 @@ def import_bundle(session: Session, actor: Actor | None, data: bytes) -> ImportR
     return report
 
 
-def bundle_key_line(data: bytes) -> str:
-    """The signer's public key carried in a bundle's header, as a key-file line.
-
-    Shown to an administrator deciding whether to trust it; carrying it does not make a
-    bundle trusted.
-    """
-    if not data.startswith(MAGIC):
-        raise BundleRefused("El archivo no es un paquete de sincronización de st2desk.")
-    rest = data[len(MAGIC):]
-    try:
-        header = json.loads(rest[:rest.index(b"\n")])
-        raw = signing.unb64url(header["public_key"])
-    except (ValueError, KeyError, TypeError):
-        raise BundleRefused("El encabezado del paquete está dañado.") from None
-    return signing.format_key_line(signing.key_id(raw), raw, "de un paquete")
-
+def bundle_recipient(data: bytes) -> str:
+    """The key id a bundle is encrypted to (from its outer header)."""
+    header, _start = _outer(data[:len(MAGIC) + MAX_HEADER])
+    return str(header["to"])
