@@ -1124,12 +1124,12 @@ class _Importer:
                           .execution_options(synchronize_session=False))
             self.report.unchanged[entity] += 1
             return
+        self._owned(entity, data, local, local_data)  # may its site change this record at all?
+        self._validate(entity, data, local)
         parent = data.get(PARENT)
         if parent is not None and parent == content_hash(self._foreign(entity, local_data)):
             # The other side changed exactly the state this side still has: move forward,
-            # if its site may change this record, along the workflow, with valid data.
-            self._owned(entity, data, local, local_data)
-            self._validate(entity, data, local)
+            # along the workflow.
             self._transition(entity, local, data)
             self._update(entity, local, data)
             _set_base(s, entity, ident, incoming, self.kid, self.sequence)
