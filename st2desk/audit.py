@@ -1,9 +1,18 @@
-"""Append-only audit log with a SHA-256 hash chain (DESIGN §1.6).
+"""Append-only audit log with a SHA-256 hash chain (DESIGN §1.6), anchored by signed
+checkpoints (DESIGN §7.3).
 
 Each event's hash covers its own fields and the previous event's hash, so changing,
 deleting or reordering any row breaks every later link. Appends are serialized (an
 advisory lock on PostgreSQL, the write lock of ``BEGIN IMMEDIATE`` on SQLite) so two
 workstations can never fork the chain.
+
+A chain alone cannot show that its last rows were deleted, or that someone rewrote rows
+and recomputed every later hash. So the site signs a checkpoint — sequence, hash and time
+of the chain's head — with its installation key at each export and backup and at least
+daily (the first event of a day without one makes it); checkpoints travel in bundles to
+the other site. `verify` checks every checkpoint's signature and that the chain still
+reaches it with the same hash: truncation, deletion, reordering and rewriting up to the
+last checkpoint are found and named.
 """
 
 from __future__ import annotations
@@ -11,13 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from st2desk import clock
-from st2desk.models import AuditEvent
+from st2desk.models import AuditCheckpoint, AuditEvent
 
 GENESIS = "0" * 64
 SYSTEM_USER = "sistema"
@@ -79,6 +88,7 @@ def record(
     event.hash = compute_hash(event)
     session.add(event)
     session.flush()
+    _daily_checkpoint(session, event)
     if session.get_bind().dialect.name == "postgresql":
         # Delivered at commit to every workstation listening (st2desk.notify); not on rollback.
         session.execute(text("SELECT pg_notify(:channel, :entity)"),
@@ -119,11 +129,95 @@ def record_many(session: Session, events: list[dict]) -> int:
     return len(rows)
 
 
+# --------------------------------------------------------------------------- checkpoints
+
+CHECKPOINT_DOMAIN = b"st2desk-audit-checkpoint-v1\x00"
+DAILY = 24 * 3600
+_daily_checked: dict[str, float] = {}  # database URL -> monotonic time of the last look
+
+
+def checkpoint_message(site: str, seq: int, hash_: str, at: str) -> bytes:
+    return CHECKPOINT_DOMAIN + f"{site}|{seq}|{hash_}|{at}".encode()
+
+
+def _at_text(at: object) -> str:
+    from datetime import datetime
+
+    assert isinstance(at, datetime)
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def checkpoint(session: Session, reason: str) -> AuditCheckpoint | None:
+    """Sign the chain's current head with this installation's key (None: empty log)."""
+    from st2desk import signing
+
+    session.flush()
+    head = session.execute(select(AuditEvent.seq, AuditEvent.hash)
+                           .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    if head is None:
+        return None
+    key = signing.ensure_local_key_registered(session)
+    site = signing.site_label(session).code
+    at = clock.now()
+    signature = signing.b64url(key.sign(checkpoint_message(site, head.seq, head.hash, _at_text(at))))
+    cp = AuditCheckpoint(site=site, key_id=key.kid, seq=head.seq, hash=head.hash, at=at,
+                         reason=reason, signature=signature)
+    session.add(cp)
+    session.flush()
+    return cp
+
+
+def checkpoint_data(cp: AuditCheckpoint) -> dict:
+    """A checkpoint as it travels in a bundle."""
+    return {"site": cp.site, "key_id": cp.key_id, "seq": cp.seq, "hash": cp.hash,
+            "at": _at_text(cp.at), "signature": cp.signature}
+
+
+def checkpoint_signature_ok(session: Session, cp: AuditCheckpoint | dict,
+                            keys: dict | None = None) -> bool:
+    from st2desk import signing
+
+    data = cp if isinstance(cp, dict) else checkpoint_data(cp)
+    keys = keys if keys is not None else signing.registered_keys(session)
+    reg = keys.get(data["key_id"])
+    if reg is None:
+        return False
+    message = checkpoint_message(data["site"], int(data["seq"]), data["hash"], data["at"])
+    from st2desk.signing import _verify, unb64url
+
+    try:
+        return _verify(reg.entry.key, unb64url(data["signature"]), message)
+    except ValueError:
+        return False
+
+
+def _daily_checkpoint(session: Session, event: AuditEvent) -> None:
+    """At least one checkpoint a day: the first event of a day without one makes it."""
+    import time
+
+    url = str(session.get_bind().engine.url)
+    now = time.monotonic()
+    last_look = _daily_checked.get(url)
+    if last_look is not None and now - last_look < 3600:
+        return
+    _daily_checked[url] = now
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    latest = session.scalar(select(func.max(AuditCheckpoint.at)).where(
+        AuditCheckpoint.bundle_id.is_(None)))
+    if latest is None or clock.now() - latest >= timedelta(seconds=DAILY):
+        checkpoint(session, "diario")
+
+
 @dataclass(frozen=True)
 class ChainReport:
     events: int
     first_broken_seq: int | None
     reason: str | None
+    checkpoints: int = 0
+    anchored_seq: int = 0  # the chain is vouched for up to this event by a signed checkpoint
 
     @property
     def ok(self) -> bool:
@@ -131,26 +225,68 @@ class ChainReport:
 
 
 def verify(session: Session, batch: int = 5000) -> ChainReport:
-    """Recompute the chain; name the first broken link."""
+    """Recompute the chain and check it against this site's signed checkpoints; name the
+    first broken link, or what a checkpoint shows was removed or rewritten."""
+    from st2desk import signing
+
+    checkpoints = session.scalars(select(AuditCheckpoint).where(AuditCheckpoint.bundle_id.is_(None))
+                                  .order_by(AuditCheckpoint.seq, AuditCheckpoint.id)).all()
+    keys = signing.registered_keys(session)
+    for cp in checkpoints:
+        if not checkpoint_signature_ok(session, cp, keys):
+            return ChainReport(0, cp.seq, f"el punto de control del {_when(cp)} (evento {cp.seq}) "
+                                          "no tiene una firma válida de este sitio: fue alterado",
+                               len(checkpoints))
+    wanted = {cp.seq: cp for cp in checkpoints}
+    seen_hash: dict[int, str] = {}
     prev_hash = GENESIS
     expected_seq = 1
     count = 0
     last_seq = 0
-    while True:
+    broken: tuple[int, str] | None = None
+    while broken is None:
         rows = session.scalars(
             select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
         ).all()
         if not rows:
-            return ChainReport(count, None, None)
+            break
         for event in rows:
             if event.seq != expected_seq:
-                return ChainReport(count, expected_seq, f"falta el evento {expected_seq}")
+                broken = (expected_seq, f"falta el evento {expected_seq}")
+                break
             if event.prev_hash != prev_hash:
-                return ChainReport(count, event.seq, "el enlace con el evento anterior no coincide")
+                broken = (event.seq, "el enlace con el evento anterior no coincide")
+                break
             if compute_hash(event) != event.hash:
-                return ChainReport(count, event.seq, "el contenido del evento fue modificado")
+                broken = (event.seq, "el contenido del evento fue modificado")
+                break
+            if event.seq in wanted:
+                seen_hash[event.seq] = event.hash
             prev_hash = event.hash
             expected_seq += 1
             count += 1
             last_seq = event.seq
         session.expunge_all()
+    # The checkpoints: every one the intact chain reaches must carry the same hash.
+    latest = checkpoints[-1] if checkpoints else None
+    if broken is None and latest is not None and latest.seq > last_seq:
+        return ChainReport(count, last_seq + 1, (
+            f"la bitácora termina en el evento {last_seq}, pero el punto de control firmado el "
+            f"{_when(latest)} certifica {latest.seq} eventos: se borraron los últimos "
+            f"{latest.seq - last_seq}"), len(checkpoints))
+    for cp in checkpoints:
+        if broken is not None and cp.seq >= broken[0]:
+            continue
+        if seen_hash.get(cp.seq) != cp.hash:
+            return ChainReport(count, cp.seq, (
+                f"el evento {cp.seq} no es el que certificó el punto de control firmado el "
+                f"{_when(cp)}: la bitácora fue reescrita, reordenada o se borraron eventos hasta "
+                "ese punto"), len(checkpoints))
+    if broken is not None:
+        return ChainReport(count, broken[0], broken[1], len(checkpoints))
+    anchored = max((cp.seq for cp in checkpoints), default=0)
+    return ChainReport(count, None, None, len(checkpoints), anchored)
+
+
+def _when(cp: AuditCheckpoint) -> str:
+    return f"{(cp.at - timedelta(hours=6)):%d/%m/%Y %H:%M}"

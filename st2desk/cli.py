@@ -156,7 +156,10 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     with db.session() as session:
         report = audit.verify(session)
     if report.ok:
-        print(f"Bitácora íntegra: {report.events} eventos verificados.")
+        anchor = (f"; anclada hasta el evento {report.anchored_seq} por {report.checkpoints} "
+                  "puntos de control firmados" if report.checkpoints else
+                  "; sin puntos de control firmados todavía")
+        print(f"Bitácora íntegra: {report.events} eventos verificados{anchor}.")
         return EXIT_OK
     print(f"st2desk: bitácora alterada: el primer enlace roto es el evento {report.first_broken_seq} "
           f"({report.reason}).", file=sys.stderr)
@@ -182,6 +185,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     db = database(args)
     backup.sqlite_path(db.url)  # PostgreSQL: explain pg_dump before touching anything
     require_schema(db)
+    from st2desk import audit
+
+    with db.transaction() as session:  # the backup carries a signed head (DESIGN §7.3)
+        audit.checkpoint(session, "respaldo")
     db.dispose()
     show = sys.stderr is not None and sys.stderr.isatty()
 

@@ -152,6 +152,14 @@ def test_every_imported_change_has_its_own_audit_event_naming_site_and_bundle(db
         assert {e.details["site"] for e in events} == {REQUESTING_UNIT}
         assert {e.details["bundle"] for e in events} == {str(report.bundle_id)}
         assert audit.verify(s).ok
+        # The unit's signed audit checkpoint came with the bundle and is kept here.
+        from st2desk.models import AuditCheckpoint
+
+        kept = s.scalar(select(AuditCheckpoint).where(AuditCheckpoint.bundle_id == report.bundle_id))
+        assert kept is not None and kept.site == REQUESTING_UNIT and audit.checkpoint_signature_ok(s, kept)
+    with offline.session() as s:
+        mine = s.scalar(select(AuditCheckpoint).where(AuditCheckpoint.reason == "exportación"))
+        assert mine is not None and (mine.seq, mine.hash) == (kept.seq, kept.hash)
 
 
 def test_a_bundle_for_another_site_is_refused_before_anything_is_read(db, offline, cast, dirs,

@@ -388,12 +388,14 @@ def export_public_keys(session: Session, *, include_trusted: bool = False) -> st
     """
     signing.ensure_local_key_registered(session)
     keys = signing.registered_keys(session)
+    site = signing.site_label(session).code
     lines = ["# Llaves públicas de st2desk (verificación de comprobantes y paquetes)",
              f"# Exportadas el {clock.today():%d/%m/%Y} por el sitio "
              f"{signing.site_label(session).code}"]
     for kid in sorted(keys):
         reg = keys[kid]
-        if (reg.origin == "local" or include_trusted) and reg.units:
+        own = reg.origin == "local" and reg.entry.site.code == site  # not a key from before
+        if (own or (include_trusted and reg.origin != "local")) and reg.units:
             lines.append(f"# {reg.entry.site.describe() if reg.origin == 'local' else reg.scoped_entry().site.describe()}")
             lines.append(reg.scoped_entry().line())
     return "\n".join(lines) + "\n"
@@ -407,12 +409,12 @@ def trust_keys(session: Session, actor: Actor | None, text: str, *,
     whose units changed."""
     acting_user(session, actor, [Role.ADMIN], "confiar en las llaves de otra instalación")
     entries = signing.parse_key_file(text)
-    own = signing.local_key().kid
+    registered = signing.registered_keys(session)
     added = []
     granted: dict[str, list[str]] = {}
     for entry in entries:
-        if entry.kid == own:
-            continue
+        if entry.kid in registered and registered[entry.kid].origin == "local":
+            continue  # this site's own key: its scope is the site's, not a file's
         scope = units if units else entry.site.units
         if not scope:
             raise ValidationError(

@@ -520,6 +520,7 @@ def export_bundle(session: Session, actor: Actor | None, *, to: str, unit_code: 
         since = session.scalar(select(func.max(SyncBundle.until_seq)).where(
             SyncBundle.direction == "export",
             SyncBundle.unit_code.is_(None) if unit is None else SyncBundle.unit_code == unit)) or 0
+    head = audit.checkpoint(session, "exportación")  # carried in the bundle (DESIGN §7.3)
     until = session.scalar(select(func.max(AuditEvent.seq))) or 0
     sequence = (session.scalar(select(func.max(SyncBundle.sequence)).where(
         SyncBundle.direction == "export", SyncBundle.key_id == key.kid)) or 0) + 1
@@ -536,6 +537,7 @@ def export_bundle(session: Session, actor: Actor | None, *, to: str, unit_code: 
         "created_at": _dt_out(clock.now()), "source": {"key_id": key.kid, "unit": unit},
         "sequence": sequence, "since_seq": since, "until_seq": until, "records": records,
         "to": recipient.entry.kid, "site": signing.site_label(session).code,
+        "checkpoint": audit.checkpoint_data(head) if head is not None else None,
     }
     body = gzip.compress(canonical(meta), mtime=0)
     data = seal_bundle(key, recipient, body)
@@ -1231,6 +1233,7 @@ def import_bundle(session: Session, actor: Actor | None, data: bytes) -> ImportR
         return report
     nested.commit()
     audit.record_many(session, importer.changes)
+    _keep_checkpoint(session, opened, bundle_id, report)
     counts = {"inserted": dict(report.inserted), "updated": dict(report.updated),
               "unchanged": dict(report.unchanged), "conflicts": len(report.conflicts),
               "skipped": len(report.skipped)}
@@ -1243,6 +1246,32 @@ def import_bundle(session: Session, actor: Actor | None, data: bytes) -> ImportR
                  username=actor.username if actor else None, action="sync_import",
                  entity="bundle", entity_id=bundle_id, details={"key": opened.key_id, **counts})
     return report
+
+
+def _keep_checkpoint(session: Session, opened: OpenedBundle, bundle_id: uuid.UUID,
+                     report: ImportReport) -> None:
+    """Keep the sender's signed audit checkpoint, so its log can be checked later against
+    what it said here (DESIGN §7.3)."""
+    from st2desk.models import AuditCheckpoint
+
+    data = opened.meta.get("checkpoint")
+    if not isinstance(data, dict):
+        return
+    try:
+        genuine = data.get("key_id") == opened.key_id and audit.checkpoint_signature_ok(session, data)
+        at = _dt_in(str(data["at"]) + "Z") if not str(data["at"]).endswith("Z") else _dt_in(data["at"])
+    except (KeyError, ValueError, TypeError):
+        genuine = False
+    if not genuine:
+        report.notes.append("El punto de control de la bitácora que trae el paquete no tiene una "
+                            "firma válida de su sitio: no se guardó.")
+        return
+    session.add(AuditCheckpoint(site=str(data["site"])[:20], key_id=opened.key_id,
+                                seq=int(data["seq"]), hash=str(data["hash"])[:64], at=at,
+                                reason="recibido", signature=str(data["signature"])[:128],
+                                bundle_id=bundle_id))
+    report.notes.append(f"Punto de control de la bitácora del sitio {data['site']}: evento "
+                        f"{data['seq']}.")
 
 
 def bundle_recipient(data: bytes) -> str:
