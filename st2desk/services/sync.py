@@ -242,6 +242,7 @@ class _Refs:
         self._out: dict[tuple[str, int], str] = {}
         self._in: dict[tuple[str, str], int | None] = {}
         self.mapped: dict[tuple[str, str], int] = {}  # incoming UUID -> local id (natural match)
+        self.pending: dict[tuple[str, str], Any] = {}  # inserted, not yet flushed (import)
 
     def out(self, kind: str, ident: int | None) -> str | None:
         if ident is None:
@@ -265,6 +266,11 @@ class _Refs:
         key = (kind, value)
         if key in self.mapped:
             return self.mapped[key]
+        if key in self.pending:
+            obj = self.pending[key]
+            if obj.id is None:
+                self.session.flush()
+            return int(obj.id)
         if key not in self._in:
             if kind in _REF_MODELS:
                 model = _REF_MODELS[kind]
@@ -831,6 +837,14 @@ class _Importer:
         self.changes: list[dict] = []  # audit events, written only when the bundle is accepted
         self.today = clock.today()
         self._diagnoses: set[str] | None = None
+        self._patient_folios: dict[str, list[str]] | None = None
+        self.locals: dict[str, dict[str, Any]] = {e: {} for e in ENTITY_ORDER}
+        self.bases: dict[tuple[str, uuid.UUID], SyncRecord] = {}
+        self.new_bases: dict[tuple[str, uuid.UUID], dict] = {}
+        self.numbers: list[tuple[str, SequenceKind]] = []
+        self.blocks: list[tuple[int, int, int]] = []
+        self.patients_by_identity: dict[tuple[str, str], Patient] = {}
+        self.existing_folios: set[str] = set()
 
     # -- natural keys on insert -------------------------------------------------------
 
@@ -860,8 +874,7 @@ class _Importer:
                                      "con el usuario local del mismo nombre y unidad.")
             return user.id
         if entity == "patient":
-            patient = s.scalar(select(Patient).where(Patient.nss == data["nss"],
-                                                     Patient.agregado == data["agregado"]))
+            patient = self.patients_by_identity.get((data["nss"], data["agregado"]))
             if patient is None:
                 return None
             if (patient.first_name, patient.last_name, patient.second_last_name,
@@ -876,7 +889,7 @@ class _Importer:
                     conflict=True)
             return patient.id
         if entity == "request":
-            if s.scalar(select(Request.id).where(Request.folio == data["folio"])) is not None:
+            if data["folio"] in self.existing_folios:
                 raise _Skip(f"el folio {data['folio']} ya existe aquí con otra solicitud",
                             conflict=True)
         if entity == "authorization":
@@ -898,8 +911,13 @@ class _Importer:
         return None
 
     def _folios_of_patient(self, patient_uuid: str) -> list[str]:
-        return sorted(str(d.get("folio")) for (e, _u), d in self.bundle_records.items()
-                      if e == "request" and d.get("patient") == patient_uuid)
+        if self._patient_folios is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for (e, _u), d in self.bundle_records.items():
+                if e == "request":
+                    index[str(d.get("patient"))].append(str(d.get("folio")))
+            self._patient_folios = index
+        return sorted(self._patient_folios.get(patient_uuid, []))
 
     # -- ownership, validation and transitions (DESIGN §7.2) ---------------------------
 
@@ -1050,15 +1068,13 @@ class _Importer:
             obj.signature = data.get("signature")
         if entity == "request" and obj.origin is Origin.APP:
             obj.origin = Origin.SYNC  # made in the other installation's application
-        self.session.add(obj)
-        self.session.flush()
+        self.session.add(obj)  # flushed once per kind of record (`run`)
         return obj
 
     def _update(self, entity: str, obj: Any, data: dict) -> None:
         _apply_fields(entity, obj, data, self.refs, update=True)
         if entity == "authorization" and not obj.signature:
             obj.signature = data.get("signature")
-        self.session.flush()
 
     def _localized(self, entity: str, data: dict) -> dict:
         """The record with references to matched users/patients rewritten to local UUIDs,
@@ -1084,7 +1100,7 @@ class _Importer:
         s = self.session
         ident = uuid.UUID(data["uuid"])
         model = SPECS[entity][0]
-        local = s.scalar(select(model).where(model.uuid == ident))  # type: ignore[attr-defined]
+        local = self.locals[entity].get(str(ident))
         self._dependencies(entity, data)
         data = self._localized(entity, data)
         incoming = content_hash(data)
@@ -1096,13 +1112,14 @@ class _Importer:
             if matched is not None:
                 self.refs.mapped[(entity, data["uuid"])] = matched
                 local_uuid = s.scalar(select(model.uuid).where(model.id == matched))  # type: ignore[attr-defined]
+                self.refs.remember(entity, str(local_uuid), matched)
                 self.alias[(entity, data["uuid"])] = str(local_uuid)
                 self.report.unchanged[entity] += 1
                 return
             obj = self._insert(entity, data)
-            self.refs.remember(entity, data["uuid"], obj.id)
+            self.refs.pending[(entity, data["uuid"])] = obj
             if entity != "user":
-                _set_base(s, entity, ident, incoming, self.kid, self.sequence)
+                self._base(entity, ident, incoming)
             self.report.inserted[entity] += 1
             self._after_write(entity, obj, "insert")
             return
@@ -1110,7 +1127,7 @@ class _Importer:
         if entity == "user":
             self.report.unchanged[entity] += 1
             return
-        rec = s.get(SyncRecord, (entity, ident))
+        rec = self.bases.get((entity, ident))
         if rec is not None and rec.source_key_id == self.kid and rec.source_sequence is not None \
                 and self.sequence < rec.source_sequence:
             self.report.stale.append(f"{self._describe(entity, data)}: el paquete es más antiguo "
@@ -1119,7 +1136,7 @@ class _Importer:
         local_data = serialize(entity, local, self.refs)
         local_hash = content_hash(local_data)
         if local_hash == incoming:
-            _set_base(s, entity, ident, incoming, self.kid, self.sequence)
+            self._base(entity, ident, incoming)
             if entity == "authorization" and not local.signature and data.get("signature"):
                 s.execute(update(Authorization).where(Authorization.id == local.id)
                           .values(signature=data["signature"])
@@ -1134,7 +1151,7 @@ class _Importer:
             # along the workflow.
             self._transition(entity, local, data)
             self._update(entity, local, data)
-            _set_base(s, entity, ident, incoming, self.kid, self.sequence)
+            self._base(entity, ident, incoming)
             self.report.updated[entity] += 1
             self._after_write(entity, local, "update")
             return
@@ -1152,25 +1169,102 @@ class _Importer:
                              "action": "sync_import", "entity": entity, "entity_id": obj.uuid,
                              "details": details})
         if entity == "request":
-            _advance_for_number(self.session, obj.folio, SequenceKind.FOLIO)
+            self.numbers.append((obj.folio, SequenceKind.FOLIO))
             self.touched_requests[obj.uuid] = obj.folio
         elif entity == "authorization":
-            _advance_for_number(self.session, obj.number, SequenceKind.AUTHORIZATION)
+            self.numbers.append((obj.number, SequenceKind.AUTHORIZATION))
         elif entity == "folio_block":
-            _advance_counter(self.session, obj.unit_id, obj.year, SequenceKind.FOLIO,
-                             obj.last_sequence)
+            self.blocks.append((obj.unit_id, obj.year, obj.last_sequence))
+
+    def _base(self, entity: str, ident: uuid.UUID, base_hash: str) -> None:
+        """Record `base_hash` as the state both sides share, received from this bundle."""
+        rec = self.bases.get((entity, ident))
+        if rec is None:
+            self.new_bases[(entity, ident)] = dict(
+                entity=entity, uuid=ident, base_hash=base_hash, source_key_id=self.kid,
+                source_sequence=self.sequence, synced_at=clock.now())
+            return
+        rec.base_hash = base_hash
+        rec.synced_at = clock.now()
+        rec.source_key_id = self.kid
+        rec.source_sequence = self.sequence
+
+    def _prefetch(self, records: dict) -> None:
+        """What the bundle's records already are here, in a few queries per kind."""
+        s = self.session
+        for entity in ENTITY_ORDER:
+            model = SPECS[entity][0]
+            ids = []
+            for d in records.get(entity) or []:
+                try:
+                    ids.append(uuid.UUID(str(d["uuid"])))
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    continue
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                for obj in s.scalars(select(model).where(model.uuid.in_(chunk))):  # type: ignore[attr-defined]
+                    self.locals[entity][str(obj.uuid)] = obj
+                for rec in s.scalars(select(SyncRecord).where(SyncRecord.entity == entity,
+                                                              SyncRecord.uuid.in_(chunk))):
+                    self.bases[(entity, rec.uuid)] = rec
+        nss = sorted({str(d.get("nss")) for d in records.get("patient") or [] if isinstance(d, dict)})
+        for i in range(0, len(nss), 500):
+            for patient in s.scalars(select(Patient).where(Patient.nss.in_(nss[i:i + 500]))):
+                self.patients_by_identity[(patient.nss, patient.agregado)] = patient
+        folios = sorted({str(d.get("folio")) for d in records.get("request") or []
+                         if isinstance(d, dict)})
+        for i in range(0, len(folios), 500):
+            self.existing_folios.update(s.scalars(select(Request.folio).where(
+                Request.folio.in_(folios[i:i + 500]))))
+
+    def finish(self) -> None:
+        """Counters past every imported number; the shared states in one insert."""
+        from sqlalchemy import insert
+
+        top: dict[tuple[str, int, SequenceKind], int] = {}
+        for text_, kind in self.numbers:
+            try:
+                parsed = numbering.parse_number(text_)
+            except ValidationError:
+                continue
+            key = (parsed.unit_code, parsed.year, kind)
+            top[key] = max(top.get(key, 0), parsed.sequence)
+        units = dict(self.session.execute(select(Unit.code, Unit.id).where(
+            Unit.code.in_(sorted({k[0] for k in top})))).all()) if top else {}
+        for (code, year, kind), value in top.items():
+            if code in units:
+                _advance_counter(self.session, units[code], year, kind, value)
+        for unit_id, year, last in self.blocks:
+            _advance_counter(self.session, unit_id, year, SequenceKind.FOLIO, last)
+        if self.new_bases:
+            self.session.execute(insert(SyncRecord), list(self.new_bases.values()))
 
     def run(self) -> None:
         records = self.meta.get("records") or {}
-        if not isinstance(records, dict):
+        if not isinstance(records, dict) or not all(
+                isinstance(records.get(e) or [], list) for e in ENTITY_ORDER):
             raise BundleRefused("El contenido del paquete está dañado (registros).")
-        for entity in ENTITY_ORDER:
-            items = records.get(entity) or []
-            if entity == "request":  # a revision refers to the request it revises
-                items = sorted(items, key=lambda d: (d.get("revision_of") is not None,
-                                                     d.get("created_at") or ""))
-            for data in items:
-                self._one(entity, data)
+        with self.session.no_autoflush:
+            self._prefetch(records)
+            for entity in ENTITY_ORDER:
+                items = records.get(entity) or []
+                if entity == "request":  # a revision refers to the request it revises
+                    items = sorted(items, key=lambda d: (d.get("revision_of") is not None,
+                                                         d.get("created_at") or "")
+                                   if isinstance(d, dict) else (True, ""))
+                for data in items:
+                    self._one(entity, data)
+                try:
+                    self.session.flush()  # one flush per kind: the next kinds refer to these
+                except IntegrityError:
+                    self.report.conflicts.append(
+                        f"{ENTITY_PLURALS[entity]}: chocan con registros de esta base de datos")
+                    raise
+                for (kind, value), obj in self.refs.pending.items():
+                    self.refs.remember(kind, value, obj.id)
+                self.refs.pending.clear()
+        if not self.report.refused:
+            self.finish()
 
     def _one(self, entity: str, data: dict) -> None:
         what = self._describe(entity, data) if isinstance(data, dict) else ENTITY_LABELS[entity]
