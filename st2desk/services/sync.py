@@ -48,6 +48,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -243,6 +244,7 @@ class _Refs:
         self._in: dict[tuple[str, str], int | None] = {}
         self.mapped: dict[tuple[str, str], int] = {}  # incoming UUID -> local id (natural match)
         self.pending: dict[tuple[str, str], Any] = {}  # inserted, not yet flushed (import)
+        self.flush_hook: Any = session.flush
 
     def out(self, kind: str, ident: int | None) -> str | None:
         if ident is None:
@@ -269,7 +271,7 @@ class _Refs:
         if key in self.pending:
             obj = self.pending[key]
             if obj.id is None:
-                self.session.flush()
+                self.flush_hook()
             return int(obj.id)
         if key not in self._in:
             if kind in _REF_MODELS:
@@ -337,8 +339,8 @@ def _apply_fields(entity: str, obj: Any, data: dict, refs: _Refs, *, update: boo
         else:
             value = refs.into(kind, raw)
         setattr(obj, attr, value)
-        if attr == "updated_at":  # an explicit value, even when equal, beats `onupdate`
-            flag_modified(obj, attr)
+        if attr == "updated_at" and hasattr(obj, "_sa_instance_state"):
+            flag_modified(obj, attr)  # an explicit value, even when equal, beats `onupdate`
     if entity == "request":
         obj.findings = [
             ReviewFinding(severity=Severity(f["severity"]), code=f["code"], message=f["message"],
@@ -813,6 +815,9 @@ _REACHABLE = _closure({
 })
 
 
+_BULK = ("patient", "request")
+
+
 class _Importer:
     def __init__(self, session: Session, actor: Actor | None, opened: OpenedBundle,
                  report: ImportReport) -> None:
@@ -845,6 +850,8 @@ class _Importer:
         self.blocks: list[tuple[int, int, int]] = []
         self.patients_by_identity: dict[tuple[str, str], Patient] = {}
         self.existing_folios: set[str] = set()
+        self.queued: dict[str, list[SimpleNamespace]] = {e: [] for e in _BULK}
+        self.refs.flush_hook = self._flush_bulk
 
     # -- natural keys on insert -------------------------------------------------------
 
@@ -1056,6 +1063,13 @@ class _Importer:
 
     def _insert(self, entity: str, data: dict) -> Any:
         model = SPECS[entity][0]
+        if entity in _BULK:  # thousands of them: Core executemany, not the ORM row by row
+            ns = SimpleNamespace(id=None, uuid=uuid.UUID(data["uuid"]))
+            _apply_fields(entity, ns, data, self.refs)
+            if entity == "request" and ns.origin is Origin.APP:
+                ns.origin = Origin.SYNC
+            self.queued[entity].append(ns)
+            return ns
         obj = model(uuid=uuid.UUID(data["uuid"]))
         if entity == "user":
             obj.password_hash = UNUSABLE_PASSWORD
@@ -1176,6 +1190,38 @@ class _Importer:
         elif entity == "folio_block":
             self.blocks.append((obj.unit_id, obj.year, obj.last_sequence))
 
+    def _flush_bulk(self) -> None:
+        """Insert the queued patients and requests (and their findings), then learn their ids."""
+        from sqlalchemy import insert
+
+        self.session.flush()
+        for entity in _BULK:
+            queued = self.queued[entity]
+            if not queued:
+                continue
+            self.queued[entity] = []
+            model = SPECS[entity][0]
+            keys = ["uuid", *(attr for _k, attr, _kind in SPECS[entity][1])]
+            rows = [{k: getattr(ns, k) for k in keys} for ns in queued]
+            if entity == "request":
+                for row in rows:
+                    row["version"] = 1
+                    row["origin"] = row["origin"] or Origin.SYNC
+            self.session.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+            by_uuid = {ns.uuid: ns for ns in queued}
+            ids = list(by_uuid)
+            for i in range(0, len(ids), 500):
+                for ident, row_uuid in self.session.execute(
+                        select(model.id, model.uuid).where(model.uuid.in_(ids[i:i + 500]))):  # type: ignore[attr-defined]
+                    by_uuid[row_uuid].id = ident
+            if entity == "request":
+                findings = [dict(request_id=ns.id, severity=f.severity, code=f.code,
+                                 message=f.message, field=f.field, related_folio=f.related_folio,
+                                 created_at=f.created_at)
+                            for ns in queued for f in getattr(ns, "findings", [])]
+                if findings:
+                    self.session.execute(insert(ReviewFinding.__table__), findings)
+
     def _base(self, entity: str, ident: uuid.UUID, base_hash: str) -> None:
         """Record `base_hash` as the state both sides share, received from this bundle."""
         rec = self.bases.get((entity, ident))
@@ -1255,7 +1301,7 @@ class _Importer:
                 for data in items:
                     self._one(entity, data)
                 try:
-                    self.session.flush()  # one flush per kind: the next kinds refer to these
+                    self._flush_bulk()  # once per kind: the next kinds refer to these
                 except IntegrityError:
                     self.report.conflicts.append(
                         f"{ENTITY_PLURALS[entity]}: chocan con registros de esta base de datos")
