@@ -112,7 +112,9 @@ def record_many(session: Session, events: list[dict]) -> int:
     seq = last.seq if last else 0
     prev = last.hash if last else GENESIS
     rows = []
-    event = AuditEvent()
+    from types import SimpleNamespace
+
+    event = SimpleNamespace()  # what `compute_hash` reads, without ORM instrumentation
     for e in events:
         seq += 1
         row = dict(seq=seq, at=moment, user_id=e.get("user_id"),
@@ -121,7 +123,7 @@ def record_many(session: Session, events: list[dict]) -> int:
                    details=e.get("details") or {}, prev_hash=prev)
         for key, value in row.items():
             setattr(event, key, value)
-        row["hash"] = prev = compute_hash(event)
+        row["hash"] = prev = compute_hash(event)  # type: ignore[arg-type]
         rows.append(row)
     from sqlalchemy import insert
 

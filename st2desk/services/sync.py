@@ -413,6 +413,12 @@ def collect(session: Session, since: int, until: int, unit_code: str | None) -> 
         requests[req.id] = req
     for auth in _by_uuids(session, Authorization, touched["authorization"]):
         requests[auth.request_id] = auth.request
+    from sqlalchemy.orm import selectinload
+
+    ids = sorted(requests)
+    for i in range(0, len(ids), 500):  # findings in one query per 500, not one per request
+        session.scalars(select(Request).where(Request.id.in_(ids[i:i + 500]))
+                        .options(selectinload(Request.findings))).all()
     unit_id = None
     if unit_code:
         unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code))
@@ -533,11 +539,17 @@ def export_bundle(session: Session, actor: Actor | None, *, to: str, unit_code: 
     sequence = (session.scalar(select(func.max(SyncBundle.sequence)).where(
         SyncBundle.direction == "export", SyncBundle.key_id == key.kid)) or 0) + 1
     records = collect(session, since, until, unit)
+    bases: dict[tuple[str, uuid.UUID], SyncRecord] = {}
     for entity in ENTITY_ORDER:
+        ids = [uuid.UUID(r["uuid"]) for r in records[entity]]
+        for i in range(0, len(ids), 500):
+            for rec in session.scalars(select(SyncRecord).where(SyncRecord.entity == entity,
+                                                                SyncRecord.uuid.in_(ids[i:i + 500]))):
+                bases[(entity, rec.uuid)] = rec
         for record in records[entity]:
             # The state this one was built on (None: never exchanged), so the other side can
             # tell a change made on top of what it has from a concurrent one.
-            rec = session.get(SyncRecord, (entity, uuid.UUID(record["uuid"])))
+            rec = bases.get((entity, uuid.UUID(record["uuid"])))
             record[PARENT] = rec.base_hash if rec is not None else None
     bundle_id = uuid.uuid4()
     meta = {
@@ -550,11 +562,23 @@ def export_bundle(session: Session, actor: Actor | None, *, to: str, unit_code: 
     body = gzip.compress(canonical(meta), mtime=0)
     data = seal_bundle(key, recipient, body)
     counts = {e: len(records[e]) for e in ENTITY_ORDER}
+    new_bases = []
     for entity in ENTITY_ORDER:
         if entity == "user":
             continue
         for record in records[entity]:
-            _set_base(session, entity, uuid.UUID(record["uuid"]), content_hash(record))
+            ident = uuid.UUID(record["uuid"])
+            rec = bases.get((entity, ident))
+            if rec is None:
+                new_bases.append(dict(entity=entity, uuid=ident, base_hash=content_hash(record),
+                                      synced_at=clock.now()))
+            else:
+                rec.base_hash = content_hash(record)
+                rec.synced_at = clock.now()
+    if new_bases:
+        from sqlalchemy import insert
+
+        session.execute(insert(SyncRecord), new_bases)
     session.add(SyncBundle(bundle_id=bundle_id, direction="export", key_id=key.kid, unit_code=unit,
                            sequence=sequence, since_seq=since, until_seq=until,
                            records=sum(counts.values()), at=clock.now(), summary=counts))
@@ -682,13 +706,17 @@ def read_bundle_file(path: str) -> bytes:
         os.close(fd)
 
 
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
 def check_depth(raw: bytes, limit: int = MAX_DEPTH) -> None:
     """Refuse JSON nested deeper than `limit` before parsing it (DESIGN §7.4): strings are
     blanked, then each pass of C-speed substitutions peels one level of brackets."""
     import re
 
-    skeleton = re.sub(rb'"(?:[^"\\]|\\.)*"', b"", raw)
-    skeleton = skeleton.translate(None, bytes(b for b in range(256) if b not in b"[]{}"))
+    # Outside strings only: drop escapes, split on quotes, keep the even pieces.
+    skeleton = b"".join(raw.replace(b"\\\\", b"").replace(b'\\"', b"").split(b'"')[::2])
+    skeleton = skeleton.translate(None, _NOT_BRACKETS)
     pair = re.compile(rb"\[\]|\{\}")
     for _ in range(limit):
         if not skeleton:
