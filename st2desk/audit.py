@@ -29,6 +29,7 @@ from st2desk import clock
 from st2desk.models import AuditCheckpoint, AuditEvent
 
 GENESIS = "0" * 64
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 SYSTEM_USER = "sistema"
 _PG_LOCK_KEY = 0x5732_4155  # arbitrary constant: "ST2AU"
 NOTIFY_CHANNEL = "st2desk_changes"
@@ -47,7 +48,7 @@ def _canonical(event: AuditEvent) -> bytes:
         "details": event.details,
         "prev_hash": event.prev_hash,
     }
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(body).encode()
 
 
 def compute_hash(event: AuditEvent) -> str:

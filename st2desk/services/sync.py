@@ -218,8 +218,11 @@ def _dt_in(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical(data: object) -> bytes:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(data).encode()
 
 
 PARENT = "_parent"
@@ -260,6 +263,15 @@ class _Refs:
                 code = self.session.scalar(select(model.code).where(model.id == ident))  # type: ignore[attr-defined]
                 self._out[key] = str(code)
         return self._out[key]
+
+    def warm(self, kind: str, idents: Iterable[int | None]) -> None:
+        """Learn the UUIDs of many records in a few queries (export)."""
+        model = _REF_MODELS[kind]
+        todo = sorted({i for i in idents if i is not None and (kind, i) not in self._out})
+        for i in range(0, len(todo), 500):
+            for ident, value in self.session.execute(select(model.id, model.uuid).where(  # type: ignore[attr-defined]
+                    model.id.in_(todo[i:i + 500]))):  # type: ignore[attr-defined]
+                self._out[(kind, ident)] = str(value)
 
     def into(self, kind: str, value: str | None) -> int | None:
         """Local id for an incoming reference; KeyError when it cannot be resolved."""
@@ -424,6 +436,9 @@ def collect(session: Session, since: int, until: int, unit_code: str | None) -> 
         unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code))
         requests = {i: r for i, r in requests.items()
                     if unit_id in (r.requesting_unit_id, r.performing_unit_id)}
+    refs.warm("patient", (r.patient_id for r in requests.values()))
+    refs.warm("user", (r.physician_id for r in requests.values()))
+    refs.warm("request", (r.revision_of_id for r in requests.values()))
     out: dict[str, dict[str, dict]] = {e: {} for e in ENTITY_ORDER}
     user_ids: set[int] = set()
     patient_ids: set[int] = set()
