@@ -44,6 +44,36 @@ def cmd_site_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_conflicts_list(args: argparse.Namespace) -> int:
+    from st2desk.cli_paper import _actor
+    from st2desk.services.sync_conflicts import list_conflicts
+
+    db = database(args)
+    require_schema(db)
+    with db.session() as session:
+        rows = list_conflicts(session, _actor(session, args.user), include_closed=args.all)
+    if not rows:
+        print("No hay conflictos de sincronización pendientes." if not args.all
+              else "No hay conflictos de sincronización.")
+    for row in rows:
+        print(row.line())
+    return EXIT_OK
+
+
+def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
+    from st2desk.cli_paper import _actor
+    from st2desk.services.sync_conflicts import resolve_conflict
+
+    decision = "keep" if args.keep else "dismiss"
+    db = database(args)
+    require_schema(db)
+    with db.transaction() as session:
+        row = resolve_conflict(session, _actor(session, args.user), args.id, decision, args.note)
+    print(f"Conflicto {row.id} ({row.folio or 'sin folio'}): {row.status_label}."
+          + (" Vuelva a importar el paquete: se importará el resto." if args.keep else ""))
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     site = sub.add_parser("site", help="el sitio de esta base (etiqueta de sus llaves)")
     site_sub = site.add_subparsers(dest="site_command", parser_class=_Parser)
@@ -54,3 +84,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                       help="unidades que el sitio representa («*»: todas, oficina central)")
     sset.set_defaults(func=cmd_site_set)
     site_sub.add_parser("show", help="el sitio y su llave").set_defaults(func=cmd_site_show)
+
+    conflicts = sub.add_parser("conflicts", help="conflictos de sincronización por decidir")
+    c_sub = conflicts.add_subparsers(dest="conflicts_command", parser_class=_Parser)
+    clist = c_sub.add_parser("list", help="conflictos pendientes (--all: también los decididos)")
+    clist.add_argument("--all", action="store_true")
+    clist.add_argument("--user", metavar="USUARIO", help="actuar como este administrador")
+    clist.set_defaults(func=cmd_conflicts_list)
+    resolve = c_sub.add_parser("resolve", help="decidir un conflicto")
+    resolve.add_argument("id", type=int, metavar="ID")
+    how = resolve.add_mutually_exclusive_group(required=True)
+    how.add_argument("--keep", action="store_true",
+                     help="conservar la versión de esta base para ese folio e importar el resto")
+    how.add_argument("--dismiss", action="store_true",
+                     help="descartar: la otra instalación enviará un paquete corregido")
+    resolve.add_argument("--note", required=True, help="por qué se decide así")
+    resolve.add_argument("--user", metavar="USUARIO", help="actuar como este administrador")
+    resolve.set_defaults(func=cmd_conflicts_resolve)

@@ -42,7 +42,8 @@ def _touch(db, entity: str, entity_uuid) -> None:  # type: ignore[no-untyped-def
 
 
 def _without_audit(state: dict) -> dict:
-    return {k: v for k, v in state.items() if k != "audit_log"}
+    """The data, without the record of the refusal itself (audit event, conflicts to decide)."""
+    return {k: v for k, v in state.items() if k not in ("audit_log", "sync_conflicts")}
 
 
 def test_a_unit_cannot_change_an_authorization_central_issued(db, offline, cast, dirs):
@@ -214,3 +215,39 @@ def test_devices_and_huge_files_are_refused_quickly_with_bounded_memory(db_url, 
         assert code == "2" and expected in out.stderr, out.stderr
         assert float(seconds) < 5 and int(rss_kib) < 300 * 1024, (target, seconds, rss_kib)
     spaces.unlink()
+
+
+def test_an_administrator_keeps_the_local_version_of_a_clash_and_the_rest_goes_in(
+        db, db_url, offline, cast, dirs, tmp_path, capsys):
+    from st2desk.cli import main
+    from st2desk.errors import PermissionDenied
+    from st2desk.services import sync_conflicts
+
+    central, unit = dirs["central"], dirs["offline"]
+    pair(db, offline, dirs)
+    central_request = submitted_request(db, cast)
+    offline_request = submitted_request(offline, cast, patient_id=cast.patient_child_id)
+    other = folio_of(offline, submitted_request(offline, cast, patient_id=cast.patient_female_id))
+    clash = folio_of(db, central_request)
+    assert clash == folio_of(offline, offline_request)
+    bundle = export(offline, unit)
+    assert import_(db, central, bundle).refused
+    with db.session() as s:
+        [row] = sync_conflicts.list_conflicts(s, cast.admin)
+        assert row.folio == clash and row.kind == "conflict"
+        with pytest.raises(PermissionDenied):
+            sync_conflicts.list_conflicts(s, cast.physician)
+    with installation(central):
+        assert main(["--database", db_url, "conflicts", "list"]) == 0
+        assert clash in capsys.readouterr().out
+        assert main(["--database", db_url, "conflicts", "resolve", str(row.id), "--keep",
+                     "--note", "El folio es de central; la unidad recapturará su formato"]) == 0
+        assert "se conserva la versión local" in capsys.readouterr().out
+    report = import_(db, central, bundle)
+    assert not report.refused, report.lines()
+    assert by_folio(db, clash).id == central_request  # central's version kept
+    assert by_folio(db, other) is not None  # the rest of the bundle went in
+    with db.session() as s:
+        assert sync_conflicts.list_conflicts(s, None) == []
+        decided = s.scalar(select(AuditEvent).where(AuditEvent.action == "sync_resolve"))
+        assert decided is not None and decided.details["folio"] == clash

@@ -44,6 +44,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -825,10 +826,11 @@ def _advance_for_number(session: Session, text: str, kind: SequenceKind) -> None
 class _Skip(Exception):
     """This record is not applied (the message says why)."""
 
-    def __init__(self, message: str, conflict: bool = False) -> None:
+    def __init__(self, message: str, conflict: bool = False, kept: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.conflict = conflict
+        self.kept = kept  # depends on a record an administrator decided to keep as it is here
 
 
 def _closure(edges: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -894,6 +896,12 @@ class _Importer:
         self.patients_by_identity: dict[tuple[str, str], Patient] = {}
         self.existing_folios: set[str] = set()
         self.queued: dict[str, list[SimpleNamespace]] = {e: [] for e in _BULK}
+        self.kept_blocked: set[tuple[str, str]] = set()
+        from st2desk.models import SyncConflict
+
+        self.kept_folios: set[str] = {f for f in session.scalars(select(SyncConflict.folio).where(
+            SyncConflict.bundle_id == uuid.UUID(str(opened.meta.get("bundle_id"))),
+            SyncConflict.status == "kept")) if f}
         self.refs.flush_hook = self._flush_bulk
 
     # -- natural keys on insert -------------------------------------------------------
@@ -1102,7 +1110,8 @@ class _Importer:
     def _dependencies(self, entity: str, data: dict) -> None:
         for key, _attr, kind in SPECS[entity][1]:
             if kind in _REF_MODELS and data.get(key) and (kind, data[key]) in self.blocked:
-                raise _Skip(f"depende de un registro ({ENTITY_LABELS[kind]}) que no se importó")
+                raise _Skip(f"depende de un registro ({ENTITY_LABELS[kind]}) que no se importó",
+                            kept=(kind, data[key]) in self.kept_blocked)
 
     def _insert(self, entity: str, data: dict) -> Any:
         model = SPECS[entity][0]
@@ -1365,6 +1374,14 @@ class _Importer:
             self.apply(entity, data)
         except _Skip as skip:
             self._block(entity, data)
+            if skip.kept or (FOLIO_IN_TEXT.findall(what) and set(FOLIO_IN_TEXT.findall(what))
+                             <= self.kept_folios):
+                # An administrator decided to keep this site's version (`resolve_conflict`).
+                if isinstance(data, dict) and data.get("uuid"):
+                    self.kept_blocked.add((entity, str(data["uuid"])))
+                self.report.notes.append(f"{what}: se conserva la versión de esta base de datos "
+                                         "(decisión del administrador).")
+                return
             (self.report.conflicts if skip.conflict else self.report.skipped).append(
                 f"{what}: {skip.message}")
         except KeyError as exc:
@@ -1407,6 +1424,7 @@ def import_bundle(session: Session, actor: Actor | None, data: bytes) -> ImportR
         pass  # reported as a conflict by `_one`; the whole bundle is refused below
     if report.refused:
         nested.rollback()  # all or nothing: not a record of it stays
+        _record_conflicts(session, report, importer)
         audit.record(session, user_id=actor.user_id if actor else None,
                      username=actor.username if actor else None, action="sync_refused",
                      entity="bundle", entity_id=bundle_id,
@@ -1429,6 +1447,29 @@ def import_bundle(session: Session, actor: Actor | None, data: bytes) -> ImportR
                  username=actor.username if actor else None, action="sync_import",
                  entity="bundle", entity_id=bundle_id, details={"key": opened.key_id, **counts})
     return report
+
+
+FOLIO_IN_TEXT = re.compile(r"\bA?[0-9A-Z]{3,12}-\d{4}-\d{6}-[0-9A-Z]\b")
+
+
+def _record_conflicts(session: Session, report: ImportReport, importer: _Importer) -> None:
+    """Keep what a refused bundle said, for an administrator to decide (`resolve_conflict`);
+    the same message of the same bundle is kept once."""
+    from st2desk.models import SyncConflict
+
+    assert report.bundle_id is not None
+    known = set(session.scalars(select(SyncConflict.message).where(
+        SyncConflict.bundle_id == report.bundle_id)))
+    for kind, messages in (("conflict", report.conflicts), ("refused", report.skipped)):
+        for message in messages[:1000]:
+            if message in known:
+                continue
+            folios = FOLIO_IN_TEXT.findall(message)
+            session.add(SyncConflict(bundle_id=report.bundle_id, site=importer.site[:20],
+                                     key_id=importer.kid, kind=kind,
+                                     folio=folios[0] if folios else None, message=message,
+                                     status="open", created_at=clock.now()))
+    session.flush()
 
 
 def _keep_checkpoint(session: Session, opened: OpenedBundle, bundle_id: uuid.UUID,
