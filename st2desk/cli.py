@@ -186,7 +186,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     backup.sqlite_path(db.url)  # PostgreSQL: explain pg_dump before touching anything
     require_schema(db)
     from st2desk import audit
+    from st2desk.outputs import check_target
 
+    check_target(Path(args.file))  # before anything is recorded (DESIGN §7.4)
     with db.transaction() as session:  # the backup carries a signed head (DESIGN §7.3)
         audit.checkpoint(session, "respaldo")
     db.dispose()

@@ -75,8 +75,8 @@ def cmd_folios_reserve(args: argparse.Namespace) -> int:
     with db.transaction() as session:
         info = reserve_block(session, _actor(session, args.user), args.unit, args.count,
                              year=args.year)
-    print(f"Bloque {info.id} reservado para {info.unit_code}: {info.count} folios, del "
-          f"{info.first_folio} al {info.last_folio}.")
+    print(f"Bloque {info.first_folio} … {info.last_folio} reservado para {info.unit_code}: "
+          f"{info.count} folios.")
     return EXIT_OK
 
 
@@ -90,7 +90,7 @@ def cmd_folios_list(args: argparse.Namespace) -> int:
     if not blocks:
         print("No hay bloques de folios reservados.")
     for b in blocks:
-        print(f"{b.id:>5}  {b.unit_code:<10} {b.first_folio} … {b.last_folio}  "
+        print(f"{b.unit_code:<10} {b.first_folio} … {b.last_folio}  "
               f"{b.count} folios, {b.used} usados")
     return EXIT_OK
 
@@ -110,12 +110,22 @@ def cmd_print_blank(args: argparse.Namespace) -> int:
         raise CliError(f"con --fillable, -o es una carpeta (un PDF por folio); «{target}» es un archivo")
     with db.session() as session:
         actor = _actor(session, args.user)
+        block_id = None
+        if args.block is not None:  # the block's first (or any) folio; a local id still works
+            from st2desk.services.folios import block_of_folio
+
+            if args.block.strip().isdigit():
+                if int(args.block) > MAX_ID:
+                    raise CliError(f"«{args.block[:40]}» no es un bloque de folios")
+                block_id = int(args.block)
+            else:
+                block_id = block_of_folio(session, args.block).id
     result = print_blank(db, actor, args.unit or "", args.count or 0, target,
-                         fillable=args.fillable, block_id=args.block,
+                         fillable=args.fillable, block_id=block_id,
                          progress=_progress("formatos", args.quiet))
     where = f"{len(result.files)} archivos en {target}" if args.fillable else str(target)
-    print(f"{len(result.folios)} formatos en blanco ({result.folios[0]} a {result.folios[-1]}, "
-          f"bloque {result.block_id}): {where}.")
+    print(f"{len(result.folios)} formatos en blanco (bloque {result.folios[0]} … "
+          f"{result.folios[-1]}): {where}.")
     return EXIT_OK
 
 
@@ -317,7 +327,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     blank.add_argument("--unit", help="clave de la unidad")
     blank.add_argument("--count", type=int_arg(-MAX_ID, MAX_ID),
                        help="cuántos formatos (reserva un bloque nuevo)")
-    blank.add_argument("--block", type=int_arg(1, MAX_ID), help="reimprimir un bloque ya reservado")
+    blank.add_argument("--block", metavar="FOLIO",
+                       help="imprimir o reimprimir el bloque ya reservado que contiene este folio "
+                            "(su primer folio, como lo muestra «folios list»)")
     blank.add_argument("--fillable", action="store_true",
                        help="PDF llenables, uno por folio, en la carpeta -o")
     blank.add_argument("-o", "--output", required=True, help="archivo PDF (o carpeta con --fillable)")

@@ -44,6 +44,20 @@ def cmd_site_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_site_activate(args: argparse.Namespace) -> int:
+    from st2desk.cli import _read_password
+    from st2desk.services.site_users import activate_site_user
+
+    password = _read_password()
+    db = database(args)
+    require_schema(db)
+    with db.transaction() as session:
+        user = activate_site_user(session, None, args.username, password)
+        name = user.username
+    print(f"Usuario «{name}» activo en este sitio con la contraseña indicada.")
+    return EXIT_OK
+
+
 def cmd_conflicts_list(args: argparse.Namespace) -> int:
     from st2desk.cli_paper import _actor
     from st2desk.services.sync_conflicts import list_conflicts
@@ -84,6 +98,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                       help="unidades que el sitio representa («*»: todas, oficina central)")
     sset.set_defaults(func=cmd_site_set)
     site_sub.add_parser("show", help="el sitio y su llave").set_defaults(func=cmd_site_show)
+    activate = site_sub.add_parser(
+        "activate", help="activar un usuario de este sitio llegado de la central (contraseña por "
+                         "la entrada estándar)")
+    activate.add_argument("username", metavar="USUARIO")
+    activate.set_defaults(func=cmd_site_activate)
 
     conflicts = sub.add_parser("conflicts", help="conflictos de sincronización por decidir")
     c_sub = conflicts.add_subparsers(dest="conflicts_command", parser_class=_Parser)
