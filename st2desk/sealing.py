@@ -6,6 +6,10 @@ base mode) with DHKEM(X25519, HKDF-SHA256), HKDF-SHA256 and ChaCha20-Poly1305, f
 `cryptography` package st2desk already depends on for its Ed25519 signatures: a
 standard, reviewed construction (no home-made cipher) and no second crypto library.
 
+A site may have several installations (the workstations of a central server), each with
+its own key: the bundle is encrypted once under a random ChaCha20-Poly1305 key, and that key
+is sealed with HPKE to each of the receiving site's keys (`seal_for` / `open_for`).
+
 Each installation has an X25519 key pair next to its signing key
 (``keys/encryption-x25519.pem``, 0600); its public half travels in the site label of the
 installation's key file (``cifrado=…``), so trusting a site's key file is also what lets
@@ -107,3 +111,36 @@ def open_sealed(ciphertext: bytes, aad: bytes) -> bytes:
         raise SealError("El paquete no está cifrado para esta instalación (o está dañado): "
                         "pida a la otra instalación que lo exporte para la llave de este sitio "
                         "(«st2desk sync export --to LLAVE»). No se importó nada.") from None
+
+
+WRAPPED = 32 + 32 + 16  # HPKE(X25519) encapsulation + a 32-byte key + the AEAD tag
+
+
+def sealed_size(plaintext_size: int, recipients: int) -> int:
+    return recipients * WRAPPED + plaintext_size + 16
+
+
+def seal_for(plaintext: bytes, recipients: list[bytes], aad: bytes) -> bytes:
+    """`plaintext` under a fresh key, that key sealed to each recipient (in order)."""
+    import os
+
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+    data_key = os.urandom(32)
+    wrapped = b"".join(seal(data_key, r, aad) for r in recipients)
+    # A key used once: a zero nonce is safe (RFC 8439 needs it unique per key).
+    return wrapped + ChaCha20Poly1305(data_key).encrypt(b"\x00" * 12, plaintext, aad)
+
+
+def open_for(ciphertext: bytes, index: int, recipients: int, aad: bytes) -> bytes:
+    """Decrypt what `seal_for` made, as its recipient number `index`."""
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+    if len(ciphertext) < recipients * WRAPPED + 16:
+        raise SealError("El paquete está incompleto. No se importó nada.")
+    data_key = open_sealed(ciphertext[index * WRAPPED:(index + 1) * WRAPPED], aad)
+    try:
+        return ChaCha20Poly1305(data_key).decrypt(b"\x00" * 12, ciphertext[recipients * WRAPPED:], aad)
+    except Exception:  # noqa: BLE001 - InvalidTag
+        raise SealError("El contenido cifrado del paquete fue alterado o está incompleto. No se "
+                        "importó nada.") from None

@@ -169,7 +169,7 @@ def test_a_bundle_for_another_site_is_refused_before_anything_is_read(db, offlin
     pair(db, offline, dirs)
     submitted_request(offline, cast)
     data = export(offline, unit)
-    with pytest.raises(BundleRefused, match="cifrado para la llave"):
+    with pytest.raises(BundleRefused, match="no para la llave de esta instalación"):
         import_(db, tmp_path / "otra-central", data)
     assert b"Medico1" not in data and b'"nss"' not in data  # nothing readable in transit
 

@@ -445,6 +445,13 @@ def collect(session: Session, since: int, until: int, unit_code: str | None) -> 
     patient_ids: set[int] = set()
 
     def add(entity: str, obj: Any) -> None:
+        if entity == "authorization" and obj.status is AuthorizationStatus.VALID \
+                and obj.valid_until >= clock.today():
+            # Signed by the site that issued it, so the other site prints this signature
+            # and never one of its own for a number it may not sign (DESIGN §7.2).
+            from st2desk.services.slips import ensure_signed
+
+            ensure_signed(session, obj)
         out[entity][str(obj.uuid)] = serialize(entity, obj, refs)
         for _key, attr, kind in SPECS[entity][1]:
             if kind == "user" and getattr(obj, attr) is not None:
@@ -493,38 +500,47 @@ def _set_base(session: Session, entity: str, ident: uuid.UUID, base_hash: str,
         rec.source_sequence = sequence
 
 
-def recipient_key(session: Session, to: str) -> signing.RegisteredKey:
-    """The trusted key a bundle is encrypted to: by key id or by its site's code."""
+MAX_RECIPIENTS = 32
+
+
+def recipient_keys(session: Session, to: str) -> list[signing.RegisteredKey]:
+    """The trusted keys a bundle is encrypted to: one key id, or every key of a site code
+    (a central server's workstations each have their own)."""
     keys = signing.registered_keys(session)
     value = (to or "").strip()
-    found = [k for kid, k in keys.items() if kid == value.lower()] or [
+    found = [k for kid, k in keys.items() if kid == value.lower() and k.origin == "trusted"] or [
         k for k in keys.values() if k.origin == "trusted" and k.entry.site.code == value.upper()]
     if not found:
         raise ValidationError(
             f"No hay una llave de confianza «{value}» (ni un sitio con esa clave): confíe antes "
             "en el archivo de llaves del sitio destino («st2desk keys trust ARCHIVO»).")
-    if len(found) > 1:
-        raise ValidationError(f"El sitio {value} tiene varias llaves de confianza: indique el "
-                              "identificador de la llave («st2desk keys list»).")
-    if not found[0].entry.site.encryption:
+    usable = [k for k in found if k.entry.site.encryption]
+    if not usable:
         raise ValidationError(f"La llave {found[0].entry.kid} no trae llave de cifrado (archivo de "
                               "una versión anterior): pida al sitio destino un «st2desk keys "
                               "export» nuevo.")
-    return found[0]
+    return sorted(usable, key=lambda k: k.entry.kid)[:MAX_RECIPIENTS]
 
 
-def seal_bundle(key: signing.LocalKey, recipient: signing.RegisteredKey, body: bytes) -> bytes:
-    """Sign `body` (gzip'd canonical JSON) and encrypt it to `recipient` (HPKE)."""
+def recipient_key(session: Session, to: str) -> signing.RegisteredKey:
+    return recipient_keys(session, to)[0]
+
+
+def seal_bundle(key: signing.LocalKey, recipients: signing.RegisteredKey | list[signing.RegisteredKey],
+                body: bytes) -> bytes:
+    """Sign `body` (gzip'd canonical JSON) and encrypt it to the recipients (HPKE)."""
     from st2desk import sealing
 
+    if not isinstance(recipients, list):
+        recipients = [recipients]
     inner_header = {"key_id": key.kid, "public_key": signing.b64url(key.public_raw),
                     "signature": signing.sign_bundle(key, body), "size": len(body)}
     inner = canonical(inner_header) + b"\n" + body
-    to = recipient.entry.kid
-    # The outer header is bound into the encryption as associated data.
-    size = len(inner) + 32 + 16  # X25519 encapsulation + Poly1305 tag
-    outer = canonical({"size": size, "to": to})
-    sealed = sealing.seal(inner, signing.unb64url(recipient.entry.site.encryption), MAGIC + outer)
+    to = [r.entry.kid for r in recipients]
+    size = sealing.sealed_size(len(inner), len(to))
+    outer = canonical({"size": size, "to": to})  # bound into the encryption as associated data
+    sealed = sealing.seal_for(inner, [signing.unb64url(r.entry.site.encryption) for r in recipients],
+                              MAGIC + outer)
     assert len(sealed) == size
     return MAGIC + outer + b"\n" + sealed
 
@@ -538,7 +554,7 @@ def export_bundle(session: Session, actor: Actor | None, *, to: str, unit_code: 
     leaves the "last export" mark where it was.
     """
     acting_user(session, actor, [Role.ADMIN], "exportar paquetes de sincronización")
-    recipient = recipient_key(session, to)
+    recipients = recipient_keys(session, to)
     unit = None
     if unit_code:
         from st2desk.services.folios import unit_by_code
@@ -572,11 +588,11 @@ def export_bundle(session: Session, actor: Actor | None, *, to: str, unit_code: 
         "format": FORMAT, "version": VERSION, "bundle_id": str(bundle_id),
         "created_at": _dt_out(clock.now()), "source": {"key_id": key.kid, "unit": unit},
         "sequence": sequence, "since_seq": since, "until_seq": until, "records": records,
-        "to": recipient.entry.kid, "site": signing.site_label(session).code,
+        "to": [r.entry.kid for r in recipients], "site": signing.site_label(session).code,
         "checkpoint": audit.checkpoint_data(head) if head is not None else None,
     }
     body = gzip.compress(canonical(meta), mtime=0)
-    data = seal_bundle(key, recipient, body)
+    data = seal_bundle(key, recipients, body)
     counts = {e: len(records[e]) for e in ENTITY_ORDER}
     new_bases = []
     for entity in ENTITY_ORDER:
@@ -680,7 +696,8 @@ def _outer(data: bytes) -> tuple[dict, int]:
     except (ValueError, RecursionError):
         raise BundleRefused("El encabezado del paquete está dañado.") from None
     if not isinstance(header, dict) or set(header) != _OUTER_KEYS or canonical(header) != line \
-            or not isinstance(header.get("size"), int):
+            or not isinstance(header.get("size"), int) or not isinstance(header.get("to"), list) \
+            or not 1 <= len(header["to"]) <= MAX_RECIPIENTS:
         raise BundleRefused("El encabezado del paquete fue alterado. No se importó nada.")
     return header, newline + 1
 
@@ -752,12 +769,13 @@ def open_bundle(session: Session, data: bytes) -> OpenedBundle:
     if start + header["size"] != len(data):
         raise BundleRefused("El paquete está incompleto o le sobran datos. No se importó nada.")
     own = signing.local_key().kid
-    if header["to"] != own:
-        raise BundleRefused(f"El paquete está cifrado para la llave {header['to']}, no para la de "
-                            f"este sitio ({own}): pida que lo exporten con «--to {own}». No se "
-                            "importó nada.")
+    if own not in header["to"]:
+        raise BundleRefused(f"El paquete está cifrado para {', '.join(map(str, header['to']))}, no "
+                            f"para la llave de esta instalación ({own}): pida que lo exporten con "
+                            "«--to» el sitio de esta base. No se importó nada.")
     try:
-        inner = sealing.open_sealed(data[start:], data[:start - 1])
+        inner = sealing.open_for(data[start:], header["to"].index(own), len(header["to"]),
+                                 data[:start - 1])
     except sealing.SealError as exc:
         raise BundleRefused(exc.message) from None
     newline = inner.find(b"\n", 0, MAX_HEADER)
@@ -1498,7 +1516,7 @@ def _keep_checkpoint(session: Session, opened: OpenedBundle, bundle_id: uuid.UUI
                         f"{data['seq']}.")
 
 
-def bundle_recipient(data: bytes) -> str:
-    """The key id a bundle is encrypted to (from its outer header)."""
+def bundle_recipients(data: bytes) -> list[str]:
+    """The key ids a bundle is encrypted to (from its outer header)."""
     header, _start = _outer(data[:len(MAGIC) + MAX_HEADER])
-    return str(header["to"])
+    return [str(k) for k in header["to"]]
