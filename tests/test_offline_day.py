@@ -17,7 +17,6 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from st2desk import clock

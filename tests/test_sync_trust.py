@@ -1,4 +1,5 @@
 """A site accepts from another only what that site may say, verified, all or nothing (DESIGN §7.2)."""
+# ruff: noqa: F811 - the fixtures of tests/test_sync.py are imported by name
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from st2desk import audit, clock, signing
-from st2desk.models import AuditEvent, Authorization, Patient, Request, User
+from st2desk.models import AuditEvent, Authorization, Patient, User
 from st2desk.services import decisions, sync
 from st2desk.services.sync import BundleRefused
 from tests.cast import REQUESTING_UNIT
@@ -46,7 +46,7 @@ def _without_audit(state: dict) -> dict:
     return {k: v for k, v in state.items() if k not in ("audit_log", "sync_conflicts")}
 
 
-def test_a_unit_cannot_change_an_authorization_central_issued(db, offline, cast, dirs):
+def test_a_unit_cannot_change_an_authorization_central_issued(db, offline, cast, dirs):  # noqa: F811
     central, unit = dirs["central"], dirs["offline"]
     pair(db, offline, dirs)
     folio = folio_of(offline, submitted_request(offline, cast))
@@ -71,7 +71,7 @@ def test_a_unit_cannot_change_an_authorization_central_issued(db, offline, cast,
         assert refused is not None and refused.details["conflicts"]
 
 
-def test_imported_records_pass_the_same_validators_as_typed_input(db, offline, cast, dirs):
+def test_imported_records_pass_the_same_validators_as_typed_input(db, offline, cast, dirs):  # noqa: F811
     central, unit = dirs["central"], dirs["offline"]
     pair(db, offline, dirs)
     folio = folio_of(offline, submitted_request(offline, cast))
@@ -92,7 +92,7 @@ def test_imported_records_pass_the_same_validators_as_typed_input(db, offline, c
         assert s.scalar(select(func.count()).select_from(Patient).where(Patient.nss == "ABC")) == 0
 
 
-def test_a_folio_clash_writes_nothing_not_even_patients_or_users(db, offline, cast, dirs):
+def test_a_folio_clash_writes_nothing_not_even_patients_or_users(db, offline, cast, dirs):  # noqa: F811
     from st2desk.services.users import add_user
     from tests.cast import PASSWORD
 
@@ -165,7 +165,7 @@ def test_every_imported_change_has_its_own_audit_event_naming_site_and_bundle(db
 
 def test_a_bundle_for_another_site_is_refused_before_anything_is_read(db, offline, cast, dirs,
                                                                       tmp_path):
-    central, unit = dirs["central"], dirs["offline"]
+    unit = dirs["offline"]
     pair(db, offline, dirs)
     submitted_request(offline, cast)
     data = export(offline, unit)
@@ -182,7 +182,7 @@ def _sealed(db, where: Path, to: Path, raw: bytes) -> bytes:  # type: ignore[no-
         return sync.seal_bundle(key, recipient, gzip.compress(raw))
 
 
-def test_deep_nesting_is_refused_before_parsing(db, offline, cast, dirs):
+def test_deep_nesting_is_refused_before_parsing(db, offline, cast, dirs):  # noqa: F811
     central, unit = dirs["central"], dirs["offline"]
     pair(db, offline, dirs)
     deep = b"[" * 200_000 + b"]" * 200_000
@@ -196,7 +196,7 @@ def test_deep_nesting_is_refused_before_parsing(db, offline, cast, dirs):
 
 
 @pytest.mark.slow
-def test_devices_and_huge_files_are_refused_quickly_with_bounded_memory(db_url, db, tmp_path):
+def test_devices_and_huge_files_are_refused_quickly_with_bounded_memory(db_url, db, tmp_path):  # noqa: F811
     spaces = tmp_path / "espacios.st2b"
     with open(spaces, "wb") as fh:
         chunk = b" " * (8 * 1024 * 1024)
@@ -218,7 +218,7 @@ def test_devices_and_huge_files_are_refused_quickly_with_bounded_memory(db_url, 
 
 
 def test_an_administrator_keeps_the_local_version_of_a_clash_and_the_rest_goes_in(
-        db, db_url, offline, cast, dirs, tmp_path, capsys):
+        db, db_url, offline, cast, dirs, tmp_path, capsys):  # noqa: F811
     from st2desk.cli import main
     from st2desk.errors import PermissionDenied
     from st2desk.services import sync_conflicts

@@ -396,7 +396,8 @@ def export_public_keys(session: Session, *, include_trusted: bool = False) -> st
         reg = keys[kid]
         own = reg.origin == "local" and reg.entry.site.code == site  # not a key from before
         if (own or (include_trusted and reg.origin != "local")) and reg.units:
-            lines.append(f"# {reg.entry.site.describe() if reg.origin == 'local' else reg.scoped_entry().site.describe()}")
+            site_text = (reg.entry if reg.origin == "local" else reg.scoped_entry()).site.describe()
+            lines.append(f"# {site_text}")
             lines.append(reg.scoped_entry().line())
     return "\n".join(lines) + "\n"
 
