@@ -159,3 +159,43 @@ def test_offline_verification_answers_not_verifiable_and_forged_by_scope(db, db_
         alone.write_text(line)
         assert main(["verify", "--payload", payload, "--public-key", str(alone)]) == 1
         assert capsys.readouterr().out.startswith("NO VERIFICABLE (not_verifiable)")
+
+
+def test_blocks_are_named_by_folio_and_reception_reprints_its_own_units_blocks(db, db_url, cast,
+                                                                               tmp_path, capsys):
+    from st2desk.services import folios, paper
+
+    with db.transaction() as s:
+        block = folios.reserve_block(s, cast.admin, REQUESTING_UNIT, 3)
+    middle = numbering.format_folio(REQUESTING_UNIT, block.year, block.first_sequence + 1)
+    with db.session() as s:
+        assert folios.block_of_folio(s, middle).uuid == block.uuid
+    with db.transaction() as s:  # reception of the unit (09UMF20) reprints its block
+        again = paper.blank_block(s, cast.reception_elsewhere, "", 0, block_id=block.id)
+        assert again.folios[0] == block.first_folio
+    with db.transaction() as s, pytest.raises(ValidationError, match="no de la suya"):
+        paper.blank_block(s, cast.reception, "", 0, block_id=block.id)  # the hospital's reception
+    assert main(["--database", db_url, "print", "blank", "--block", middle, "-o",
+                 str(tmp_path / "b.pdf"), "--user", "recepcion.umf"]) == 0
+    assert f"bloque {block.first_folio} … {block.last_folio}" in capsys.readouterr().out
+
+
+def test_a_unit_database_reserves_no_folios_and_activates_only_its_own_people(db, cast):
+    from st2desk.models import User
+    from st2desk.services import folios
+    from st2desk.services.site_users import activate_site_user
+    from st2desk.services.sync import UNUSABLE_PASSWORD
+
+    with db.transaction() as s:
+        signing.set_site_label(s, REQUESTING_UNIT, "UMF 20 sin red", (REQUESTING_UNIT,))
+        for name in ("recepcion.umf", "recepcion1"):  # as they arrive from central
+            s.scalar(select(User).where(User.username == name)).password_hash = UNUSABLE_PASSWORD
+    with db.transaction() as s, pytest.raises(ValidationError, match="no reserva folios"):
+        folios.reserve_block(s, None, REQUESTING_UNIT, 5)
+    with db.transaction() as s, pytest.raises(ValidationError, match="no es de este sitio"):
+        activate_site_user(s, None, "recepcion1", "una-clave-larga")  # a hospital user
+    with db.transaction() as s, pytest.raises(ValidationError, match="ya tiene contraseña"):
+        activate_site_user(s, None, "medico1", "una-clave-larga")
+    with db.transaction() as s:
+        user = activate_site_user(s, None, "recepcion.umf", "una-clave-larga")
+        assert user.active and user.password_hash != UNUSABLE_PASSWORD
