@@ -236,13 +236,51 @@ class ChainReport:
         return self.first_broken_seq is None
 
 
-def verify(session: Session, batch: int = 5000) -> ChainReport:
-    """Recompute the chain and check it against this site's signed checkpoints; name the
-    first broken link, or what a checkpoint shows was removed or rewritten."""
+def export_checkpoints(session: Session, site: str) -> str:
+    """The checkpoints another site's bundles brought here, one JSON object a line: that site
+    checks its own log against them (`verify(extra=…)`), even if its copies were deleted."""
+    rows = session.scalars(select(AuditCheckpoint).where(
+        AuditCheckpoint.site == site, AuditCheckpoint.bundle_id.is_not(None))
+        .order_by(AuditCheckpoint.seq)).all()
+    return "".join(_ENCODER.encode(checkpoint_data(cp)) + "\n" for cp in rows)
+
+
+def parse_checkpoints(text: str) -> list[dict]:
+    from st2desk.errors import ValidationError
+
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            if not isinstance(data, dict) or not {"site", "key_id", "seq", "hash", "at",
+                                                  "signature"} <= set(data):
+                raise ValueError
+            int(data["seq"])
+        except (ValueError, TypeError, RecursionError):
+            raise ValidationError(f"La línea {number} del archivo de puntos de control no es "
+                                  "válida.") from None
+        out.append(data)
+    return out
+
+
+def verify(session: Session, batch: int = 5000, extra: list[dict] | None = None) -> ChainReport:
+    """Recompute the chain and check it against this site's signed checkpoints (and `extra`
+    ones, kept by another site); name the first broken link, or what a checkpoint shows was
+    removed or rewritten."""
+    from datetime import datetime
+
     from st2desk import signing
 
-    checkpoints = session.scalars(select(AuditCheckpoint).where(AuditCheckpoint.bundle_id.is_(None))
-                                  .order_by(AuditCheckpoint.seq, AuditCheckpoint.id)).all()
+    checkpoints = list(session.scalars(select(AuditCheckpoint).where(
+        AuditCheckpoint.bundle_id.is_(None)).order_by(AuditCheckpoint.seq, AuditCheckpoint.id)))
+    for data in extra or []:
+        at = datetime.fromisoformat(str(data["at"])).replace(tzinfo=UTC)
+        checkpoints.append(AuditCheckpoint(site=data["site"], key_id=data["key_id"],
+                                           seq=int(data["seq"]), hash=data["hash"], at=at,
+                                           reason="externo", signature=data["signature"]))
+    checkpoints.sort(key=lambda cp: cp.seq)
     keys = signing.registered_keys(session)
     for cp in checkpoints:
         if not checkpoint_signature_ok(session, cp, keys):

@@ -58,6 +58,41 @@ def cmd_site_activate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_checkpoints_export(args: argparse.Namespace) -> int:
+    from st2desk import audit
+    from st2desk.outputs import check_target, write_atomic
+
+    target = check_target(args.output)
+    db = database(args)
+    require_schema(db)
+    with db.session() as session:
+        text = audit.export_checkpoints(session, args.site.strip().upper())
+    write_atomic(target, text.encode("utf-8"))
+    print(f"{len(text.splitlines())} puntos de control del sitio {args.site.upper()} en {target}.")
+    return EXIT_OK
+
+
+def cmd_checkpoints_verify(args: argparse.Namespace) -> int:
+    import sys
+
+    from st2desk import audit
+    from st2desk.inputs import KEY_FILE_LIMIT, read_bounded
+
+    raw = read_bounded(args.file, KEY_FILE_LIMIT, "el archivo de puntos de control")
+    extra = audit.parse_checkpoints(raw.decode("utf-8", errors="replace"))
+    db = database(args)
+    require_schema(db)
+    with db.session() as session:
+        report = audit.verify(session, extra=extra)
+    if report.ok:
+        print(f"Bitácora íntegra: {report.events} eventos verificados; anclada hasta el evento "
+              f"{report.anchored_seq} por {report.checkpoints} puntos de control firmados.")
+        return EXIT_OK
+    print(f"st2desk: bitácora alterada: el primer enlace roto es el evento {report.first_broken_seq} "
+          f"({report.reason}).", file=sys.stderr)
+    return 1
+
+
 def cmd_conflicts_list(args: argparse.Namespace) -> int:
     from st2desk.cli_paper import _actor
     from st2desk.services.sync_conflicts import list_conflicts
@@ -103,6 +138,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                          "la entrada estándar)")
     activate.add_argument("username", metavar="USUARIO")
     activate.set_defaults(func=cmd_site_activate)
+
+    cps = sub.add_parser("checkpoints", help="puntos de control firmados de la bitácora")
+    cp_sub = cps.add_subparsers(dest="checkpoints_command", parser_class=_Parser)
+    cexp = cp_sub.add_parser("export", help="los puntos de control que otro sitio envió aquí")
+    cexp.add_argument("--site", required=True, help="clave del sitio")
+    cexp.add_argument("-o", "--output", required=True, help="archivo")
+    cexp.set_defaults(func=cmd_checkpoints_export)
+    cver = cp_sub.add_parser("verify", help="verificar la bitácora de esta base contra un archivo "
+                                            "de puntos de control que guardó otro sitio")
+    cver.add_argument("file", metavar="ARCHIVO")
+    cver.set_defaults(func=cmd_checkpoints_verify)
 
     conflicts = sub.add_parser("conflicts", help="conflictos de sincronización por decidir")
     c_sub = conflicts.add_subparsers(dest="conflicts_command", parser_class=_Parser)

@@ -252,3 +252,31 @@ def test_an_administrator_keeps_the_local_version_of_a_clash_and_the_rest_goes_i
         assert sync_conflicts.list_conflicts(s, None) == []
         decided = s.scalar(select(AuditEvent).where(AuditEvent.action == "sync_resolve"))
         assert decided is not None and decided.details["folio"] == clash
+
+
+def test_a_unit_that_deletes_its_log_and_its_checkpoints_is_caught_by_central(db, db_url, offline,
+                                                                              cast, dirs, tmp_path,
+                                                                              capsys):
+    from sqlalchemy import delete
+
+    from st2desk.cli import main
+    from st2desk.models import AuditCheckpoint
+
+    central, unit = dirs["central"], dirs["offline"]
+    pair(db, offline, dirs)
+    submitted_request(offline, cast)
+    assert not import_(db, central, export(offline, unit)).refused
+    held = tmp_path / "puntos-09UMF20.txt"
+    with installation(central):
+        assert main(["--database", db_url, "checkpoints", "export", "--site", REQUESTING_UNIT,
+                     "-o", str(held)]) == 0
+    with offline.transaction() as s:  # the unit's last events and its own anchors, gone
+        head = s.scalar(select(func.max(AuditEvent.seq)))
+        s.execute(delete(AuditEvent).where(AuditEvent.seq > head - 3))
+        s.execute(delete(AuditCheckpoint))
+    offline_url = offline.engine.url.render_as_string(hide_password=False)
+    with installation(unit):
+        assert main(["--database", offline_url, "audit", "verify"]) == 0  # nothing left to see
+        capsys.readouterr()
+        assert main(["--database", offline_url, "checkpoints", "verify", str(held)]) == 1
+    assert "se borraron los últimos" in capsys.readouterr().err
