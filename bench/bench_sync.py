@@ -53,6 +53,13 @@ def build(folder: Path, n: int):  # type: ignore[no-untyped-def]
 
     _installation(folder / "unit")
     with unit.transaction() as s:
+        # A copy of central's file: it is another site, so central's keys are not its own.
+        from sqlalchemy import delete
+
+        from st2desk.models import AuditCheckpoint, Setting
+
+        s.execute(delete(Setting).where(Setting.key.like(signing.SETTING_PREFIX + "%")))
+        s.execute(delete(AuditCheckpoint))
         signing.set_site_label(s, REQUESTING_UNIT, "UMF 20 sin red", (REQUESTING_UNIT,))
         unit_keys = slips.export_public_keys(s)
     _installation(folder / "central")
