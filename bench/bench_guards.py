@@ -1,6 +1,6 @@
 """What the desk's fault guards cost (issue: faults at the desk), on PostgreSQL.
 
-    python bench/bench_guards.py postgresql+psycopg://postgres@127.0.0.1:54329/postgres
+    python bench/bench_guards.py postgresql+psycopg://postgres:st2desk-ci@127.0.0.1:54329/postgres
 
 * a statement on an interactive engine (client-side deadline armed and disarmed, server
   `statement_timeout`) against a plain engine;
@@ -61,4 +61,4 @@ def main(url: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "postgresql+psycopg://postgres@127.0.0.1:54329/postgres")
+    main(sys.argv[1] if len(sys.argv) > 1 else "postgresql+psycopg://postgres:st2desk-ci@127.0.0.1:54329/postgres")

@@ -11,6 +11,12 @@ its specialist ``bench.dictaminador``), then measures and prints, beside each ta
 * cold start to an interactive main window — a fresh offscreen process per run (the child
   of `bench.bench_startup`), logged in as ``bench.dictaminador``, whose first section is
   the inbox with its first page;
+
+On PostgreSQL every figure is measured signed in as the person who does it in a clinic —
+the specialist (inbox, searches, cold start), a receptionist (look-up, slip) and an
+administrator (reports, blank forms) — each through their own login role, so row security
+and the authority triggers (DESIGN §7.1) are in every figure; the seeding runs as the URL's
+account, which creates those three logins.
 * the inbox's first page and a deep page (after 5,000 rows by keyset);
 * search by folio, NSS and authorization number (the specialist's inbox search, and the
   reception viewer's lookup by number);
@@ -64,7 +70,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import inspect, make_url, select, text  # noqa: E402
 
 from bench import bench_inbox, bench_paper, bench_startup  # noqa: E402
-from bench.seed import SeedInfo, seed, seeded_info  # noqa: E402
+from bench.seed import BENCH_PASSWORD, SeedInfo, seed, seeded_info  # noqa: E402
 from st2desk import clock, numbering  # noqa: E402
 from st2desk.db import Database  # noqa: E402
 from st2desk.errors import NotFound  # noqa: E402
@@ -335,6 +341,30 @@ print(_peak)
     return starts, scrolls, peaks, rows_first
 
 
+@dataclass
+class Person:
+    username: str
+    db: Database
+    url: str
+
+
+def signed_in(db: Database, url: str, usernames: dict[str, Role]) -> dict[str, Person]:
+    """Each person's own connection. PostgreSQL: a login role per person (made here by the
+    seeding account) and row security on; SQLite: the one file."""
+    if db.is_sqlite:
+        return {name: Person(name, db, url) for name in usernames}
+    from st2desk import pglogins
+
+    with db.transaction() as s:
+        for name, role in usernames.items():
+            pglogins.create_login(s, name, BENCH_PASSWORD, [role.value])
+    people = {}
+    for name in usernames:
+        person_url = pglogins.with_credentials(url, name, BENCH_PASSWORD)
+        people[name] = Person(name, Database(person_url), person_url)
+    return people
+
+
 def measure(db: Database, url: str, info: SeedInfo, args: argparse.Namespace,
             workdir: Path) -> tuple[list[Figure], list[str]]:
     from st2desk.reports.model import MEXICO, ReportFilter
@@ -347,19 +377,24 @@ def measure(db: Database, url: str, info: SeedInfo, args: argparse.Namespace,
     notes: list[str] = []
     runs = args.runs
 
+    specialist = bench_inbox.actor(db, SPECIALIST)
+    with db.session() as s:
+        def first(role: Role) -> str:
+            return s.scalar(select(User.username).join(UserRole, UserRole.user_id == User.id)
+                            .where(UserRole.role == role).order_by(User.id).limit(1))
+        reception_user, admin_user = first(Role.RECEPTION), first(Role.ADMIN)
+    clerk = bench_inbox.actor(db, reception_user)
+    manager = bench_inbox.actor(db, admin_user)
+    people = signed_in(db, url, {SPECIALIST: Role.SPECIALIST, reception_user: Role.RECEPTION,
+                                 admin_user: Role.ADMIN})
+    spec_db, clerk_db, admin_db = (people[n].db for n in (SPECIALIST, reception_user, admin_user))
+
     # ---- cold start and memory (fresh processes; nothing of this one's state helps them)
     say("cold start (fresh processes)…")
-    starts, scrolls, peaks, first_rows = cold_start(url, args.starts)
+    starts, scrolls, peaks, first_rows = cold_start(people[SPECIALIST].url, args.starts)
     figures.append(Figure("cold start to interactive main window (inbox)",
                           statistics.median(starts), "s", 0.8,
                           f"max {max(starts):.3f} s"))
-
-    specialist = bench_inbox.actor(db, SPECIALIST)
-    with db.session() as s:
-        reception_user = s.scalar(select(User.username).join(
-            UserRole, UserRole.user_id == User.id).where(UserRole.role == Role.RECEPTION)
-            .order_by(User.id).limit(1))
-    clerk = bench_inbox.actor(db, reception_user)
 
     with clock.frozen_at(info.anchor):
         # ---- inbox
@@ -385,28 +420,30 @@ def measure(db: Database, url: str, info: SeedInfo, args: argparse.Namespace,
             own_nss = page0[3].nss
             other_nss = s.scalar(select(Patient.nss).where(Patient.id == page0[0].id % info.patients + 1))
             slip_number = s.scalar(select(Authorization.number).where(
-                Authorization.status == AuthorizationStatus.VALID).order_by(Authorization.id.desc()).limit(1))
+                Authorization.status == AuthorizationStatus.VALID,
+                Authorization.performing_unit_id == clerk.unit_id)
+                .order_by(Authorization.id.desc()).limit(1))
         after = None
         rows = 0
         while rows < DEEP_ROWS:
-            with db.session() as s:
+            with spec_db.session() as s:
                 page = inbox.inbox_page(s, specialist, None, after)
             rows += len(page)
             after = page[-1].cursor
 
         def first_page() -> None:
-            with db.session() as s:
+            with spec_db.session() as s:
                 assert len(inbox.inbox_page(s, specialist)) == inbox.PAGE_SIZE
 
         def deep_page() -> None:
-            with db.session() as s:
+            with spec_db.session() as s:
                 assert len(inbox.inbox_page(s, specialist, None, after)) == inbox.PAGE_SIZE
 
         def search(values: list[str], expect_found: bool | None = None) -> Callable[[], None]:
             it = iter(values * (runs + 2))
 
             def run() -> None:
-                with db.session() as s:
+                with spec_db.session() as s:
                     try:
                         found = inbox.search_inbox(s, specialist, next(it))
                     except NotFound:
@@ -416,7 +453,7 @@ def measure(db: Database, url: str, info: SeedInfo, args: argparse.Namespace,
             return run
 
         def by_number_reception() -> None:
-            with db.session() as s:
+            with clerk_db.session() as s:
                 reception.find(s, clerk, next(numbers_it))
 
         numbers_it = iter(numbers * (runs + 2))
@@ -442,22 +479,23 @@ def measure(db: Database, url: str, info: SeedInfo, args: argparse.Namespace,
         say("reports…")
         last_day = (info.anchor.astimezone(MEXICO) - timedelta(days=1)).date()
         flt = ReportFilter(last_day - timedelta(days=364), last_day)
-        probe = rp.generate(db, None, flt, "month,specialty")
+        probe = rp.generate(admin_db, manager, flt, "month,specialty")
         for by, label in (("month,specialty", "a year's report, by month + specialty"),
                           ("", "a year's report, no breakdown")):
-            figures.append(Figure(label, median_s(lambda by=by: rp.generate(db, None, flt, by),
-                                                  args.report_runs), "s", 1.0))
+            figures.append(Figure(label, median_s(
+                lambda by=by: rp.generate(admin_db, manager, flt, by), args.report_runs),
+                "s", 1.0))
         notes.append(f"report: {flt.date_from:%d/%m/%Y}–{flt.date_to:%d/%m/%Y}, "
                      f"{probe.summary['requests']:,} requests submitted, "
                      f"{probe.summary['decided']:,} first decisions; "
-                     f"{rp.default_parallelism(db)} connection(s) per report")
+                     f"{rp.default_parallelism(admin_db)} connection(s) per report")
 
         # ---- paper
         say("slip and blank forms…")
 
         def slip() -> None:
-            with db.transaction() as s:
-                print_slip(s, None, slip_number)
+            with clerk_db.transaction() as s:
+                print_slip(s, clerk, slip_number)
 
         for _ in range(5):  # warm-up: imports, fonts, the first print signs and stores
             slip()
@@ -470,7 +508,7 @@ def measure(db: Database, url: str, info: SeedInfo, args: argparse.Namespace,
         render_forms(iter_blank([numbering.format_folio(BLANK_UNIT, 2026, 1)], BLANK_UNIT, ""),
                      BytesIO())  # warm-up
         forms_pdf = workdir / "blank.pdf"
-        forms = median_s(lambda: print_blank(db, None, BLANK_UNIT, args.forms, forms_pdf),
+        forms = median_s(lambda: print_blank(admin_db, manager, BLANK_UNIT, args.forms, forms_pdf),
                          args.forms_runs, warm_up=False)
         figures.append(Figure(f"{args.forms:,} blank forms (print_blank)", forms, "s",
                               12.0 * args.forms / 1000,
@@ -482,6 +520,11 @@ def measure(db: Database, url: str, info: SeedInfo, args: argparse.Namespace,
     notes.insert(0, f"inbox: {SPECIALIST}, {'more than ' if pending > inbox.COUNT_CAP else ''}"
                     f"{min(pending, inbox.COUNT_CAP):,} pending; first page shown at start: "
                     f"{first_rows} rows")
+    if not db.is_sqlite:
+        notes.append(f"signed in as {SPECIALIST} (inbox, searches, start), {reception_user} "
+                     f"(look-up, slip) and {admin_user} (reports, forms), row security on")
+        for person in people.values():
+            person.db.dispose()
     notes.append(f"medians: {args.starts} cold starts (after a discarded one), {runs} query and "
                  f"slip runs, {args.report_runs} report runs, {args.forms_runs} blank-form runs "
                  "(each after a warm-up)")

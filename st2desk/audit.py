@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import Integer, String, column, func, select, text
 from sqlalchemy.orm import Session
 
 from st2desk import clock
@@ -31,7 +31,6 @@ from st2desk.models import AuditCheckpoint, AuditEvent
 GENESIS = "0" * 64
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 SYSTEM_USER = "sistema"
-_PG_LOCK_KEY = 0x5732_4155  # arbitrary constant: "ST2AU"
 NOTIFY_CHANNEL = "st2desk_changes"
 
 
@@ -55,6 +54,18 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
+def _head(session: Session):  # type: ignore[no-untyped-def]
+    """(seq, hash, at) of the chain's last event, or None; on PostgreSQL the server's
+    function takes the append lock and reads it (row security hides it from most people)."""
+    if session.get_bind().dialect.name == "postgresql":
+        head = func.st2desk_audit_head().table_valued(
+            column("seq", Integer), column("hash", String), column("at", AuditEvent.at.type))
+        last = session.execute(select(head.c.seq, head.c.hash, head.c.at)).first()
+        return None if last is None or last.seq is None else last
+    return session.execute(select(AuditEvent.seq, AuditEvent.hash, AuditEvent.at)
+                           .order_by(AuditEvent.seq.desc()).limit(1)).first()
+
+
 def record(
     session: Session,
     *,
@@ -67,11 +78,7 @@ def record(
 ) -> AuditEvent:
     """Append one event in the caller's transaction (it commits or rolls back with it)."""
     session.flush()  # the entity's id must exist before it is named here
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash, AuditEvent.at).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    last = _head(session)
     # The log's times never go backwards, whatever a workstation's clock says (a station
     # set back, a clock corrected by NTP): an event is never older than the one before.
     moment = max(clock.now(), last.at) if last else clock.now()
@@ -104,11 +111,7 @@ def record_many(session: Session, events: list[dict]) -> int:
     if not events:
         return 0
     session.flush()
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash, AuditEvent.at).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    last = _head(session)
     moment = max(clock.now(), last.at) if last else clock.now()
     seq = last.seq if last else 0
     prev = last.hash if last else GENESIS
@@ -158,8 +161,7 @@ def checkpoint(session: Session, reason: str) -> AuditCheckpoint | None:
     from st2desk import signing
 
     session.flush()
-    head = session.execute(select(AuditEvent.seq, AuditEvent.hash)
-                           .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    head = _head(session)
     if head is None:
         return None
     key = signing.ensure_local_key_registered(session)
@@ -208,8 +210,6 @@ def _daily_checkpoint(session: Session, event: AuditEvent) -> None:
         return
     _daily_checked[url] = now
     from datetime import timedelta
-
-    from sqlalchemy import func
 
     latest = session.scalar(select(func.max(AuditCheckpoint.at)).where(
         AuditCheckpoint.bundle_id.is_(None)))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from st2desk import __version__, config, tempfiles
 from st2desk.db import Database
-from st2desk.errors import St2Error
+from st2desk.errors import St2Error, StorageUnavailable
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -69,12 +69,36 @@ def int_arg(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def database(args: argparse.Namespace) -> Database:
+def database(args: argparse.Namespace, *, owner: bool = False, person: bool = True) -> Database:
+    """The database, with the person acting signed in as `args.actor` (DESIGN §7.1: no
+    implicit administrator). `owner`: the command is the owning account's (init, demo);
+    `person=False`: the caller decides who acts (user add's bootstrap)."""
+    from st2desk import cli_auth
+
     db = Database(args.database)
     for path in db.fixed_permissions:
         print(f"st2desk: aviso: {path} era legible por otras cuentas de este equipo; ahora solo "
               "su dueño puede leerlo (0600).", file=sys.stderr)
+    try:
+        if not db.is_sqlite:  # PostgreSQL: the login is the person (libpq's conventions)
+            cli_auth.connect(db, getattr(args, "user", None))
+        if owner and not cli_auth.is_owner(db):
+            raise CliError("este comando es de la cuenta dueña de la base de datos (la que "
+                           "ejecutó «st2desk init»), no de un usuario de st2desk")
+        if person and not owner:
+            require_schema(db)
+            args.actor = cli_auth.sign_in(db, getattr(args, "user", None))
+    except cli_auth.NotSignedIn as exc:
+        raise CliError(str(exc)) from None
     return db
+
+
+def require_admin(db: Database, actor: object) -> None:
+    from st2desk.models import Role
+    from st2desk.services.common import require_role
+
+    with db.session() as session:
+        require_role(session, actor, Role.ADMIN, "usar este comando")  # type: ignore[arg-type]
 
 
 def require_schema(db: Database) -> None:
@@ -90,7 +114,7 @@ def require_schema(db: Database) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     from st2desk.catalogs import load_reference_data
 
-    db = database(args)
+    db = database(args, owner=True)
     db.upgrade()
     with db.transaction() as session:
         report = load_reference_data(session)
@@ -105,7 +129,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from st2desk.catalogs import load_reference_data
     from st2desk.demo import DEMO_PASSWORD, generate
 
-    db = database(args)
+    db = database(args, owner=True)
     db.upgrade()
     with db.transaction() as session:
         load_reference_data(session)
@@ -121,13 +145,25 @@ def _progress(done: int, total: int) -> None:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
+    from st2desk import cli_auth
     from st2desk.services.users import add_user
 
+    if args.user:
+        db = database(args)
+        actor = args.actor
+    else:  # bootstrap: the owning account names the first administrator (DESIGN §7.1)
+        db = database(args, person=False)
+        require_schema(db)
+        if cli_auth.has_administrator(db) or not cli_auth.is_owner(db):
+            raise CliError("indique quién crea la cuenta con --user ADMINISTRADOR (su contraseña "
+                           "primero, luego la del usuario nuevo)")
+        if "admin" not in args.role:
+            raise CliError("la base aún no tiene administrador: la primera cuenta que crea su "
+                           "dueño es la de un administrador (--role admin)")
+        actor = None
     password = _read_password()
-    db = database(args)
-    require_schema(db)
     with db.transaction() as session:
-        user = add_user(session, None, username=args.username, full_name=args.name,
+        user = add_user(session, actor, username=args.username, full_name=args.name,
                         password=password, unit_code=args.unit, roles=args.role,
                         specialty_code=args.specialty, professional_license=args.license)
         roles = ", ".join(sorted(r.value for r in user.roles))
@@ -136,15 +172,16 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def _read_password() -> str:
+    """The new user's password: asked twice on a terminal, else the next line of input."""
     if sys.stdin is not None and sys.stdin.isatty():
-        first = getpass.getpass("Contraseña: ")
+        first = getpass.getpass("Contraseña del usuario nuevo: ")
         if getpass.getpass("Repita la contraseña: ") != first:
             raise CliError("las contraseñas no coinciden")
         return first
     line = sys.stdin.readline() if sys.stdin is not None else ""
     password = line.rstrip("\r\n")
     if not password:
-        raise CliError("escriba la contraseña en la entrada estándar (una línea)")
+        raise CliError("escriba la contraseña del usuario nuevo en la entrada estándar (una línea)")
     return password
 
 
@@ -152,7 +189,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     from st2desk import audit
 
     db = database(args)
-    require_schema(db)
+    require_admin(db, args.actor)
     with db.session() as session:
         report = audit.verify(session)
     if report.ok:
@@ -170,9 +207,8 @@ def cmd_expire(args: argparse.Namespace) -> int:
     from st2desk.services.authorizations import expire_due
 
     db = database(args)
-    require_schema(db)
     with db.transaction() as session:
-        count = expire_due(session)
+        count = expire_due(session, args.actor)
     print(f"Autorizaciones vencidas hoy: {count}.")
     return EXIT_OK
 
@@ -182,9 +218,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from st2desk import backup
 
+    backup.sqlite_path(Database(args.database).url)  # PostgreSQL: explain pg_dump first
     db = database(args)
-    backup.sqlite_path(db.url)  # PostgreSQL: explain pg_dump before touching anything
-    require_schema(db)
+    require_admin(db, args.actor)
     from st2desk import audit
     from st2desk.outputs import check_target
 
@@ -206,10 +242,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from st2desk import backup
+    from st2desk import backup, cli_auth
 
-    db = database(args)
     if args.counters_from:
+        db = database(args, owner=True)
         if db.is_sqlite:
             raise CliError("--counters-from es para PostgreSQL; en SQLite «st2desk restore "
                            "ARCHIVO» ya mueve los contadores")
@@ -217,9 +253,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
         moved = backup.raise_counters(db, Database(args.counters_from))
         print(f"Contadores movidos: {len(moved)}" + (": " + "; ".join(moved) if moved else "") + ".")
         return EXIT_OK
-    backup.sqlite_path(db.url)  # PostgreSQL: explain pg_restore before touching anything
+    backup.sqlite_path(Database(args.database).url)  # PostgreSQL: explain pg_restore first
     if not args.file:
         raise CliError("indique el archivo de respaldo que restaurar")
+    # An administrator restores; a database with no administrator left (lost, damaged,
+    # never set up) is restored by the account that owns its file.
+    db = database(args, person=False)
+    from sqlalchemy import inspect
+
+    if inspect(db.engine).has_table("alembic_version") and cli_auth.has_administrator(db):
+        db.dispose()
+        db = database(args)
+        require_admin(db, args.actor)
+    elif not cli_auth.is_owner(db):
+        raise CliError("solo la cuenta dueña del archivo de la base puede restaurarla")
     db.dispose()
     report = backup.restore(db.url, Path(args.file))
     print(f"Base de datos restaurada desde {args.file} ({report.pages} páginas).")
@@ -243,6 +290,14 @@ def _safe_url(db: Database) -> str:
 
 
 # --------------------------------------------------------------------------- parser
+
+
+def add_user_option(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
+    parser.add_argument(
+        "--user", metavar="USUARIO",
+        help=help_text or "quién actúa: su usuario de st2desk (la contraseña se pide en la "
+                          "terminal o se lee de la entrada estándar; en PostgreSQL también "
+                          "PGPASSWORD o ~/.pgpass)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -274,22 +329,28 @@ def build_parser() -> argparse.ArgumentParser:
                      help="physician, specialist, appeals, reception o admin (repetible)")
     add.add_argument("--specialty", help="clave de especialidad (dictaminadores)")
     add.add_argument("--license", help="cédula profesional")
+    add_user_option(add, "el administrador que crea la cuenta (su contraseña primero); sin él, "
+                         "solo la cuenta dueña de una base sin administrador")
     add.set_defaults(func=cmd_user_add)
 
     audit_p = sub.add_parser("audit", help="bitácora").add_subparsers(dest="audit_command",
                                                                       parser_class=_Parser)
-    audit_p.add_parser("verify", help="verificar la cadena de la bitácora").set_defaults(
-        func=cmd_audit_verify)
+    verify_p = audit_p.add_parser("verify", help="verificar la cadena de la bitácora")
+    add_user_option(verify_p)
+    verify_p.set_defaults(func=cmd_audit_verify)
 
-    sub.add_parser("expire", help="vencer las autorizaciones cuyo plazo terminó").set_defaults(
-        func=cmd_expire)
+    expire_p = sub.add_parser("expire", help="vencer las autorizaciones cuyo plazo terminó")
+    add_user_option(expire_p)
+    expire_p.set_defaults(func=cmd_expire)
     backup_p = sub.add_parser("backup", help="respaldo consistente de la base SQLite")
     backup_p.add_argument("file")
+    add_user_option(backup_p)
     backup_p.set_defaults(func=cmd_backup)
     restore_p = sub.add_parser(
         "restore", help="restaurar la base SQLite desde un respaldo; en PostgreSQL, tras "
                         "pg_restore, mover los contadores (--counters-from)")
     restore_p.add_argument("file", nargs="?")
+    add_user_option(restore_p)
     restore_p.add_argument("--counters-from", metavar="URL_EN_USO",
                            help="PostgreSQL: la base en uso desde el respaldo; los contadores de "
                                 "la base restaurada (--database) pasan los números ya emitidos")
@@ -330,6 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         _say(str(exc))
         return exc.code
+    except StorageUnavailable as exc:  # the database failed, not the input
+        _say(exc.message)
+        return EXIT_FAILED
     except St2Error as exc:
         _say(exc.message)
         return EXIT_BAD_INPUT

@@ -1,9 +1,7 @@
 """Paper and offline commands (DESIGN §4.1): folios, print, import pdf, sync, keys, verify.
 
-Commands that act on the data take ``--user USUARIO`` to act as that user (their roles
-are enforced and the audit log names them). Without it they act as the local
-administrator, like ``st2desk user add``: the command line is the server's
-administration tool, and whoever runs it already holds the database.
+Every command acts for a person who signed in (``--user`` and a password, st2desk.cli_auth):
+their roles are enforced and the audit log names them. There is no implicit administrator.
 """
 
 from __future__ import annotations
@@ -18,25 +16,12 @@ from st2desk.cli import (
     MAX_ID,
     CliError,
     _Parser,
+    add_user_option,
     database,
     int_arg,
     require_schema,
 )
 from st2desk.outputs import write_atomic
-
-
-def _actor(session, username: str | None):  # type: ignore[no-untyped-def]
-    if not username:
-        return None
-    from sqlalchemy import select
-
-    from st2desk.models import User
-    from st2desk.services.common import Actor
-
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or not user.active:
-        raise CliError(f"no existe un usuario activo «{username}»")
-    return Actor.from_user(user)
 
 
 def _progress(label: str, quiet: bool):  # type: ignore[no-untyped-def]
@@ -73,7 +58,7 @@ def cmd_folios_reserve(args: argparse.Namespace) -> int:
     db = database(args)
     require_schema(db)
     with db.transaction() as session:
-        info = reserve_block(session, _actor(session, args.user), args.unit, args.count,
+        info = reserve_block(session, args.actor, args.unit, args.count,
                              year=args.year)
     print(f"Bloque {info.first_folio} … {info.last_folio} reservado para {info.unit_code}: "
           f"{info.count} folios.")
@@ -108,8 +93,8 @@ def cmd_print_blank(args: argparse.Namespace) -> int:
     target = Path(args.output)
     if args.fillable and target.exists() and not target.is_dir():
         raise CliError(f"con --fillable, -o es una carpeta (un PDF por folio); «{target}» es un archivo")
+    actor = args.actor
     with db.session() as session:
-        actor = _actor(session, args.user)
         block_id = None
         if args.block is not None:  # the block's first (or any) folio; a local id still works
             from st2desk.services.folios import block_of_folio
@@ -136,7 +121,7 @@ def cmd_print_request(args: argparse.Namespace) -> int:
     require_schema(db)
     target = _output(args.output)
     with db.transaction() as session:
-        pages = print_request(session, _actor(session, args.user), args.folio, target,
+        pages = print_request(session, args.actor, args.folio, target,
                               fillable=args.fillable)
     kind = "llenable" if args.fillable else f"{pages} hoja(s)"
     print(f"Formato ST2 {args.folio.strip().upper()} ({kind}): {target}.")
@@ -150,7 +135,7 @@ def cmd_print_slip(args: argparse.Namespace) -> int:
     require_schema(db)
     target = _output(args.output)
     with db.transaction() as session:
-        print_slip(session, _actor(session, args.user), args.number, target)
+        print_slip(session, args.actor, args.number, target)
     print(f"Comprobante de la autorización {args.number.strip().upper()}: {target}.")
     return EXIT_OK
 
@@ -166,9 +151,7 @@ def cmd_import_pdf(args: argparse.Namespace) -> int:
         check_input(name, PDF_FORM_LIMIT, "el PDF")
     db = database(args)
     require_schema(db)
-    with db.session() as session:
-        actor = _actor(session, args.user)
-    outcomes = import_pdf_files(db, actor, args.files)
+    outcomes = import_pdf_files(db, args.actor, args.files)
     for outcome in outcomes:
         print(outcome.summary())
         for note in outcome.notes:
@@ -190,7 +173,7 @@ def cmd_sync_export(args: argparse.Namespace) -> int:
     require_schema(db)
     target = _output(args.output)
     with db.transaction() as session:
-        data, summary = export_bundle(session, _actor(session, args.user), to=args.to,
+        data, summary = export_bundle(session, args.actor, to=args.to,
                                       unit_code=args.unit, full=args.full)
         write_atomic(target, data)  # a failed write rolls the export mark back with it
     print(summary.line() + f" Archivo: {target}.")
@@ -204,7 +187,7 @@ def cmd_sync_import(args: argparse.Namespace) -> int:
     db = database(args)
     require_schema(db)
     with db.transaction() as session:
-        report = import_bundle(session, _actor(session, args.user), data)
+        report = import_bundle(session, args.actor, data)
     print("\n".join(report.lines()))
     return EXIT_FAILED if report.refused else EXIT_OK
 
@@ -222,7 +205,7 @@ def cmd_keys_trust(args: argparse.Namespace) -> int:
     units = tuple(u.strip().upper() if u.strip() != "*" else "*"
                   for u in args.units.split(",") if u.strip()) if args.units else None
     with db.transaction() as session:
-        added = trust_keys(session, _actor(session, args.user), text, units=units)
+        added = trust_keys(session, args.actor, text, units=units)
         from st2desk import signing
 
         registered = signing.registered_keys(session)
@@ -300,8 +283,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _user_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", metavar="USUARIO",
-                        help="actuar como este usuario (por omisión: administrador local)")
+    add_user_option(parser)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -320,6 +302,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     reserve.set_defaults(func=cmd_folios_reserve)
     listing = folios.add_parser("list", help="bloques reservados y cuántos folios se usaron")
     listing.add_argument("--unit", help="solo esta unidad")
+    _user_arg(listing)
     listing.set_defaults(func=cmd_folios_list)
 
     printing = group("print", "imprimir formatos ST2 y comprobantes", "print_command")
@@ -378,6 +361,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     kexport = keys.add_parser("export", help="escribir las llaves públicas de esta instalación")
     kexport.add_argument("-o", "--output", required=True, help="archivo de llaves")
     kexport.add_argument("--all", action="store_true", help="incluir las llaves de confianza")
+    _user_arg(kexport)
     kexport.set_defaults(func=cmd_keys_export)
     ktrust = keys.add_parser("trust", help="confiar en las llaves de un archivo")
     ktrust.add_argument("file", metavar="ARCHIVO_DE_LLAVES")
@@ -386,7 +370,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                              "etiqueta; «*» todas, solo para la oficina central)")
     _user_arg(ktrust)
     ktrust.set_defaults(func=cmd_keys_trust)
-    keys.add_parser("list", help="llaves registradas en esta base").set_defaults(func=cmd_keys_list)
+    klist = keys.add_parser("list", help="llaves registradas en esta base")
+    _user_arg(klist)
+    klist.set_defaults(func=cmd_keys_list)
 
     verify = sub.add_parser("verify", help="verificar una autorización (número o código QR)")
     verify.add_argument("number", nargs="?", help="número de autorización (consulta la base)")
@@ -394,4 +380,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     verify.add_argument("--public-key", metavar="ARCHIVO",
                         help="verificar sin base de datos con este archivo de llaves públicas")
     verify.add_argument("--nss", help="NSS del paciente para comparar con el del código")
+    _user_arg(verify)
     verify.set_defaults(func=cmd_verify)

@@ -5,8 +5,7 @@
 
 Dates are Mexico days, both included (``AAAA-MM-DD`` or ``DD/MM/AAAA``). The format is
 taken from ``--format`` or else from the file's extension; ``-o -`` writes CSV to
-standard output. Without ``--user`` the command acts as the local administrator (like
-``st2desk user add``); with it, that user must hold the admin role.
+standard output. The person acting (``--user`` and a password) must hold the admin role.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from st2desk.cli import EXIT_OK, CliError, database, require_schema
+from st2desk.cli import EXIT_OK, CliError, add_user_option, database, require_schema
 
 FORMATS = ("csv", "xlsx", "pdf")
 MIN_YEAR, MAX_YEAR = 1900, 2199
@@ -77,8 +76,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     db = database(args)
     require_schema(db)
     with reports.report_session(db) as session:
-        actor = _actor(session, args.user)
-        report = reports.build_report(session, actor, flt, by)
+        report = reports.build_report(session, args.actor, flt, by)
     s = report.summary
     pub = report.tables.get("public_metrics")
     if args.public_only:
@@ -108,20 +106,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _actor(session, username: str | None):  # type: ignore[no-untyped-def]
-    if not username:
-        return None
-    from sqlalchemy import select
-
-    from st2desk.models import User
-    from st2desk.services.common import Actor
-
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or not user.active:
-        raise CliError(f"no existe un usuario activo «{username}»")
-    return Actor.from_user(user)
-
-
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("report", help="reporte de planeación y control (CSV, XLSX o PDF)",
                        description="Cifras de DESIGN §1.7 para un periodo, con desgloses.")
@@ -147,7 +131,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--public-only", action="store_true",
                    help="el archivo solo con las métricas públicas y sus definiciones (para "
                         "publicar)")
-    p.add_argument("--user", metavar="USUARIO",
-                   help="actuar como este usuario (debe tener el rol admin)")
+    add_user_option(p)
     p.set_defaults(func=cmd_report)
 

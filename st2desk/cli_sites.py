@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from st2desk.cli import EXIT_OK, CliError, _Parser, database, require_schema
+from st2desk.cli import (
+    EXIT_OK,
+    CliError,
+    _Parser,
+    add_user_option,
+    database,
+    require_admin,
+)
 
 
 def cmd_site_set(args: argparse.Namespace) -> int:
@@ -15,7 +22,7 @@ def cmd_site_set(args: argparse.Namespace) -> int:
     if not units:
         raise CliError("indique --units con las unidades del sitio («*»: todas, oficina central)")
     db = database(args)
-    require_schema(db)
+    require_admin(db, args.actor)
     with db.transaction() as session:
         if "*" not in units:
             from st2desk.services.folios import unit_by_code
@@ -24,7 +31,8 @@ def cmd_site_set(args: argparse.Namespace) -> int:
                 unit_by_code(session, code)
         site = signing.set_site_label(session, args.code.strip().upper(), args.name, units)
         key = signing.ensure_local_key_registered(session)
-        audit.record(session, user_id=None, username=None, action="site_label", entity="key",
+        audit.record(session, user_id=args.actor.user_id, username=args.actor.username,
+                     action="site_label", entity="key",
                      entity_id=key.kid, details={"site": site.code, "name": site.name,
                                                  "units": list(site.units)})
     print(f"Sitio {site.code} «{site.name}»: firma por {site.units_text()} (llave {key.kid}).")
@@ -35,7 +43,6 @@ def cmd_site_show(args: argparse.Namespace) -> int:
     from st2desk import signing
 
     db = database(args)
-    require_schema(db)
     with db.transaction() as session:
         key = signing.ensure_local_key_registered(session)
         label = signing.local_label(session, key)
@@ -48,11 +55,10 @@ def cmd_site_activate(args: argparse.Namespace) -> int:
     from st2desk.cli import _read_password
     from st2desk.services.site_users import activate_site_user
 
-    password = _read_password()
-    db = database(args)
-    require_schema(db)
+    db = database(args)  # the administrator signs in first (their password first)
+    password = _read_password()  # then the new person's, set on this computer only
     with db.transaction() as session:
-        user = activate_site_user(session, None, args.username, password)
+        user = activate_site_user(session, args.actor, args.username, password)
         name = user.username
     print(f"Usuario «{name}» activo en este sitio con la contraseña indicada.")
     return EXIT_OK
@@ -64,7 +70,7 @@ def cmd_checkpoints_export(args: argparse.Namespace) -> int:
 
     target = check_target(args.output)
     db = database(args)
-    require_schema(db)
+    require_admin(db, args.actor)
     with db.session() as session:
         text = audit.export_checkpoints(session, args.site.strip().upper())
     write_atomic(target, text.encode("utf-8"))
@@ -81,7 +87,7 @@ def cmd_checkpoints_verify(args: argparse.Namespace) -> int:
     raw = read_bounded(args.file, KEY_FILE_LIMIT, "el archivo de puntos de control")
     extra = audit.parse_checkpoints(raw.decode("utf-8", errors="replace"))
     db = database(args)
-    require_schema(db)
+    require_admin(db, args.actor)
     with db.session() as session:
         report = audit.verify(session, extra=extra)
     if report.ok:
@@ -94,13 +100,11 @@ def cmd_checkpoints_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts_list(args: argparse.Namespace) -> int:
-    from st2desk.cli_paper import _actor
     from st2desk.services.sync_conflicts import list_conflicts
 
     db = database(args)
-    require_schema(db)
     with db.session() as session:
-        rows = list_conflicts(session, _actor(session, args.user), include_closed=args.all)
+        rows = list_conflicts(session, args.actor, include_closed=args.all)
     if not rows:
         print("No hay conflictos de sincronización pendientes." if not args.all
               else "No hay conflictos de sincronización.")
@@ -110,14 +114,12 @@ def cmd_conflicts_list(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
-    from st2desk.cli_paper import _actor
     from st2desk.services.sync_conflicts import resolve_conflict
 
     decision = "keep" if args.keep else "dismiss"
     db = database(args)
-    require_schema(db)
     with db.transaction() as session:
-        row = resolve_conflict(session, _actor(session, args.user), args.id, decision, args.note)
+        row = resolve_conflict(session, args.actor, args.id, decision, args.note)
     print(f"Conflicto {row.id} ({row.folio or 'sin folio'}): {row.status_label}."
           + (" Vuelva a importar el paquete: se importará el resto." if args.keep else ""))
     return EXIT_OK
@@ -131,12 +133,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sset.add_argument("--name", required=True, help="nombre del sitio")
     sset.add_argument("--units", required=True, metavar="U1,U2",
                       help="unidades que el sitio representa («*»: todas, oficina central)")
+    add_user_option(sset)
     sset.set_defaults(func=cmd_site_set)
-    site_sub.add_parser("show", help="el sitio y su llave").set_defaults(func=cmd_site_show)
+    sshow = site_sub.add_parser("show", help="el sitio y su llave")
+    add_user_option(sshow)
+    sshow.set_defaults(func=cmd_site_show)
     activate = site_sub.add_parser(
         "activate", help="activar un usuario de este sitio llegado de la central (contraseña por "
                          "la entrada estándar)")
     activate.add_argument("username", metavar="USUARIO")
+    add_user_option(activate, "el administrador que activa (su contraseña primero, en la "
+                              "entrada estándar; luego la del usuario activado)")
     activate.set_defaults(func=cmd_site_activate)
 
     cps = sub.add_parser("checkpoints", help="puntos de control firmados de la bitácora")
@@ -144,17 +151,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cexp = cp_sub.add_parser("export", help="los puntos de control que otro sitio envió aquí")
     cexp.add_argument("--site", required=True, help="clave del sitio")
     cexp.add_argument("-o", "--output", required=True, help="archivo")
+    add_user_option(cexp)
     cexp.set_defaults(func=cmd_checkpoints_export)
     cver = cp_sub.add_parser("verify", help="verificar la bitácora de esta base contra un archivo "
                                             "de puntos de control que guardó otro sitio")
     cver.add_argument("file", metavar="ARCHIVO")
+    add_user_option(cver)
     cver.set_defaults(func=cmd_checkpoints_verify)
 
     conflicts = sub.add_parser("conflicts", help="conflictos de sincronización por decidir")
     c_sub = conflicts.add_subparsers(dest="conflicts_command", parser_class=_Parser)
     clist = c_sub.add_parser("list", help="conflictos pendientes (--all: también los decididos)")
     clist.add_argument("--all", action="store_true")
-    clist.add_argument("--user", metavar="USUARIO", help="actuar como este administrador")
+    add_user_option(clist)
     clist.set_defaults(func=cmd_conflicts_list)
     resolve = c_sub.add_parser("resolve", help="decidir un conflicto")
     resolve.add_argument("id", type=int, metavar="ID")
@@ -164,5 +173,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     how.add_argument("--dismiss", action="store_true",
                      help="descartar: la otra instalación enviará un paquete corregido")
     resolve.add_argument("--note", required=True, help="por qué se decide así")
-    resolve.add_argument("--user", metavar="USUARIO", help="actuar como este administrador")
+    add_user_option(resolve)
     resolve.set_defaults(func=cmd_conflicts_resolve)

@@ -52,6 +52,10 @@ def storage_error(exc: BaseException) -> StorageUnavailable | None:
 
     if isinstance(exc, StorageUnavailable):
         return exc
+    from st2desk.pglogins import refused_sign_in
+
+    if refused_sign_in(exc) is not None:  # the server answered: no outage, a refused login
+        return None
     if isinstance(exc, sa_exc.TimeoutError | sa_exc.DisconnectionError):
         return _offline()
     if not isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
@@ -188,6 +192,7 @@ class Database:
     def __init__(self, url: str | None = None, engine: Engine | None = None, *,
                  interactive: bool = False) -> None:
         self.url = url or config.database_url()
+        self.interactive = interactive
         self.engine = engine or make_engine(self.url, interactive=interactive)
         # SQLite files that other accounts could read, narrowed now (the caller warns).
         self.fixed_permissions: list[Path] = []
@@ -239,6 +244,54 @@ class Database:
         finally:
             with contextlib.suppress(Exception):
                 session.close()
+
+    @property
+    def connect_url(self) -> str:
+        """The URL this database is reached with now, credentials included (PostgreSQL
+        listeners open their own connection as the signed-in person); never print it."""
+        return self.engine.url.render_as_string(hide_password=False)
+
+    def as_person(self, username: str, password: str | None) -> Database:
+        """PostgreSQL: this database reached as the person's own login role (DESIGN §7.1).
+
+        The server checks the password; a refusal raises `AuthenticationFailed`, an
+        unreachable server `StorageUnavailable`. `password` None leaves it to libpq."""
+        from st2desk.pglogins import refused_sign_in, with_credentials
+
+        engine = make_engine(with_credentials(self.engine.url, username, password),
+                             interactive=self.interactive)
+        try:
+            with storage_errors(), engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except Exception as exc:
+            engine.dispose()
+            refused = refused_sign_in(exc)
+            if refused is not None:
+                raise refused from None
+            raise
+        return Database(self.url, engine, interactive=self.interactive)
+
+    def adopt(self, other: Database) -> None:
+        """Work through `other`'s connection from now on (the person who signed in)."""
+        previous, self.engine = self.engine, other.engine
+        self._sessions = other._sessions
+        if previous is not other.engine:
+            previous.dispose()
+
+    def sign_in(self, username: str, password: str | None) -> None:
+        """Connect as the person's login role from now on (see `as_person`)."""
+        self.adopt(self.as_person(username, password))
+
+    def reachable(self) -> None:
+        """Like `ping`, but a server that refuses these credentials is reachable: before
+        anyone signs in, a workstation's URL carries no password (PostgreSQL)."""
+        from st2desk.pglogins import refused_sign_in
+
+        try:
+            self.ping()
+        except Exception as exc:
+            if refused_sign_in(exc) is None:
+                raise
 
     def server_clock_check(self) -> None:
         """Read the server's time once (PostgreSQL) so `clock.skew()` is known."""

@@ -252,7 +252,9 @@ class User(Base):
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=_uuid)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(160))
-    password_hash: Mapped[str] = mapped_column(String(200))
+    # SQLite's password check; on PostgreSQL the server checks passwords and no login role
+    # may read this column (so it is loaded only when asked for).
+    password_hash: Mapped[str] = mapped_column(String(200), deferred=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     specialty_id: Mapped[int | None] = mapped_column(ForeignKey("specialties.id"))
     professional_license: Mapped[str | None] = mapped_column(String(20))

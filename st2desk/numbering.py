@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 from stdnum.iso7064 import mod_37_36
 
@@ -84,6 +84,14 @@ def allocate(session: Session, unit_id: int, year: int, kind: SequenceKind, coun
     """Reserve `count` consecutive sequence numbers; return the first one."""
     if count < 1:
         raise ValidationError("La cantidad de números a reservar debe ser al menos 1.")
+    if session.get_bind().dialect.name == "postgresql":
+        # The counters are not writable by any person: the server's function checks who
+        # may take numbers of which unit (DESIGN §7.1) and hands them out.
+        last = session.scalar(text("SELECT st2desk_allocate(:u, :y, :k, :n)"),
+                              {"u": unit_id, "y": year, "k": kind.value, "n": count})
+        if last > 999_999:
+            raise ValidationError("Se agotaron los números del año para esta unidad.")
+        return last - count + 1
     _ensure_counter(session, unit_id, year, kind)
     stmt = (
         update(NumberSequence)

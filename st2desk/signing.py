@@ -486,10 +486,16 @@ def ensure_local_key_registered(session: Session) -> LocalKey:
         except ValueError:
             data = {}
         if data.get("label") != label or data.get("units") != units:  # the site was (re)named
+            from sqlalchemy.exc import DBAPIError
+
             data["label"] = label
             data["units"] = units
-            row.value = json.dumps(data, ensure_ascii=False, sort_keys=True)
-            session.flush()
+            try:  # PostgreSQL: only an administrator may change a setting; others sign anyway
+                with session.begin_nested():
+                    row.value = json.dumps(data, ensure_ascii=False, sort_keys=True)
+                    session.flush()
+            except DBAPIError:
+                session.expire(row)
     return key
 
 

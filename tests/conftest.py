@@ -1,7 +1,7 @@
 """Fresh database per test, seeded with reference data and a cast of users.
 
 SQLite by default; set ST2DESK_TEST_DATABASE_URL to a PostgreSQL server URL (any
-database on it, e.g. ``postgresql+psycopg://postgres@127.0.0.1:54329/postgres``) to run
+database on it, e.g. ``postgresql+psycopg://postgres:st2desk-ci@127.0.0.1:54329/postgres``) to run
 the same tests on PostgreSQL. The seeded database is built once per run as a template
 and copied per test (file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL).
 """
@@ -28,6 +28,7 @@ from st2desk.db import Database  # noqa: E402
 from tests.cast import Cast, build_cast  # noqa: E402
 
 PG_URL = os.environ.get("ST2DESK_TEST_DATABASE_URL")
+pytest_plugins = ["tests.cli_support"]
 
 
 def pytest_report_header(config: pytest.Config) -> str:

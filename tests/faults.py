@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from st2desk.db import Database
 
@@ -37,11 +37,12 @@ def unreachable(db: Database) -> Iterator[None]:
         raise psycopg.OperationalError("connection failed: Connection refused")
 
     db.engine.dispose()
-    event.listen(db.engine, "do_connect", refuse)
+    # Every engine, also one made meanwhile (signing in on PostgreSQL connects anew).
+    event.listen(Engine, "do_connect", refuse)
     try:
         yield
     finally:
-        event.remove(db.engine, "do_connect", refuse)
+        event.remove(Engine, "do_connect", refuse)
 
 
 class TcpProxy:

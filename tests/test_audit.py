@@ -8,6 +8,7 @@ from sqlalchemy import select, text, update
 from st2desk import audit
 from st2desk.models import AuditEvent
 from tests import flows
+from tests.tamper import as_dba
 
 
 def test_chain_verifies_after_a_workflow(db, cast):
@@ -22,7 +23,7 @@ def test_modified_event_is_named(db, cast):
     with db.session() as s:
         seq = s.scalar(select(AuditEvent.seq).where(AuditEvent.action == "submit"))
     with db.transaction() as s:
-        s.execute(update(AuditEvent).where(AuditEvent.seq == seq).values(username="intruso"))
+        as_dba(s).execute(update(AuditEvent).where(AuditEvent.seq == seq).values(username="intruso"))
     with db.session() as s:
         report = audit.verify(s)
     assert report.first_broken_seq == seq and "modificado" in report.reason
@@ -33,7 +34,7 @@ def test_deleted_event_is_named(db, cast):
     with db.session() as s:
         seq = s.scalar(select(AuditEvent.seq).where(AuditEvent.action == "submit"))
     with db.transaction() as s:
-        s.execute(text("DELETE FROM audit_log WHERE seq = :seq"), {"seq": seq})
+        as_dba(s).execute(text("DELETE FROM audit_log WHERE seq = :seq"), {"seq": seq})
     with db.session() as s:
         report = audit.verify(s)
     assert report.first_broken_seq == seq and "falta" in report.reason
@@ -48,7 +49,7 @@ def test_rewritten_hash_breaks_the_next_link(db, cast):
         forged = audit.compute_hash(event)
         s.rollback()
     with db.transaction() as s:
-        s.execute(update(AuditEvent).where(AuditEvent.seq == seq)
+        as_dba(s).execute(update(AuditEvent).where(AuditEvent.seq == seq)
                   .values(username="intruso", hash=forged))
     with db.session() as s:
         report = audit.verify(s)
@@ -187,13 +188,13 @@ def test_rewriting_with_recomputed_hashes_or_reordering_is_found(db):
     assert not report.ok and report.first_broken_seq == head and "reescrita" in report.reason
 
 
-def test_a_tampered_checkpoint_is_found_and_the_intact_log_is_anchored(db, db_url, capsys):
+def test_a_tampered_checkpoint_is_found_and_the_intact_log_is_anchored(db, db_url, capsys, cli_password):
     from st2desk import audit as audit_module
     from st2desk.cli import main
     from st2desk.models import AuditCheckpoint
 
     head = _checkpointed(db)
-    assert main(["--database", db_url, "audit", "verify"]) == 0
+    assert main(["--database", db_url, "audit", "verify", "--user", "admin1"]) == 0
     assert f"anclada hasta el evento {head}" in capsys.readouterr().out
     with db.transaction() as s:
         cp = s.scalar(select(AuditCheckpoint).where(AuditCheckpoint.seq == head))

@@ -16,18 +16,23 @@ from st2desk import audit, backup
 from st2desk.models import AuditEvent, Authorization, Request
 from st2desk.outputs import OutputError
 from tests import flows
+from tests.cast import PASSWORD
 
 
 def st2(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "st2desk", *args], capture_output=True, text=True,
-                          timeout=120)
+    """The command as an administrator who types their password (standard input)."""
+    return subprocess.run([sys.executable, "-m", "st2desk", *args, "--user", "admin1"],
+                          input=f"{PASSWORD}\n", capture_output=True, text=True, timeout=120)
 
 
 def snapshot(db) -> tuple[int, int, str]:  # type: ignore[no-untyped-def]
+    """The data and the audit log, apart from sign-ins (the command's own, audited)."""
+    changes = AuditEvent.action.not_like("login%")
     with db.session() as s:
         return (s.scalar(select(func.count()).select_from(Request)),
-                s.scalar(select(func.max(AuditEvent.seq))),
-                s.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)))
+                s.scalar(select(func.max(AuditEvent.seq)).where(changes)),
+                s.scalar(select(AuditEvent.hash).where(changes)
+                         .order_by(AuditEvent.seq.desc()).limit(1)))
 
 
 def last_event(db) -> AuditEvent:  # type: ignore[no-untyped-def]
@@ -65,10 +70,15 @@ def test_backup_then_restore_round_trip_is_audited(db, db_url, cast, tmp_path):
     assert restored.returncode == 0, restored.stderr
     after = snapshot(db)
     assert after[0] == before[0]  # …is gone, everything before it is back…
-    assert after[1] == before[1] + 1  # …plus the restore itself, chained to the backup's head
+    # …plus the administrator's sign-in to take the backup (in it) and the restore itself,
+    # chained to the backup's head.
+    assert after[1] == before[1] + 2
     event = last_event(db)
     assert event.action == "restore" and event.details["file"] == target.name
-    assert event.prev_hash == before[2]
+    with db.session() as s:
+        signed_in = s.scalar(select(AuditEvent).where(AuditEvent.seq == event.seq - 1))
+    assert (signed_in.action, signed_in.username) == ("login", "admin1")
+    assert signed_in.prev_hash == before[2] and event.prev_hash == signed_in.hash
     with db.session() as s:
         assert audit.verify(s).ok
     assert not [p for p in Path(db_url[len("sqlite:///"):]).parent.iterdir()

@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from st2desk.db import Database
 from st2desk.models import AuditEvent
+from tests.tamper import as_dba
 
 
 def st2(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
@@ -25,11 +26,44 @@ def one_line(stderr: str) -> str:
     return lines[0]
 
 
+ADMIN_PASSWORD = "clave-del-admin-1"
+
+
 @pytest.fixture
 def initialized(empty_db_url: str) -> str:
+    """A new database and its first administrator, named by the owning account."""
     result = st2("--database", empty_db_url, "init")
     assert result.returncode == 0, result.stderr
+    result = st2("--database", empty_db_url, "user", "add", "admin.x", "--name", "Admin",
+                 "--unit", "09UMF20", "--role", "admin", stdin=f"{ADMIN_PASSWORD}\n")
+    assert result.returncode == 0, result.stderr
     return empty_db_url
+
+
+def as_admin(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """A command run by admin.x, who types their password first."""
+    return st2(*args, "--user", "admin.x", stdin=f"{ADMIN_PASSWORD}\n{stdin}")
+
+
+def test_only_the_owner_names_the_first_administrator_and_nobody_acts_unnamed(empty_db_url):
+    assert st2("--database", empty_db_url, "init").returncode == 0
+    not_admin = st2("--database", empty_db_url, "user", "add", "medico.x", "--name", "Médico",
+                    "--unit", "09UMF20", "--role", "physician", stdin="una-clave-segura\n")
+    assert not_admin.returncode == 2 and "administrador" in one_line(not_admin.stderr)
+    first = st2("--database", empty_db_url, "user", "add", "admin.x", "--name", "Admin",
+                "--unit", "09UMF20", "--role", "admin", stdin=f"{ADMIN_PASSWORD}\n")
+    assert first.returncode == 0, first.stderr
+    second = st2("--database", empty_db_url, "user", "add", "admin.y", "--name", "Otro",
+                 "--unit", "09UMF20", "--role", "admin", stdin="una-clave-segura\n")
+    assert second.returncode == 2 and "--user" in one_line(second.stderr)
+    for command in (["audit", "verify"], ["folios", "list"],
+                    ["sync", "export", "-o", "x.st2b", "--to", "CENTRAL"],
+                    ["report", "--from", "2026-01-01", "--to", "2026-01-31", "-o", "-"]):
+        unnamed = st2("--database", empty_db_url, *command)
+        assert unnamed.returncode == 2 and "--user" in one_line(unnamed.stderr), command
+    wrong = st2("--database", empty_db_url, "audit", "verify", "--user", "admin.x",
+                stdin="equivocada\n")
+    assert wrong.returncode == 2 and "incorrectos" in one_line(wrong.stderr)
 
 
 def test_init_is_idempotent(initialized):
@@ -51,8 +85,8 @@ def test_default_database_is_in_the_data_folder(tmp_path):
 
 
 def test_user_add_reads_password_from_stdin_and_can_log_in(initialized):
-    result = st2("--database", initialized, "user", "add", "dra.ruiz", "--name", "Ana Ruiz",
-                 "--unit", "09umf20", "--role", "physician", stdin="una-clave-segura\n")
+    result = as_admin("--database", initialized, "user", "add", "dra.ruiz", "--name", "Ana Ruiz",
+                      "--unit", "09umf20", "--role", "physician", stdin="una-clave-segura\n")
     assert result.returncode == 0, result.stderr
     assert "dra.ruiz" in result.stdout
     from st2desk.services.users import login
@@ -76,12 +110,12 @@ def test_user_add_reads_password_from_stdin_and_can_log_in(initialized):
     ],
 )
 def test_user_add_bad_input_is_one_line_and_changes_nothing(initialized, args, stdin, message):
-    result = st2("--database", initialized, "user", "add", "nuevo", "--name", "Nuevo", *args,
-                 stdin=stdin)
+    result = as_admin("--database", initialized, "user", "add", "nuevo", "--name", "Nuevo", *args,
+                      stdin=stdin)
     assert result.returncode == 2
     assert message in one_line(result.stderr)
-    again = st2("--database", initialized, "user", "add", "nuevo", "--name", "Nuevo", "--unit",
-                "09UMF20", "--role", "physician", stdin="una-clave-segura\n")
+    again = as_admin("--database", initialized, "user", "add", "nuevo", "--name", "Nuevo",
+                     "--unit", "09UMF20", "--role", "physician", stdin="una-clave-segura\n")
     assert again.returncode == 0, again.stderr  # the failed attempt left no user behind
 
 
@@ -92,17 +126,15 @@ def test_commands_on_an_uninitialized_database_explain(empty_db_url):
 
 
 def test_audit_verify_reports_ok_and_names_the_broken_link(initialized):
-    st2("--database", initialized, "user", "add", "admin.x", "--name", "Admin", "--unit",
-        "09UMF20", "--role", "admin", stdin="una-clave-segura\n")
-    st2("--database", initialized, "user", "add", "admin.y", "--name", "Admin", "--unit",
-        "09UMF20", "--role", "admin", stdin="una-clave-segura\n")
-    ok = st2("--database", initialized, "audit", "verify")
-    assert ok.returncode == 0 and "2 eventos" in ok.stdout
+    as_admin("--database", initialized, "user", "add", "admin.y", "--name", "Admin", "--unit",
+             "09UMF20", "--role", "admin", stdin="una-clave-segura\n")
+    ok = as_admin("--database", initialized, "audit", "verify")
+    assert ok.returncode == 0 and "eventos verificados" in ok.stdout, ok.stderr
     db = Database(initialized)
     with db.transaction() as s:
-        s.execute(update(AuditEvent).where(AuditEvent.seq == 1).values(action="borrado"))
+        as_dba(s).execute(update(AuditEvent).where(AuditEvent.seq == 1).values(action="borrado"))
     db.dispose()
-    broken = st2("--database", initialized, "audit", "verify")
+    broken = as_admin("--database", initialized, "audit", "verify")
     assert broken.returncode == 1
     assert "evento 1" in one_line(broken.stderr)
 
@@ -137,7 +169,7 @@ def test_database_and_data_folder_are_private_and_a_readable_one_is_fixed(tmp_pa
     assert mode(data) == 0o700
     assert mode(data / "st2desk.sqlite3") == 0o600
     os.chmod(data / "st2desk.sqlite3", 0o644)  # as an older version left it
-    result = st2("--database", url, "audit", "verify")
+    result = st2("--database", url, "init")
     assert result.returncode == 0
     assert "era legible por otras cuentas" in result.stderr
     assert mode(data / "st2desk.sqlite3") == 0o600

@@ -126,9 +126,14 @@ def test_demo_fills_every_state_with_valid_consistent_data(db: Database,
         report = audit.verify(s)
         assert report.ok, report
 
-    actor = login(db, "medico.umf20", DEMO_PASSWORD)
-    assert Role.PHYSICIAN in actor.roles
-    assert Role.SPECIALIST in login(db, "dictaminador.hgz24.radio", DEMO_PASSWORD).roles
+    workstation = Database(db.url)  # on PostgreSQL, signing in connects as the person
+    try:
+        actor = login(workstation, "medico.umf20", DEMO_PASSWORD)
+        assert Role.PHYSICIAN in actor.roles
+        assert Role.SPECIALIST in login(workstation, "dictaminador.hgz24.radio",
+                                        DEMO_PASSWORD).roles
+    finally:
+        workstation.dispose()
 
     # a second run reuses the users and adds new patients and requests
     again = generate(db, requests=15, seed=2026)

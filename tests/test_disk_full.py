@@ -81,7 +81,8 @@ def test_export_on_a_full_disk_leaves_no_empty_file(full_disk):
     assert target.stat().st_size == 200_000
 
 
-def test_print_slip_on_a_full_disk_is_one_spanish_line(db, db_url, cast, full_disk, capsys):
+def test_print_slip_on_a_full_disk_is_one_spanish_line(db, db_url, cast, full_disk, capsys,
+                                                      cli_password):
     from st2desk import cli
     from st2desk.models import Request
     from tests import flows
@@ -90,7 +91,8 @@ def test_print_slip_on_a_full_disk_is_one_spanish_line(db, db_url, cast, full_di
     with db.session() as s:
         number = s.get(Request, request_id).authorization.number
     target: Path = full_disk.path / "comprobante.pdf"
-    code = cli.main(["--database", db_url, "print", "slip", number, "-o", str(target)])
+    code = cli.main(["--database", db_url, "print", "slip", number, "-o", str(target),
+                     "--user", "admin1"])
     err = capsys.readouterr().err.strip()
     assert code != 0 and err.count("\n") == 0 and "No hay espacio libre" in err, err
     assert not target.exists()

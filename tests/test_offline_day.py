@@ -26,24 +26,31 @@ from st2desk.forms.paper import PaperForm
 from st2desk.models import Authorization, Request, RequestStatus, User
 from st2desk.services import decisions, paper
 from st2desk.services.common import Actor
+from tests.cast import PASSWORD
 from tests.paper_support import decode, installation, needs_pdftoppm, paper_values, render_pages
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "offline.md"
 
 
 class Site:
-    """One installation: its data folder, its database, a working folder for its files."""
+    """One installation: its data folder, its database, a working folder for its files, and
+    its administrator (ADMIN in the doc), who signs in with a password on standard input."""
 
-    def __init__(self, root: Path, name: str, url: str | None) -> None:
+    def __init__(self, root: Path, name: str, url: str | None, admin: str = "",
+                 password: str = "") -> None:
         self.home = root / name
         self.home.mkdir()
         self.data = root / f"{name}-datos"
         self.url = url
+        self.admin, self.password = admin, password
 
     def run(self, line: str, capsys, stdin: str | None = None, code: int = 0,  # type: ignore[no-untyped-def]
             **fill: str) -> str:
         documented = f"st2desk {line}"
         assert documented in DOC.read_text(encoding="utf-8"), f"not in docs/offline.md: {documented}"
+        if "--user ADMIN" in line:
+            fill = {"ADMIN": self.admin, **fill}
+            stdin = self.password + ("\n" + stdin if stdin else "")
         for name, value in fill.items():
             line = line.replace(name, value)
         argv = shlex.split(line)
@@ -72,32 +79,38 @@ class Site:
 
 @needs_pdftoppm
 def test_the_offline_day_as_documented(db, db_url, cast, tmp_path, capsys):
-    central = Site(tmp_path, "central", db_url)
-    unit = Site(tmp_path, "unidad", f"sqlite:///{tmp_path / 'unidad.sqlite3'}")
+    central = Site(tmp_path, "central", db_url, "admin1", PASSWORD)
+    unit = Site(tmp_path, "unidad", f"sqlite:///{tmp_path / 'unidad.sqlite3'}", "admin.unidad",
+                "clave-del-admin-de-la-unidad")
     performing = Site(tmp_path, "destino", None)
 
     # 1. Central: its key file, the unit's folios, the unit's export.
-    central.run("keys export -o central.llaves", capsys)
+    central.run("keys export -o central.llaves --user ADMIN", capsys)
     central.carry("central.llaves", unit)
     # 2. The unit's computer, once.
     unit.run("init", capsys)
-    unit.run('site set --code 09UMF20 --name "UMF 20 Vallejo (sin red)" --units 09UMF20', capsys)
-    unit.run("keys trust central.llaves --units '*'", capsys)
-    unit.run("keys export -o unidad-09UMF20.llaves", capsys)
+    unit.run('user add ADMIN_UNIDAD --name "Administración UMF 20" --unit 09UMF20 --role admin',
+             capsys, stdin=unit.password, ADMIN_UNIDAD=unit.admin)
+    unit.run('site set --code 09UMF20 --name "UMF 20 Vallejo (sin red)" --units 09UMF20 '
+             "--user ADMIN", capsys)
+    unit.run("keys trust central.llaves --units '*' --user ADMIN", capsys)
+    unit.run("keys export -o unidad-09UMF20.llaves --user ADMIN", capsys)
     unit.carry("unidad-09UMF20.llaves", central)
-    central.run("keys trust unidad-09UMF20.llaves", capsys)
-    out = central.run("folios reserve --unit 09UMF20 --count 20", capsys)
+    central.run("keys trust unidad-09UMF20.llaves --user ADMIN", capsys)
+    out = central.run("folios reserve --unit 09UMF20 --count 20 --user ADMIN", capsys)
     first = re.search(r"Bloque (\S+) …", out).group(1)
-    central.run("sync export --unit 09UMF20 --full --to 09UMF20 -o para-09UMF20.st2b", capsys)
+    central.run("sync export --unit 09UMF20 --full --to 09UMF20 -o para-09UMF20.st2b --user ADMIN",
+                capsys)
     central.carry("para-09UMF20.st2b", unit)
 
     # 3. The unit: import, activate its people, print its block.
-    assert "nuevos:" in unit.run("sync import para-09UMF20.st2b", capsys)
-    unit.run("site activate recepcion.umf", capsys, stdin="recepcion-local-2026")
-    unit.run("site activate medico1", capsys, stdin="medico-local-2026")
-    assert first in unit.run("folios list", capsys)
-    unit.run("folios reserve --unit 09UMF20 --count 20", capsys, code=2)  # never at a unit
-    unit.run("print blank --block PRIMER_FOLIO -o blancos.pdf", capsys, PRIMER_FOLIO=first)
+    assert "nuevos:" in unit.run("sync import para-09UMF20.st2b --user ADMIN", capsys)
+    unit.run("site activate recepcion.umf --user ADMIN", capsys, stdin="recepcion-local-2026")
+    unit.run("site activate medico1 --user ADMIN", capsys, stdin="medico-local-2026")
+    assert first in unit.run("folios list --user ADMIN", capsys)
+    unit.run("folios reserve --unit 09UMF20 --count 20 --user ADMIN", capsys, code=2)  # never here
+    unit.run("print blank --block PRIMER_FOLIO -o blancos.pdf --user ADMIN", capsys,
+             PRIMER_FOLIO=first)
     pages = render_pages(unit.home / "blancos.pdf", tmp_path / "png", dpi=100, last=3)
     folios = [next(t for f, t in decode(page) if "QR" in f) for page in pages[:3]]
     assert folios[0] == first
@@ -116,11 +129,11 @@ def test_the_offline_day_as_documented(db, db_url, cast, tmp_path, capsys):
             with udb.transaction() as s:
                 result = paper.capture_paper(s, reception, PaperForm(**values))
                 assert result.request_id is not None, result
-    unit.run("sync export --to CENTRAL -o de-09UMF20.st2b", capsys)
+    unit.run("sync export --to CENTRAL -o de-09UMF20.st2b --user ADMIN", capsys)
     unit.carry("de-09UMF20.st2b", central)
 
     # 4. Central imports, decides (Inbox), exports for the unit and the performing units.
-    assert "3 solicitudes" in central.run("sync import de-09UMF20.st2b", capsys)
+    assert "3 solicitudes" in central.run("sync import de-09UMF20.st2b --user ADMIN", capsys)
     numbers = []
     with installation(central.data):
         for folio in folios:
@@ -128,16 +141,17 @@ def test_the_offline_day_as_documented(db, db_url, cast, tmp_path, capsys):
                 req = s.scalar(select(Request).where(Request.folio == folio))
                 assert req.status is RequestStatus.IN_REVIEW
                 numbers.append(decisions.approve(s, cast.specialist, req.id).number)
-    central.run("sync export --unit 09UMF20 --to 09UMF20 -o para-09UMF20.st2b", capsys)
-    central.run("keys export --all -o verificar.llaves", capsys)
+    central.run("sync export --unit 09UMF20 --to 09UMF20 -o para-09UMF20.st2b --user ADMIN", capsys)
+    central.run("keys export --all -o verificar.llaves --user ADMIN", capsys)
     central.carry("para-09UMF20.st2b", unit)
     central.carry("verificar.llaves", performing)
 
     # 5. The unit imports the decisions and prints the slips.
-    assert "3 autorizaciones" in unit.run("sync import para-09UMF20.st2b", capsys)
+    assert "3 autorizaciones" in unit.run("sync import para-09UMF20.st2b --user ADMIN", capsys)
     payloads = []
     for number in numbers:
-        unit.run("print slip NUMERO -o comprobante.pdf --user recepcion.umf", capsys, NUMERO=number)
+        unit.run("print slip NUMERO -o comprobante.pdf --user recepcion.umf", capsys,
+                 stdin="recepcion-local-2026", NUMERO=number)
         codes = decode(render_pages(unit.home / "comprobante.pdf", tmp_path / number, dpi=150)[0])
         payloads.append(next(t for f, t in codes if "QR" in f))
     with udb.session() as s:

@@ -93,7 +93,7 @@ def test_check_reserved_folio(db, cast):
         assert folios.list_blocks(s)[0].used == 1
 
 
-def test_command_line_reserve_list_and_print(db_url, db, cast, tmp_path, capsys):
+def test_command_line_reserve_list_and_print(db_url, db, cast, tmp_path, capsys, cli_password):
     from pypdf import PdfReader
 
     from st2desk.cli import main
@@ -102,13 +102,13 @@ def test_command_line_reserve_list_and_print(db_url, db, cast, tmp_path, capsys)
                  "--user", "admin1"]) == 0
     out = capsys.readouterr().out
     assert "3 folios" in out
-    assert main(["--database", db_url, "folios", "list"]) == 0
+    assert main(["--database", db_url, "folios", "list", "--user", "admin1"]) == 0
     assert "3 folios, 0 usados" in capsys.readouterr().out
     target = tmp_path / "bloque.pdf"
     with db.session() as s:
         block_id = folios.list_blocks(s)[0].id
     assert main(["--database", db_url, "print", "blank", "--block", str(block_id), "-o",
-                 str(target), "--quiet"]) == 0
+                 str(target), "--quiet", "--user", "admin1"]) == 0
     assert len(PdfReader(target).pages) == 3
     request_id = draft(db, cast)
     with db.session() as s:
@@ -130,10 +130,12 @@ def test_command_line_reserve_list_and_print(db_url, db, cast, tmp_path, capsys)
     ["print", "slip", "09UMF20-2026-000001-7", "-o", "x.pdf"],
     ["print"],
 ])
-def test_command_line_bad_input_is_one_line(db_url, args, capsys, tmp_path, monkeypatch):
+def test_command_line_bad_input_is_one_line(db_url, args, capsys, tmp_path, monkeypatch,
+                                           cli_password):
     from st2desk.cli import main
 
     monkeypatch.chdir(tmp_path)
-    assert main(["--database", db_url, *args]) == 2
+    acting = [] if "--user" in args or args == ["print"] else ["--user", "admin1"]
+    assert main(["--database", db_url, *args, *acting]) == 2
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("st2desk: "), lines

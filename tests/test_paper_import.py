@@ -97,7 +97,7 @@ def test_import_needs_reception_or_admin(db, cast, tmp_path):
     assert not outcome.accepted and "rol" in outcome.summary()
 
 
-def test_command_line_import_reports_each_file(db_url, db, cast, tmp_path, capsys):
+def test_command_line_import_reports_each_file(db_url, db, cast, tmp_path, capsys, cli_password):
     [blank] = print_fillable_blanks(db, tmp_path, 1)
     good = filled_copy(db, cast, blank, tmp_path / "bueno.pdf")
     junk = tmp_path / "basura.pdf"
@@ -112,13 +112,14 @@ def test_command_line_import_reports_each_file(db_url, db, cast, tmp_path, capsy
 
 
 @pytest.mark.parametrize("args", [["--user", "nadie"], ["--user", "medico1"]])
-def test_command_line_import_checks_the_user(db_url, db, cast, tmp_path, capsys, args):
+def test_command_line_import_checks_the_user(db_url, db, cast, tmp_path, capsys, args,
+                                             cli_password):
     [blank] = print_fillable_blanks(db, tmp_path, 1)
     good = filled_copy(db, cast, blank, tmp_path / "bueno.pdf")
     code = main(["--database", db_url, "import", "pdf", str(good), *args])
     captured = capsys.readouterr()
     assert code != 0
-    assert "no existe un usuario" in captured.err or "RECHAZADO" in captured.out
+    assert "contraseña incorrectos" in captured.err or "RECHAZADO" in captured.out
 
 
 def test_a_database_error_on_one_file_does_not_stop_the_batch(db, cast, tmp_path, monkeypatch):

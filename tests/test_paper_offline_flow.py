@@ -23,14 +23,15 @@ from tests.paper_support import (
 
 
 @needs_pdftoppm
-def test_offline_unit_round_trip(db, db_url, cast, tmp_path, capsys):
+def test_offline_unit_round_trip(db, db_url, cast, tmp_path, capsys, cli_password):
     server = tmp_path / "servidor"
     with installation(server):
         # 1. Printable blanks and fillable blanks for the unit, each with a reserved folio.
         assert main(["--database", db_url, "print", "blank", "--unit", "09UMF20", "--count", "2",
                      "-o", str(tmp_path / "blancos.pdf"), "--user", "admin1"]) == 0
         assert main(["--database", db_url, "print", "blank", "--unit", "09UMF20", "--count", "1",
-                     "--fillable", "-o", str(tmp_path / "llenables"), "--quiet"]) == 0
+                     "--fillable", "-o", str(tmp_path / "llenables"), "--quiet",
+                     "--user", "admin1"]) == 0
         err = capsys.readouterr().err
         assert "2/2 formatos" in err
         pages = render_pages(tmp_path / "blancos.pdf", tmp_path / "png", dpi=150)
@@ -62,7 +63,8 @@ def test_offline_unit_round_trip(db, db_url, cast, tmp_path, capsys):
         slip = tmp_path / "comprobante.pdf"
         assert main(["--database", db_url, "print", "slip", number, "-o", str(slip),
                      "--user", "recepcion1"]) == 0
-        assert main(["--database", db_url, "keys", "export", "-o", str(tmp_path / "llaves")]) == 0
+        assert main(["--database", db_url, "keys", "export", "-o", str(tmp_path / "llaves"),
+                     "--user", "admin1"]) == 0
         codes = decode(render_pages(slip, tmp_path / "slip")[0])
         payload = next(t for f, t in codes if "QR" in f)
         assert next(t for f, t in codes if "128" in f) == number

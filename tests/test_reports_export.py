@@ -14,6 +14,7 @@ import pytest
 
 from st2desk.reports import charts, export
 from st2desk.reports.model import MEXICO
+from tests.cast import PASSWORD
 from tests.test_reports import AS_OF, MARCH, build_dataset, report
 
 
@@ -149,8 +150,11 @@ def test_charts_render_without_qt(march):
 
 
 def st2(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "st2desk", *args], text=True,
-                          capture_output=True, timeout=300, env={**os.environ})
+    """The command as an administrator who types their password (standard input)."""
+    acting = [] if "--user" in args else ["--user", "admin1"]
+    return subprocess.run([sys.executable, "-m", "st2desk", *args, *acting], text=True,
+                          input=f"{PASSWORD}\n", capture_output=True, timeout=300,
+                          env={**os.environ})
 
 
 def one_line(stderr: str) -> str:
@@ -194,14 +198,15 @@ def test_cli_writes_each_format(db, db_url, cast, tmp_path):
      "rol de administrador"),
     (["--from", "2026-03-01", "-o", "x.csv"], "--to"),
 ])
-def test_cli_bad_input_is_one_spanish_line(db_url, tmp_path, capsys, args, message):
+def test_cli_bad_input_is_one_spanish_line(db_url, tmp_path, capsys, args, message, cli_password):
     """In-process through `cli.main` (the subprocess tests below cover the entry point)."""
     from st2desk.cli import main
 
     out = tmp_path / "out"
     out.mkdir()
     args = [a if a not in ("x.csv", "x.txt", "x.docx") else str(out / a) for a in args]
-    assert main(["--database", db_url, "report", *args]) == 2
+    acting = [] if "--user" in args else ["--user", "admin1"]
+    assert main(["--database", db_url, "report", *args, *acting]) == 2
     assert message in one_line(capsys.readouterr().err)
     assert not list(out.iterdir())  # nothing half-written
 

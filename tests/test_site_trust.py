@@ -73,18 +73,18 @@ def test_trusting_a_key_records_its_units_and_refuses_every_unit_unless_confirme
         slips.trust_keys(s, cast.admin, old + "\n")
 
 
-def test_keys_carry_a_site_label_in_files_and_in_keys_list(db, db_url, cast, tmp_path, capsys):
+def test_keys_carry_a_site_label_in_files_and_in_keys_list(db, db_url, cast, tmp_path, capsys, cli_password):
     with installation(tmp_path / "central"):
         assert main(["--database", db_url, "site", "set", "--code", "OOAD09",
-                     "--name", "Oficina central CDMX Norte", "--units", "*"]) == 0
+                     "--name", "Oficina central CDMX Norte", "--units", "*", "--user", "admin1"]) == 0
         out = tmp_path / "central.txt"
-        assert main(["--database", db_url, "keys", "export", "-o", str(out)]) == 0
+        assert main(["--database", db_url, "keys", "export", "-o", str(out), "--user", "admin1"]) == 0
         entry = signing.read_key_file(out)[0]
         site = entry.site
         assert (site.code, site.name, site.units) == ("OOAD09", "Oficina central CDMX Norte", ("*",))
         assert site.created == clock.today().isoformat() and site.encryption
         capsys.readouterr()
-        assert main(["--database", db_url, "keys", "list"]) == 0
+        assert main(["--database", db_url, "keys", "list", "--user", "admin1"]) == 0
         listing = capsys.readouterr().out
         assert "OOAD09" in listing and "Oficina central CDMX Norte" in listing
         assert "todas las unidades" in listing
@@ -137,7 +137,7 @@ def test_a_retroactive_slip_says_the_service_was_already_given(db, cast):
 
 
 def test_offline_verification_answers_not_verifiable_and_forged_by_scope(db, db_url, cast,
-                                                                          tmp_path, capsys):
+                                                                          tmp_path, capsys, cli_password):
     number, folio, nss, valid_from, valid_until = _issued(db, cast)
     line, unit_key = _unit_key_file(tmp_path)
     with db.transaction() as s:
@@ -145,7 +145,7 @@ def test_offline_verification_answers_not_verifiable_and_forged_by_scope(db, db_
         payload = slips.print_slip(s, cast.reception, number) and s.scalar(
             select(Authorization.signature).where(Authorization.number == number))
     carried = tmp_path / "llaves-central.txt"
-    assert main(["--database", db_url, "keys", "export", "--all", "-o", str(carried)]) == 0
+    assert main(["--database", db_url, "keys", "export", "--all", "-o", str(carried), "--user", "admin1"]) == 0
     capsys.readouterr()
     fake = signing.sign_slip(unit_key, number=number, folio=folio, service="IMG-TAC-CRA",
                              unit=PERFORMING_UNIT, valid_from=valid_from, valid_until=valid_until,
@@ -162,7 +162,7 @@ def test_offline_verification_answers_not_verifiable_and_forged_by_scope(db, db_
 
 
 def test_blocks_are_named_by_folio_and_reception_reprints_its_own_units_blocks(db, db_url, cast,
-                                                                               tmp_path, capsys):
+                                                                               tmp_path, capsys, cli_password):
     from st2desk.services import folios, paper
 
     with db.transaction() as s:

@@ -305,7 +305,8 @@ def test_since_last_export(db, offline, cast, dirs):
     assert third.counts["request"] == 1 and third.sequence == 3
 
 
-def test_command_line_round_trip(db, db_url, offline, cast, dirs, tmp_path, capsys):
+def test_command_line_round_trip(db, db_url, offline, cast, dirs, tmp_path, capsys,
+                                 cli_password):
     from st2desk.cli import main
 
     central, unit = dirs["central"], dirs["offline"]
@@ -314,28 +315,29 @@ def test_command_line_round_trip(db, db_url, offline, cast, dirs, tmp_path, caps
     keys, bundle = tmp_path / "unidad.llaves", tmp_path / "paquete.st2b"
     central_keys = tmp_path / "central.llaves"
     with installation(central):
-        assert main(["--database", db_url, "keys", "export", "-o", str(central_keys)]) == 0
+        assert main(["--database", db_url, "keys", "export", "-o", str(central_keys),
+                     "--user", "admin1"]) == 0
     with installation(unit):
         assert main(["--database", offline_url, "site", "set", "--code", REQUESTING_UNIT,
-                     "--name", "UMF 20 sin red", "--units", REQUESTING_UNIT]) == 0
-        assert main(["--database", offline_url, "keys", "export", "-o", str(keys)]) == 0
+                     "--name", "UMF 20 sin red", "--units", REQUESTING_UNIT, "--user", "admin1"]) == 0
+        assert main(["--database", offline_url, "keys", "export", "-o", str(keys), "--user", "admin1"]) == 0
         assert main(["--database", offline_url, "sync", "export", "-o", str(bundle),
-                     "--to", "CENTRAL"]) == 2  # central's key not trusted here yet
+                     "--to", "CENTRAL", "--user", "admin1"]) == 2  # central's key not trusted here yet
         assert "confíe antes" in capsys.readouterr().err
-        assert main(["--database", offline_url, "keys", "trust", str(central_keys)]) == 2
+        assert main(["--database", offline_url, "keys", "trust", str(central_keys), "--user", "admin1"]) == 2
         assert "todas las unidades" in capsys.readouterr().err
         assert main(["--database", offline_url, "keys", "trust", str(central_keys),
-                     "--units", "*"]) == 0
+                     "--units", "*", "--user", "admin1"]) == 0
         assert main(["--database", offline_url, "sync", "export", "-o", str(bundle),
-                     "--to", "CENTRAL"]) == 0
+                     "--to", "CENTRAL", "--user", "admin1"]) == 0
     with installation(central):
-        assert main(["--database", db_url, "sync", "import", str(bundle)]) == 2
+        assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "admin1"]) == 2
         assert "no confía" in capsys.readouterr().err
         assert main(["--database", db_url, "sync", "trust", str(keys), "--user", "admin1"]) == 0
         assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "admin1"]) == 0
         out = capsys.readouterr().out
         assert "nuevos:" in out and "1 solicitud" in out
-        assert main(["--database", db_url, "sync", "import", str(bundle)]) == 0
+        assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "admin1"]) == 0
         assert "ya se había importado" in capsys.readouterr().out
         assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "medico1"]) == 2
         assert "administrador" in capsys.readouterr().err

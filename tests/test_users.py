@@ -4,23 +4,35 @@ from __future__ import annotations
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from st2desk import passwords
 from st2desk.errors import AuthenticationFailed, PermissionDenied
 from st2desk.models import User
+from st2desk.pglogins import SERVER_CHECKED
 from st2desk.services import requests
 from st2desk.services.users import login
 from tests import flows
 from tests.cast import PASSWORD
+from tests.conftest import PG_URL
+
+ON_SERVER = bool(PG_URL)
+sqlite_checks_passwords = pytest.mark.skipif(
+    ON_SERVER, reason="PostgreSQL checks passwords itself (SCRAM); see test_pg_wall.py")
 
 
 def test_hash_is_argon2id_and_never_the_password(db, cast):
     with db.session() as s:
         stored = s.scalar(select(User.password_hash).where(User.username == "medico1"))
+        if ON_SERVER:  # the server keeps a SCRAM verifier of its own; the table keeps none
+            verifier = s.scalar(text("SELECT rolpassword FROM pg_authid WHERE rolname = 'medico1'"))
+            assert stored == SERVER_CHECKED
+            assert verifier.startswith("SCRAM-SHA-256$") and PASSWORD not in verifier
+            return
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
+@sqlite_checks_passwords
 def test_weak_old_hash_is_upgraded_at_login(db, cast):
     weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
     with db.transaction() as s:
@@ -50,6 +62,7 @@ def test_unknown_user_and_wrong_password_give_the_same_message(db, cast):
     assert unknown.value.message == wrong.value.message
 
 
+@sqlite_checks_passwords
 def test_every_sign_in_attempt_is_audited(db, cast):
     from st2desk.models import AuditEvent
 
@@ -67,6 +80,7 @@ def test_every_sign_in_attempt_is_audited(db, cast):
     ]
 
 
+@sqlite_checks_passwords
 @pytest.mark.parametrize("name", ["nadie.aqui", "medico1-bloqueado", "medico1-inactivo"])
 def test_no_user_name_answers_faster_than_a_wrong_password(db, cast, monkeypatch, name):
     """Unknown, locked and inactive accounts cost one password check, like a wrong

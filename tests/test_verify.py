@@ -113,11 +113,12 @@ def test_genuine_code_that_disagrees_with_the_record_is_forged(db, cast, tmp_pat
 
 
 def test_slip_printed_at_one_unit_verifies_at_another_with_no_network(db, db_url, cast, tmp_path,
-                                                                       capsys):
+                                                                       capsys, cli_password):
     """The performing unit has no database at all: only the issuing site's public key file."""
     number, payload, nss = printed(db, cast, tmp_path)
     keyfile = tmp_path / "llaves.txt"
-    assert main(["--database", db_url, "keys", "export", "-o", str(keyfile)]) == 0
+    assert main(["--database", db_url, "keys", "export", "-o", str(keyfile),
+                 "--user", "admin1"]) == 0
     capsys.readouterr()
     with installation(tmp_path / "otra-unidad"):  # another machine: other data folder, no database
         code = main(["--database", "sqlite:////nonexistent/dir/none.sqlite3", "verify",
@@ -141,16 +142,16 @@ def test_slip_printed_at_one_unit_verifies_at_another_with_no_network(db, db_url
         assert capsys.readouterr().out.startswith("NO VERIFICABLE (not_verifiable)")
 
 
-def test_command_line_verify(db_url, db, cast, tmp_path, capsys):
+def test_command_line_verify(db_url, db, cast, tmp_path, capsys, cli_password):
     number, payload, _nss = printed(db, cast, tmp_path)
-    assert main(["--database", db_url, "verify", number]) == 0
+    assert main(["--database", db_url, "verify", number, "--user", "recepcion1"]) == 0
     assert capsys.readouterr().out.startswith("VÁLIDA (valid)")
-    assert main(["--database", db_url, "verify", "--payload", payload]) == 0
+    assert main(["--database", db_url, "verify", "--payload", payload, "--user", "recepcion1"]) == 0
     unknown = numbering.format_authorization("09HGZ24", 2026, 999_999)
-    assert main(["--database", db_url, "verify", unknown]) == 1
+    assert main(["--database", db_url, "verify", unknown, "--user", "recepcion1"]) == 1
     assert "DESCONOCIDA (unknown)" in capsys.readouterr().out
     for bad in (["verify"], ["verify", number, "--payload", payload], ["verify", "XYZ"],
                 ["verify", "--payload", "no es un código"]):
-        assert main(["--database", db_url, *bad]) == 2, bad
+        assert main(["--database", db_url, *bad, "--user", "recepcion1"]) == 2, bad
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("st2desk: ")

@@ -7,12 +7,13 @@ import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
-from st2desk import audit, clock, passwords
+from st2desk import audit, clock, passwords, pglogins
 from st2desk.db import Database
-from st2desk.errors import AuthenticationFailed, NotFound, ValidationError
+from st2desk.errors import AuthenticationFailed, NotFound, St2Error, ValidationError
 from st2desk.models import Role, Specialty, Unit, User, UserRole
 from st2desk.services.common import Actor, require_role
 
@@ -58,12 +59,16 @@ def add_user(session: Session, actor: Actor | None, *, username: str, full_name:
             Specialty.code == specialty_code.strip().upper()))
         if specialty is None:
             raise NotFound(f"No existe la especialidad «{specialty_code}».")
+    on_server = pglogins.is_postgresql(session)
     user = User(uuid=uuid.uuid4(), username=name, full_name=full_name.strip(),
-                password_hash=passwords.hash_password(password),
+                password_hash=(pglogins.SERVER_CHECKED if on_server
+                               else passwords.hash_password(password)),
                 unit_id=unit.id, specialty_id=specialty.id if specialty else None,
                 professional_license=professional_license,
                 role_rows=[UserRole(role=r) for r in sorted(role_set)])
     session.add(user)
+    if on_server:  # the person signs in as a login role of the same name (DESIGN §7.1)
+        pglogins.create_login(session, name, password, (r.value for r in role_set))
     audit.record(session, user_id=actor.user_id if actor else None,
                  username=actor.username if actor else None, action="user_add", entity="user",
                  entity_id=user.uuid,
@@ -76,7 +81,11 @@ def login(db: Database, username: str, password: str) -> Actor:
     """Check the password; lock the account for a while after repeated failures.
 
     Runs its own transaction so a failed attempt is counted even though it raises.
+    On PostgreSQL the server checks the password: signing in is connecting as the
+    person's login role, and every later statement runs as that person.
     """
+    if not db.is_sqlite:
+        return _sign_in_on_server(db, username, password)
     failure: AuthenticationFailed | None = None
     with db.transaction() as session:
         try:
@@ -84,6 +93,36 @@ def login(db: Database, username: str, password: str) -> Actor:
         except AuthenticationFailed as exc:
             failure = exc
     raise failure
+
+
+def _sign_in_on_server(db: Database, username: str, password: str) -> Actor:
+    name = (username or "").strip().lower()[:64]
+    if not _USERNAME.match(name) or not password:
+        raise AuthenticationFailed("Usuario o contraseña incorrectos.")
+    person = db.as_person(name, password)
+    try:
+        actor = signed_in_on_server(person)
+    except BaseException:
+        person.dispose()
+        raise
+    db.adopt(person)  # only a person who is an active st2desk user replaces the connection
+    return actor
+
+
+def signed_in_on_server(db: Database) -> Actor:
+    """The st2desk user whose login `db` is connected as (PostgreSQL), its sign-in audited."""
+    with db.transaction() as session:
+        name = session.scalar(text("SELECT session_user"))
+        try:
+            user = session.scalar(select(User).where(User.username == name))
+        except ProgrammingError:  # no st2desk tables in this database
+            raise St2Error("La base de datos no está inicializada: pida a sistemas que ejecute "
+                           "«st2desk init» con la cuenta dueña de la base.") from None
+        if user is None or not user.active:
+            raise AuthenticationFailed("Usuario o contraseña incorrectos.")
+        audit.record(session, user_id=user.id, username=user.username, action="login",
+                     entity="user", entity_id=user.uuid, details={"reason": "ok"})
+        return Actor.from_user(user)
 
 
 def _authenticate(session: Session, username: str, password: str) -> Actor:

@@ -61,6 +61,11 @@ def _startup_problem(db: Database) -> str | None:
     """What stops the application from starting, or None. The database being
     unreachable is not a problem but a wait: `StorageUnavailable` is raised for it."""
     with storage_errors():
+        if not db.is_sqlite:
+            # Before anyone signs in, a workstation's URL carries no password (DESIGN §7.1):
+            # only whether the server answers is known; the schema is checked at sign-in.
+            db.reachable()
+            return None
         return _schema_problem(db)
 
 

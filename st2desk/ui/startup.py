@@ -69,7 +69,7 @@ class WaitForDatabaseDialog(QDialog):
 
         def run() -> None:
             try:
-                self.db.ping()
+                self.db.reachable()
             except Exception as exc:  # noqa: BLE001 - reported to the GUI thread
                 self._probe.sig_done.emit(exc)
             else:

@@ -1,14 +1,14 @@
 """Sites: signed audit checkpoints and the sync conflicts an administrator decides
 
 Revision ID: 0005k
-Revises: 0003p
+Revises: 0005s
 Create Date: 2026-12-03 05:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0005k'
-down_revision = '0003p'
+down_revision = '0005s'
 branch_labels = None
 depends_on = None
 
@@ -48,6 +48,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('sync_conflicts', schema=None) as batch_op:
         batch_op.create_index('ix_sync_conflicts_status', ['status', 'id'], unique=False)
+
+    if op.get_bind().dialect.name == 'postgresql':
+        # The second wall's roles (0005s): anyone's first event of the day signs a
+        # checkpoint; an administrator's imports record and decide sync conflicts.
+        op.execute("""
+DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'st2desk_user') THEN
+    GRANT SELECT, INSERT ON audit_checkpoints TO st2desk_user;
+    GRANT SELECT, INSERT, UPDATE ON sync_conflicts TO st2desk_admin;
+    GRANT USAGE ON SEQUENCE audit_checkpoints_id_seq, sync_conflicts_id_seq TO st2desk_user;
+  END IF;
+END $$;
+""")
 
 
 def downgrade() -> None:
