@@ -145,7 +145,8 @@ def test_offline_verification_answers_not_verifiable_and_forged_by_scope(db, db_
         payload = slips.print_slip(s, cast.reception, number) and s.scalar(
             select(Authorization.signature).where(Authorization.number == number))
     carried = tmp_path / "llaves-central.txt"
-    assert main(["--database", db_url, "keys", "export", "--all", "-o", str(carried), "--user", "admin1"]) == 0
+    assert main(["--database", db_url, "keys", "export", "--all", "-o", str(carried),
+                 "--user", "admin1"]) == 0
     capsys.readouterr()
     fake = signing.sign_slip(unit_key, number=number, folio=folio, service="IMG-TAC-CRA",
                              unit=PERFORMING_UNIT, valid_from=valid_from, valid_until=valid_until,
@@ -161,8 +162,8 @@ def test_offline_verification_answers_not_verifiable_and_forged_by_scope(db, db_
         assert capsys.readouterr().out.startswith("NO VERIFICABLE (not_verifiable)")
 
 
-def test_blocks_are_named_by_folio_and_reception_reprints_its_own_units_blocks(db, db_url, cast,
-                                                                               tmp_path, capsys, cli_password):
+def test_blocks_are_named_by_folio_and_reception_reprints_its_own_units_blocks(
+        db, db_url, cast, tmp_path, capsys, cli_password):
     from st2desk.services import folios, paper
 
     with db.transaction() as s:
