@@ -146,7 +146,7 @@ def _progress(done: int, total: int) -> None:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     from st2desk import cli_auth
-    from st2desk.services.users import add_user
+    from st2desk.services.users import add_user, assign_matricula
 
     if args.user:
         db = database(args)
@@ -166,6 +166,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         user = add_user(session, actor, username=args.username, full_name=args.name,
                         password=password, unit_code=args.unit, roles=args.role,
                         specialty_code=args.specialty, professional_license=args.license)
+        if args.matricula:
+            assign_matricula(session, user, args.matricula)
         roles = ", ".join(sorted(r.value for r in user.roles))
     print(f"Usuario «{user.username}» creado ({roles}).")
     return EXIT_OK
@@ -331,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--license", help="cédula profesional")
     add_user_option(add, "el administrador que crea la cuenta (su contraseña primero); sin él, "
                          "solo la cuenta dueña de una base sin administrador")
+    add.add_argument("--matricula", help="matrícula IMSS del trabajador")
     add.set_defaults(func=cmd_user_add)
 
     audit_p = sub.add_parser("audit", help="bitácora").add_subparsers(dest="audit_command",

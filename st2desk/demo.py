@@ -50,7 +50,7 @@ from st2desk.services.common import Actor
 from st2desk.services.patients import PatientData, register_patient
 from st2desk.services.requests import RequestData
 from st2desk.services.review import age_on
-from st2desk.services.users import add_user
+from st2desk.services.users import add_user, assign_matricula
 
 DEMO_PASSWORD = "demo-st2-2026"
 
@@ -907,10 +907,13 @@ class _Generator:
             with clock.frozen_at(moment), self.db.transaction() as session:
                 for username, full_name, unit, roles, spec in missing:
                     clinical = Role.ADMIN not in roles and Role.RECEPTION not in roles
-                    add_user(session, None, username=username, full_name=full_name,
-                             password=DEMO_PASSWORD, unit_code=unit, roles=roles,
-                             specialty_code=spec,
-                             professional_license=licenses[username] if clinical else None)
+                    user = add_user(session, None, username=username, full_name=full_name,
+                                    password=DEMO_PASSWORD, unit_code=unit, roles=roles,
+                                    specialty_code=spec,
+                                    professional_license=licenses[username] if clinical else None)
+                    # The IMSS staff number, derived from the name (the random stream is kept).
+                    digest = int(hashlib.sha256(username.encode()).hexdigest(), 16)
+                    assign_matricula(session, user, str(97_000_000 + digest % 2_999_999))
         self.summary.users_created = len(missing)
 
         with self.db.session() as session:

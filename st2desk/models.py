@@ -28,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from st2desk import clock
@@ -258,7 +259,11 @@ class User(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     specialty_id: Mapped[int | None] = mapped_column(ForeignKey("specialties.id"))
     professional_license: Mapped[str | None] = mapped_column(String(20))
+    matricula: Mapped[str | None] = mapped_column(String(20))  # IMSS staff number
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when an administrator resets the password: the sign-in asks for a new one.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=sa_false())
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
@@ -574,7 +579,11 @@ class AuditEvent(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),
+                      # The Administration section's filters, newest first (keyset on seq).
+                      Index("ix_audit_log_username_seq", "username", "seq"),
+                      Index("ix_audit_log_action_seq", "action", "seq"),
+                      Index("ix_audit_log_at", "at"))
 
 
 # --------------------------------------------------------------------------- offline sync

@@ -110,6 +110,21 @@ def allocate(session: Session, unit_id: int, year: int, kind: SequenceKind, coun
     return last - count + 1
 
 
+def raise_counter(session: Session, unit_id: int, year: int, kind: SequenceKind,
+                  value: int) -> None:
+    """Move a counter up to `value` (never down): numbers that arrived from elsewhere (an
+    offline bundle) are never handed out again here."""
+    if session.get_bind().dialect.name == "postgresql":  # the counters are the server's
+        session.execute(text("SELECT st2desk_raise_counter(:u, :y, :k, :v)"),
+                        {"u": unit_id, "y": year, "k": kind.value, "v": value})
+        return
+    _ensure_counter(session, unit_id, year, kind)
+    session.execute(update(NumberSequence).where(
+        NumberSequence.unit_id == unit_id, NumberSequence.year == year, NumberSequence.kind == kind,
+        NumberSequence.last_value < value).values(last_value=value)
+        .execution_options(synchronize_session=False))
+
+
 def last_allocated(session: Session, unit_id: int, year: int, kind: SequenceKind) -> int:
     value = session.scalar(
         select(NumberSequence.last_value).where(

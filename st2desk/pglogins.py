@@ -88,3 +88,18 @@ def change_own_password(session: Session, username: str, password: str) -> None:
     if not _VERIFIER.match(verifier):  # it is spliced into the statement below
         raise ValueError("unexpected SCRAM verifier")
     session.connection().exec_driver_sql(f"ALTER ROLE CURRENT_USER PASSWORD '{verifier}'")
+
+
+def password_holds(session: Session, username: str, password: str) -> bool:
+    """Whether the server accepts `password` for `username` (a second, short connection)."""
+    import psycopg
+
+    url = session.get_bind().url
+    try:
+        psycopg.connect(host=url.host, port=url.port, dbname=url.database, user=username,
+                        password=password, connect_timeout=5, **dict(url.query)).close()
+    except psycopg.OperationalError as exc:
+        if refused_sign_in(exc) is not None:
+            return False
+        raise
+    return True

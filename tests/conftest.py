@@ -39,6 +39,34 @@ def _pg_admin_engine():  # type: ignore[no-untyped-def]
     return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
 
 
+# On PostgreSQL every st2desk user is a login role, and roles belong to the whole server,
+# not to one test's database: a test that changes a password, deactivates or re-roles
+# someone would change them for every later test. The cast's logins as the template left
+# them are put back after each test.
+_LOGINS_SQL = text(r"""
+    SELECT r.rolname, a.rolpassword, r.rolcanlogin,
+           ARRAY(SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                 WHERE m.member = r.oid ORDER BY 1)
+    FROM pg_roles r JOIN pg_authid a ON a.oid = r.oid
+    WHERE r.rolname NOT LIKE 'st2desk\_%' AND pg_has_role(r.oid, 'st2desk_user', 'MEMBER')
+      AND NOT r.rolsuper""")
+_cast_logins: dict[str, tuple] = {}
+
+
+def _restore_logins(conn) -> None:  # type: ignore[no-untyped-def]
+    for name, password, can_login, groups in conn.execute(_LOGINS_SQL):
+        saved = _cast_logins.get(name)
+        if saved is None or saved == (password, can_login, list(groups)):
+            continue
+        quoted = conn.dialect.identifier_preparer.quote(name)
+        conn.exec_driver_sql(f"ALTER ROLE {quoted} {'LOGIN' if saved[1] else 'NOLOGIN'} "
+                             f"PASSWORD '{saved[0]}'")
+        for group in set(groups) - set(saved[2]):
+            conn.exec_driver_sql(f"REVOKE {group} FROM {quoted}")
+        for group in set(saved[2]) - set(groups):
+            conn.exec_driver_sql(f"GRANT {group} TO {quoted}")
+
+
 def _pg_url(name: str) -> str:
     return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
@@ -64,6 +92,10 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Ca
     db = Database(url)
     cast = build_cast(db)
     db.dispose()
+    if PG_URL:
+        with admin.connect() as conn:
+            _cast_logins.update({name: (password, can_login, list(groups))
+                                 for name, password, can_login, groups in conn.execute(_LOGINS_SQL)})
     yield url, cast
     if PG_URL:
         with admin.connect() as conn:
@@ -83,6 +115,7 @@ def db_url(template: tuple[str, Cast], tmp_path: Path) -> Iterator[str]:
         yield _pg_url(name)
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            _restore_logins(conn)
         admin.dispose()
     else:
         source = Path(make_url(template_url).database)

@@ -26,22 +26,33 @@ BIN = Path(sys.executable).parent
 
 
 def ui_modules() -> list[Path]:
-    return sorted(p for p in UI.glob("*.py") if p.name != "__init__.py")
+    """Every module of st2desk/ui and of its subpackages (e.g. ui/admin/)."""
+    return sorted(p for p in UI.rglob("*.py") if p != UI / "__init__.py")
+
+
+def ts_name(module: Path) -> str:
+    """ui/inbox.py → inbox; ui/admin/users.py → admin_users; ui/admin/__init__.py → admin."""
+    parts = list(module.relative_to(UI).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return "_".join(parts)
 
 
 def ts_for(module: Path, ts_dir: Path = TS_DIR) -> Path:
-    return ts_dir / f"{module.stem}.ts"
+    return ts_dir / f"{ts_name(module)}.ts"
 
 
 def update(ts_dir: Path = TS_DIR, only: str | None = None) -> None:
     ts_dir.mkdir(parents=True, exist_ok=True)
     for module in ui_modules():
-        if only and module.stem != only:
+        if only and ts_name(module) != only:
             continue
         subprocess.run([str(BIN / "pyside6-lupdate"), "-silent", "-no-obsolete", "-locations", "none",
                         "-target-language", "es_MX", str(module), "-ts", str(ts_for(module, ts_dir))],
                        check=True)
         ts = ts_for(module, ts_dir)
+        if not ts.exists():
+            continue
         if not list(ET.parse(ts).getroot().iter("message")):
             ts.unlink()  # a module without visible strings needs no file
 

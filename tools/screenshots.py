@@ -43,7 +43,8 @@ from st2desk.ui.operations import Operations  # noqa: E402
 
 SIZE = (1280, 800)
 NAMES = ("request_form", "my_requests", "inbox", "appeals", "authorization_viewer", "paper_capture",
-         "reports", "reports_charts")
+         "reports", "reports_charts", "admin_users", "admin_user_dialog", "admin_catalogs",
+         "admin_folios", "admin_audit")
 
 
 def settle(app: QApplication, rounds: int = 20) -> None:
@@ -199,8 +200,49 @@ def main() -> int:
             settle(app, 60)
             shoot(app, window, out / "reports_charts.png")
         window.close()
+
+    admin_shots = wanted & {"admin_users", "admin_user_dialog", "admin_catalogs", "admin_folios",
+                            "admin_audit"}
+    if admin_shots:
+        administration(app, db, out, admin_shots)
     db.dispose()
     return 0
+
+
+def administration(app: QApplication, db: Database, out: Path, wanted: set[str]) -> None:
+    """The Administration section of a unit's administrator."""
+    from st2desk.services import folios
+
+    with db.transaction() as s:  # two blocks of paper folios, one of them partly captured
+        for unit, count in (("09UMF20", 50), ("09HGZ24", 100)):
+            folios.reserve_block(s, None, unit, count)
+    window = window_for(db, "admin.umf20")
+    section = window.show_section("admin")
+    if wanted & {"admin_users", "admin_user_dialog"}:
+        users = section.tab("users")
+        users.select_user("medico.umf20")
+        if "admin_users" in wanted:
+            shoot(app, window, out / "admin_users.png")
+        if "admin_user_dialog" in wanted:
+            users.edit_user()
+            settle(app)
+            users.dialog.adjustSize()
+            shoot(app, users.dialog, out / "admin_user_dialog.png")
+            users.dialog.reject()
+    if "admin_catalogs" in wanted:
+        catalogs = section.tab("catalogs")
+        catalogs.tabs.setCurrentWidget(catalogs.services)
+        shoot(app, window, out / "admin_catalogs.png")
+    if "admin_folios" in wanted:
+        section.tab("folios")
+        shoot(app, window, out / "admin_folios.png")
+    if "admin_audit" in wanted:
+        audit_tab = section.tab("audit")
+        audit_tab.verify()
+        window.ctx.ops.wait_for_jobs()
+        settle(app, 60)
+        shoot(app, window, out / "admin_audit.png")
+    window.close()
 
 
 if __name__ == "__main__":

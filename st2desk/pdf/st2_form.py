@@ -98,6 +98,7 @@ class FormContent:
     justification: str = ""
     physician_name: str = ""
     physician_ref: str = ""  # professional licence (cédula), or the user name without one
+    physician_matricula: str = ""  # IMSS staff number, printed in its box (not a form field)
     delegation_name: str = ""
     status_label: str = ""
     decision: DecisionContent | None = None
@@ -559,6 +560,7 @@ def _draw_values(c: Canvas, content: FormContent, justification_lines: list[str]
         c.drawString(JUST_BOX.x + 5, top - i * JUSTIFICATION_LEADING, line)
     _draw_value(c, P.PHYSICIAN_NAME.name, content.physician_name)
     _draw_value(c, P.PHYSICIAN.name, content.physician_ref)
+    _draw_value(c, "physician_matricula", content.physician_matricula)
     _draw_decision(c, content)
 
 
@@ -709,6 +711,7 @@ def _render(c: Canvas, contents: Iterable[FormContent], fillable: bool, total: i
             _draw_value(c, "unit", _joined(content.unit_code, content.unit_name), font=BOLD)
             _draw_value(c, "delegation", content.delegation_name)
             _draw_decision(c, content)
+            _draw_value(c, "physician_matricula", content.physician_matricula)
             _add_fields(c, content)
             c.showPage()
             pages_written += 1

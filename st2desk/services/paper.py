@@ -641,6 +641,7 @@ def request_form_content(session: Session, req: Request) -> object:
         priority=req.priority.value, requested_on=req.requested_on, is_emergency=req.is_emergency,
         performed_on=req.performed_on, justification=req.justification,
         physician_name=req.physician.full_name, physician_ref=_physician_ref(req.physician),
+        physician_matricula=req.physician.matricula or "",
         delegation_name=unit.delegation.name if unit.delegation else "",
         status_label=STATUS_LABELS[req.status], decision=decision)
 

@@ -70,7 +70,6 @@ from st2desk.models import (
     DecisionKind,
     FolioBlock,
     InformationRequest,
-    NumberSequence,
     Origin,
     Patient,
     Priority,
@@ -824,11 +823,7 @@ def open_bundle(session: Session, data: bytes) -> OpenedBundle:
 
 
 def _advance_counter(session: Session, unit_id: int, year: int, kind: SequenceKind, value: int) -> None:
-    numbering._ensure_counter(session, unit_id, year, kind)
-    session.execute(update(NumberSequence).where(
-        NumberSequence.unit_id == unit_id, NumberSequence.year == year, NumberSequence.kind == kind,
-        NumberSequence.last_value < value).values(last_value=value)
-        .execution_options(synchronize_session=False))
+    numbering.raise_counter(session, unit_id, year, kind, value)
 
 
 def _advance_for_number(session: Session, text: str, kind: SequenceKind) -> None:

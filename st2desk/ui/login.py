@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from st2desk.db import Database
+from st2desk.db import Database, storage_errors
 from st2desk.errors import AuthenticationFailed, St2Error
 from st2desk.services.common import Actor
-from st2desk.services.users import login
+from st2desk.services.users import change_own_password, login, must_change_password
 
 
 class LoginDialog(QDialog):
@@ -50,9 +50,25 @@ class LoginDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 
+        # Shown after a correct password when an administrator reset it: the person
+        # chooses a new one before going on (users.must_change_password).
+        self.new_password_edit = QLineEdit()
+        self.new_password_edit.setObjectName("newPasswordEdit")
+        self.new_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm_password_edit = QLineEdit()
+        self.confirm_password_edit.setObjectName("confirmPasswordEdit")
+        self.confirm_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self._pending: tuple[Actor, str] | None = None
+        self.heading = heading
+
         form = QFormLayout()
+        self.form = form
         form.addRow(self.tr("&User:"), self.username_edit)
         form.addRow(self.tr("&Password:"), self.password_edit)
+        form.addRow(self.tr("&New password:"), self.new_password_edit)
+        form.addRow(self.tr("&Repeat it:"), self.confirm_password_edit)
+        form.setRowVisible(self.new_password_edit, False)
+        form.setRowVisible(self.confirm_password_edit, False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
@@ -61,7 +77,8 @@ class LoginDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
             self.tr("Cancel") if not locked_user else self.tr("Quit"))
-        buttons.accepted.connect(self._try_login)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self._accepted)
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
@@ -80,6 +97,12 @@ class LoginDialog(QDialog):
         self.error_label.show()
         self.adjustSize()
 
+    def _accepted(self) -> None:
+        if self._pending is not None:
+            self._change_password()
+        else:
+            self._try_login()
+
     def _try_login(self) -> None:
         try:
             actor = login(self.db, self.username_edit.text(), self.password_edit.text())
@@ -92,6 +115,46 @@ class LoginDialog(QDialog):
             self._show_error(exc.message)
             return
         if self._locked_user and actor.username != self._locked_user:
+            return
+        try:
+            with storage_errors(), self.db.session() as session:
+                must_change = must_change_password(session, actor)
+        except St2Error as exc:
+            self._show_error(exc.message)
+            return
+        if must_change:
+            self._ask_new_password(actor, self.password_edit.text())
+            return
+        self.actor = actor
+        self.accept()
+
+    def _ask_new_password(self, actor: Actor, current: str) -> None:
+        """An administrator reset this password: the person chooses their own now."""
+        self._pending = (actor, current)
+        self.heading.setText(self.tr("Your password was reset by an administrator. Choose a new "
+                                     "password to continue."))
+        self.username_edit.setReadOnly(True)
+        self.form.setRowVisible(self.password_edit, False)
+        self.form.setRowVisible(self.new_password_edit, True)
+        self.form.setRowVisible(self.confirm_password_edit, True)
+        self.ok_button.setText(self.tr("Change password"))
+        self.error_label.hide()
+        self.new_password_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.adjustSize()
+
+    def _change_password(self) -> None:
+        actor, current = self._pending  # type: ignore[misc]
+        new = self.new_password_edit.text()
+        if new != self.confirm_password_edit.text():
+            self._show_error(self.tr("The two passwords are not the same."))
+            self.confirm_password_edit.clear()
+            self.confirm_password_edit.setFocus()
+            return
+        try:
+            with self.db.transaction() as session:
+                change_own_password(session, actor, current, new)
+        except St2Error as exc:
+            self._show_error(exc.message)
             return
         self.actor = actor
         self.accept()

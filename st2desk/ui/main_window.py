@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -51,6 +50,7 @@ SECTIONS = (
     Section("reports", frozenset({Role.ADMIN}), "st2desk.ui.reports:ReportsView"),
     Section("paper_capture", frozenset({Role.RECEPTION, Role.ADMIN}),
             "st2desk.ui.paper_capture:PaperCapture"),
+    Section("admin", frozenset({Role.ADMIN}), "st2desk.ui.admin:AdminSection"),
 )
 
 
@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
             "paper_capture": self.tr("Paper capture"),
             "authorizations": self.tr("Authorizations"),
             "reports": self.tr("Reports"),
+            "admin": self.tr("Administration"),
         }
 
     def section_widget(self, key: str) -> QWidget:
@@ -347,34 +348,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def back_up(self) -> None:
-        """A consistent copy of the SQLite database while others keep working, with progress
-        and cancel (st2desk.backup); on PostgreSQL the server's tools do it."""
-        from st2desk.backup import PG_GUIDANCE, backup
+        """Session ▸ Back up…: the Administration section's backup (ui/admin/backup.py)."""
+        from st2desk.ui.admin.backup import back_up
 
-        if not self.ctx.db.is_sqlite:
-            QMessageBox.information(self, self.tr("Back up the database"), PG_GUIDANCE)
-            return
-        from PySide6.QtWidgets import QFileDialog
-
-        from st2desk.ui.file_dialogs import remember_folder, start_folder
-
-        suggested = f"{start_folder('backups')}/st2desk-{clock.today():%Y-%m-%d}.sqlite3"
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Back up the database"), suggested,
-            self.tr("st2desk backups (*.sqlite3);;All files (*)"))
-        if not chosen:
-            return
-        remember_folder("backups", chosen)
-        url, target = self.ctx.db.url, Path(chosen)
-
-        def done(pages: int) -> None:
-            self.statusBar().showMessage(self.tr("Backup written to %1.").replace("%1", chosen), 15000)
-            QMessageBox.information(self, self.tr("Back up the database"),
-                                    self.tr("Backup written to %1.").replace("%1", chosen))
-
-        self.ctx.ops.background(
-            lambda progress, cancelled: backup(url, target, progress=progress, cancel=cancelled),
-            parent=self, label=self.tr("Backing up the database…"), on_done=done)
+        back_up(self.ctx, self, lambda message: self.statusBar().showMessage(message, 15000))
 
     @Slot()
     def sign_out(self) -> None:

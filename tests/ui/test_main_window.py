@@ -27,7 +27,8 @@ def test_sections_follow_roles(qtbot, make_ctx, cast):
     assert titles(reception) == ["Autorizaciones", "Captura en papel"]
     admin = MainWindow(make_ctx(cast.admin))
     qtbot.addWidget(admin)
-    assert [s.key for s in admin.sections] == ["reports", "paper_capture"]
+    assert [s.key for s in admin.sections] == ["reports", "paper_capture", "admin"]
+    assert titles(admin)[-1] == "Administración"
 
 
 def test_idle_lock_asks_again_and_keeps_the_window(qtbot, make_ctx, cast):

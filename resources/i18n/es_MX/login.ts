@@ -28,6 +28,14 @@
         <translation>Sesión bloqueada</translation>
     </message>
     <message>
+        <source>&amp;New password:</source>
+        <translation>Contraseña &amp;nueva:</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat it:</source>
+        <translation>&amp;Repítala:</translation>
+    </message>
+    <message>
         <source>Unlock</source>
         <translation>Desbloquear</translation>
     </message>
@@ -38,6 +46,18 @@
     <message>
         <source>Quit</source>
         <translation>Salir</translation>
+    </message>
+    <message>
+        <source>Your password was reset by an administrator. Choose a new password to continue.</source>
+        <translation>Un administrador restableció su contraseña. Elija una contraseña nueva para continuar.</translation>
+    </message>
+    <message>
+        <source>Change password</source>
+        <translation>Cambiar contraseña</translation>
+    </message>
+    <message>
+        <source>The two passwords are not the same.</source>
+        <translation>Las dos contraseñas no son iguales.</translation>
     </message>
 </context>
 </TS>

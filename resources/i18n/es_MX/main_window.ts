@@ -56,6 +56,10 @@
         <translation>Reportes</translation>
     </message>
     <message>
+        <source>Administration</source>
+        <translation>Administración</translation>
+    </message>
+    <message>
         <source>&amp;Session</source>
         <translation>&amp;Sesión</translation>
     </message>
@@ -120,22 +124,6 @@
 ST2 medical-service authorization for IMSS units.</source>
         <translation>st2desk %1
 Autorización de servicios médicos ST2 para unidades del IMSS.</translation>
-    </message>
-    <message>
-        <source>Back up the database</source>
-        <translation>Respaldar la base de datos</translation>
-    </message>
-    <message>
-        <source>st2desk backups (*.sqlite3);;All files (*)</source>
-        <translation>Respaldos de st2desk (*.sqlite3);;Todos los archivos (*)</translation>
-    </message>
-    <message>
-        <source>Backup written to %1.</source>
-        <translation>Respaldo escrito en %1.</translation>
-    </message>
-    <message>
-        <source>Backing up the database…</source>
-        <translation>Respaldando la base de datos…</translation>
     </message>
 </context>
 </TS>

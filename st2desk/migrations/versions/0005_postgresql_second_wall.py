@@ -22,12 +22,12 @@ not a person — the owner running ``st2desk init``, a superuser — is "the sys
 other role has no grants at all. SQLite: nothing to do (the OS account is the boundary).
 
 Revision ID: 0005s
-Revises: 0003p
+Revises: 0005a
 """
 from alembic import op
 
 revision = '0005s'
-down_revision = '0003p'
+down_revision = '0005a'
 branch_labels = None
 depends_on = None
 
@@ -119,8 +119,6 @@ GRANT INSERT, UPDATE ON patients, requests, authorizations, appeals, information
 GRANT INSERT, DELETE ON review_findings TO st2desk_admin;
 GRANT INSERT ON decisions, duplicate_hits, attachments TO st2desk_admin;
 GRANT SELECT, INSERT, UPDATE ON sync_bundles, sync_records TO st2desk_admin;
--- Imports move the counters past the numbers a bundle brings.
-GRANT INSERT, UPDATE ON number_sequences TO st2desk_admin;
 -- A workstation registers its own signing key when it first prints a slip (st2desk.signing);
 -- any other setting, and trusting another site's key, is the administrator's.
 GRANT INSERT ON settings TO st2desk_user;
@@ -486,6 +484,21 @@ BEGIN
   RETURN last;
 END $$;
 
+-- Imports move a counter past the numbers a bundle brings: up only, administrators only.
+CREATE FUNCTION st2desk_raise_counter(p_unit integer, p_year integer, p_kind text,
+                                      p_value integer) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  IF NOT (st2desk_system() OR st2desk_is('admin')) OR p_kind NOT IN ('folio', 'authorization')
+     OR p_value > 999999 THEN
+    PERFORM st2desk_refuse('mover los contadores de números');
+  END IF;
+  INSERT INTO number_sequences (unit_id, year, kind, last_value)
+  VALUES (p_unit, p_year, p_kind, 0) ON CONFLICT DO NOTHING;
+  UPDATE number_sequences SET last_value = p_value
+   WHERE unit_id = p_unit AND year = p_year AND kind = p_kind AND last_value < p_value;
+END $$;
+
 -- ------------------------------------------------------------------ logins
 CREATE FUNCTION st2desk_may_manage_logins() RETURNS boolean LANGUAGE sql STABLE
 SET search_path = public, pg_temp AS $$ SELECT st2desk_system() OR st2desk_is('admin') $$;
@@ -564,16 +577,25 @@ BEGIN
   EXECUTE format('ALTER ROLE %I %s', p_username, CASE WHEN p_active THEN 'LOGIN' ELSE 'NOLOGIN' END);
 END $$;
 
-REVOKE ALL ON FUNCTION st2desk_audit_head(), st2desk_allocate(integer, integer, text, integer),
+-- A person who chose their own password is no longer asked to (services.users).
+CREATE FUNCTION st2desk_password_changed() RETURNS void LANGUAGE sql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+  UPDATE users SET must_change_password = false WHERE username = session_user AND active $$;
+
+REVOKE ALL ON FUNCTION st2desk_password_changed(),
+  st2desk_raise_counter(integer, integer, text, integer),
+  st2desk_audit_head(), st2desk_allocate(integer, integer, text, integer),
   st2desk_check_login_name(text, boolean), st2desk_set_login_roles(text, text[]),
   st2desk_create_login(text, text, text[]), st2desk_set_login_password(text, text),
   st2desk_set_login_active(text, boolean), st2desk_patient_worked_here(integer, integer)
   FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION st2desk_audit_head(), st2desk_allocate(integer, integer, text, integer),
+GRANT EXECUTE ON FUNCTION st2desk_password_changed(), st2desk_audit_head(),
+  st2desk_allocate(integer, integer, text, integer),
   st2desk_patient_worked_here(integer, integer) TO st2desk_user;
 GRANT EXECUTE ON FUNCTION st2desk_set_login_roles(text, text[]),
   st2desk_create_login(text, text, text[]), st2desk_set_login_password(text, text),
-  st2desk_set_login_active(text, boolean) TO st2desk_admin;
+  st2desk_set_login_active(text, boolean),
+  st2desk_raise_counter(integer, integer, text, integer) TO st2desk_admin;
 """
 
 _CHILD_POLICY = """
@@ -667,4 +689,6 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION st2desk_audit_head(), st2desk_allocate(integer, integer, text, "
                "integer), st2desk_may_manage_logins(), st2desk_check_login_name(text, boolean), "
                "st2desk_set_login_roles(text, text[]), st2desk_create_login(text, text, text[]), "
-               "st2desk_set_login_password(text, text), st2desk_set_login_active(text, boolean)")
+               "st2desk_set_login_password(text, text), st2desk_set_login_active(text, boolean), "
+               "st2desk_password_changed(), st2desk_raise_counter(integer, integer, text, "
+               "integer)")
