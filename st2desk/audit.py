@@ -200,8 +200,13 @@ def checkpoint_signature_ok(session: Session, cp: AuditCheckpoint | dict,
 
 
 def _daily_checkpoint(session: Session, event: AuditEvent) -> None:
-    """At least one checkpoint a day: the first event of a day without one makes it."""
+    """At least one checkpoint a day: the first event of a day without one makes it, once
+    this installation signs for this database (its key registered here by its first slip,
+    key export, site label, bundle or checkpoint): an event never creates a key."""
     import time
+
+    from st2desk import signing
+    from st2desk.models import Setting
 
     url = str(session.get_bind().engine.url)
     now = time.monotonic()
@@ -215,6 +220,15 @@ def _daily_checkpoint(session: Session, event: AuditEvent) -> None:
         AuditCheckpoint.bundle_id.is_(None)))
     if latest is None or clock.now() - latest >= timedelta(seconds=DAILY):
         import logging
+
+        if not signing.key_path().exists():
+            return
+        try:
+            kid = signing.local_key(create=False).kid
+        except Exception:  # noqa: BLE001 - a damaged key: the next slip says so
+            return
+        if session.get(Setting, signing.SETTING_PREFIX + kid) is None:
+            return
 
         try:  # never let the anchor stop the event it follows (a key folder not writable…)
             with session.begin_nested():

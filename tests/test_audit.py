@@ -202,3 +202,34 @@ def test_a_tampered_checkpoint_is_found_and_the_intact_log_is_anchored(db, db_ur
     with db.session() as s:
         report = audit_module.verify(s)
     assert not report.ok and "firma válida" in report.reason
+
+
+def test_the_first_event_of_a_day_signs_a_checkpoint_once_the_site_has_a_key(db):
+    from datetime import timedelta
+
+    from st2desk import audit as audit_module
+    from st2desk import clock, signing
+    from st2desk.models import AuditCheckpoint
+
+    def daily() -> int:
+        with db.session() as s:
+            return len(s.scalars(select(AuditCheckpoint).where(
+                AuditCheckpoint.reason == "diario")).all())
+
+    audit_module._daily_checked.clear()
+    _events(db, 1)
+    assert daily() == 0  # no key of this installation signs for this database yet
+    with db.transaction() as s:
+        signing.ensure_local_key_registered(s)
+    audit_module._daily_checked.clear()
+    _events(db, 1)
+    assert daily() == 1
+    audit_module._daily_checked.clear()
+    _events(db, 1)
+    assert daily() == 1  # one a day
+    with clock.frozen_at(clock.now() + timedelta(hours=25)):
+        audit_module._daily_checked.clear()
+        _events(db, 1)
+    assert daily() == 2
+    with db.session() as s:
+        assert audit_module.verify(s).ok
