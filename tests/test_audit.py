@@ -159,6 +159,7 @@ def test_deleting_the_last_events_is_found_up_to_the_last_checkpoint(db, deleted
 
     head = _checkpointed(db)
     with db.transaction() as s:
+        as_dba(s)
         if deleted == "all":
             s.execute(delete(AuditEvent))
         else:
@@ -176,6 +177,7 @@ def test_rewriting_with_recomputed_hashes_or_reordering_is_found(db):
 
     head = _checkpointed(db)
     with db.transaction() as s:
+        as_dba(s)
         events = s.scalars(select(AuditEvent).where(AuditEvent.seq >= 100).order_by(AuditEvent.seq)).all()
         prev = s.scalar(select(AuditEvent.hash).where(AuditEvent.seq == 99))
         events[0].details = {"i": "reescrito"}

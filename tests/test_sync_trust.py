@@ -20,6 +20,7 @@ from st2desk.services import decisions, sync
 from st2desk.services.sync import BundleRefused
 from tests.cast import REQUESTING_UNIT
 from tests.paper_support import installation
+from tests.tamper import as_dba
 from tests.test_sync import (  # noqa: F401
     _kid,
     by_folio,
@@ -272,6 +273,7 @@ def test_a_unit_that_deletes_its_log_and_its_checkpoints_is_caught_by_central(db
         assert main(["--database", db_url, "checkpoints", "export", "--site", REQUESTING_UNIT,
                      "-o", str(held), "--user", "admin1"]) == 0
     with offline.transaction() as s:  # the unit's last events and its own anchors, gone
+        as_dba(s)
         head = s.scalar(select(func.max(AuditEvent.seq)))
         s.execute(delete(AuditEvent).where(AuditEvent.seq > head - 3))
         s.execute(delete(AuditCheckpoint))
