@@ -20,7 +20,7 @@ EXIT_BAD_INPUT = 2
 
 
 # Each module has `register(subparsers)`; its commands use `database(args)` and `CliError`.
-COMMAND_MODULES: tuple[str, ...] = ("st2desk.cli_paper", "st2desk.cli_reports")
+COMMAND_MODULES: tuple[str, ...] = ("st2desk.cli_paper", "st2desk.cli_reports", "st2desk.cli_sites")
 
 
 class CliError(Exception):
@@ -195,7 +195,10 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     with db.session() as session:
         report = audit.verify(session)
     if report.ok:
-        print(f"Bitácora íntegra: {report.events} eventos verificados.")
+        anchor = (f"; anclada hasta el evento {report.anchored_seq} por {report.checkpoints} "
+                  "puntos de control firmados" if report.checkpoints else
+                  "; sin puntos de control firmados todavía")
+        print(f"Bitácora íntegra: {report.events} eventos verificados{anchor}.")
         return EXIT_OK
     print(f"st2desk: bitácora alterada: el primer enlace roto es el evento {report.first_broken_seq} "
           f"({report.reason}).", file=sys.stderr)
@@ -220,6 +223,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
     backup.sqlite_path(Database(args.database).url)  # PostgreSQL: explain pg_dump first
     db = database(args)
     require_admin(db, args.actor)
+    from st2desk import audit
+    from st2desk.outputs import check_target
+
+    check_target(Path(args.file))  # before anything is recorded (DESIGN §7.4)
+    with db.transaction() as session:  # the backup carries a signed head (DESIGN §7.3)
+        audit.checkpoint(session, "respaldo")
     db.dispose()
     show = sys.stderr is not None and sys.stderr.isatty()
 

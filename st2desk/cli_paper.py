@@ -60,8 +60,8 @@ def cmd_folios_reserve(args: argparse.Namespace) -> int:
     with db.transaction() as session:
         info = reserve_block(session, args.actor, args.unit, args.count,
                              year=args.year)
-    print(f"Bloque {info.id} reservado para {info.unit_code}: {info.count} folios, del "
-          f"{info.first_folio} al {info.last_folio}.")
+    print(f"Bloque {info.first_folio} … {info.last_folio} reservado para {info.unit_code}: "
+          f"{info.count} folios.")
     return EXIT_OK
 
 
@@ -75,7 +75,7 @@ def cmd_folios_list(args: argparse.Namespace) -> int:
     if not blocks:
         print("No hay bloques de folios reservados.")
     for b in blocks:
-        print(f"{b.id:>5}  {b.unit_code:<10} {b.first_folio} … {b.last_folio}  "
+        print(f"{b.unit_code:<10} {b.first_folio} … {b.last_folio}  "
               f"{b.count} folios, {b.used} usados")
     return EXIT_OK
 
@@ -93,12 +93,24 @@ def cmd_print_blank(args: argparse.Namespace) -> int:
     target = Path(args.output)
     if args.fillable and target.exists() and not target.is_dir():
         raise CliError(f"con --fillable, -o es una carpeta (un PDF por folio); «{target}» es un archivo")
-    result = print_blank(db, args.actor, args.unit or "", args.count or 0, target,
-                         fillable=args.fillable, block_id=args.block,
+    actor = args.actor
+    with db.session() as session:
+        block_id = None
+        if args.block is not None:  # the block's first (or any) folio; a local id still works
+            from st2desk.services.folios import block_of_folio
+
+            if args.block.strip().isdigit():
+                if int(args.block) > MAX_ID:
+                    raise CliError(f"«{args.block[:40]}» no es un bloque de folios")
+                block_id = int(args.block)
+            else:
+                block_id = block_of_folio(session, args.block).id
+    result = print_blank(db, actor, args.unit or "", args.count or 0, target,
+                         fillable=args.fillable, block_id=block_id,
                          progress=_progress("formatos", args.quiet))
     where = f"{len(result.files)} archivos en {target}" if args.fillable else str(target)
-    print(f"{len(result.folios)} formatos en blanco ({result.folios[0]} a {result.folios[-1]}, "
-          f"bloque {result.block_id}): {where}.")
+    print(f"{len(result.folios)} formatos en blanco (bloque {result.folios[0]} … "
+          f"{result.folios[-1]}): {where}.")
     return EXIT_OK
 
 
@@ -161,24 +173,23 @@ def cmd_sync_export(args: argparse.Namespace) -> int:
     require_schema(db)
     target = _output(args.output)
     with db.transaction() as session:
-        data, summary = export_bundle(session, args.actor, unit_code=args.unit,
-                                      full=args.full)
+        data, summary = export_bundle(session, args.actor, to=args.to,
+                                      unit_code=args.unit, full=args.full)
         write_atomic(target, data)  # a failed write rolls the export mark back with it
     print(summary.line() + f" Archivo: {target}.")
     return EXIT_OK
 
 
 def cmd_sync_import(args: argparse.Namespace) -> int:
-    from st2desk.inputs import BUNDLE_LIMIT
-    from st2desk.services.sync import import_bundle
+    from st2desk.services.sync import import_bundle, read_bundle_file
 
-    data = _read(args.file, BUNDLE_LIMIT, "el paquete")
+    data = read_bundle_file(args.file)  # bounded before anything is parsed (DESIGN §7.4)
     db = database(args)
     require_schema(db)
     with db.transaction() as session:
         report = import_bundle(session, args.actor, data)
     print("\n".join(report.lines()))
-    return EXIT_FAILED if report.conflicts or report.skipped else EXIT_OK
+    return EXIT_FAILED if report.refused else EXIT_OK
 
 
 def cmd_keys_trust(args: argparse.Namespace) -> int:
@@ -191,8 +202,18 @@ def cmd_keys_trust(args: argparse.Namespace) -> int:
                        "instalación su «st2desk keys export»")
     db = database(args)
     require_schema(db)
+    units = tuple(u.strip().upper() if u.strip() != "*" else "*"
+                  for u in args.units.split(",") if u.strip()) if args.units else None
     with db.transaction() as session:
-        added = trust_keys(session, args.actor, text)
+        added = trust_keys(session, args.actor, text, units=units)
+        from st2desk import signing
+
+        registered = signing.registered_keys(session)
+        for entry in signing.parse_key_file(text):
+            reg = registered.get(entry.kid)
+            if reg is not None:
+                print(f"{entry.kid}: {entry.site.describe()}; puede firmar por: "
+                      f"{reg.scoped_entry().site.units_text()}.")
     print(f"Llaves nuevas de confianza: {', '.join(added) if added else 'ninguna (ya lo eran)'}.")
     return EXIT_OK
 
@@ -223,7 +244,11 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
     for kid in sorted(keys):
         reg = keys[kid]
         origin = "propia" if reg.origin == "local" else "de confianza"
-        print(f"{kid}  {origin:<13} {reg.entry.label}")
+        site = reg.entry.site
+        scope = reg.scoped_entry().site.units_text() if reg.units else "nada (confíe de nuevo con --units)"
+        print(f"{kid}  {origin:<13} sitio {site.code or '?'} «{site.name}»"
+              + (f", creada el {site.created}" if site.created else "")
+              + f"; firma por: {scope}")
     return EXIT_OK
 
 
@@ -285,7 +310,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     blank.add_argument("--unit", help="clave de la unidad")
     blank.add_argument("--count", type=int_arg(-MAX_ID, MAX_ID),
                        help="cuántos formatos (reserva un bloque nuevo)")
-    blank.add_argument("--block", type=int_arg(1, MAX_ID), help="reimprimir un bloque ya reservado")
+    blank.add_argument("--block", metavar="FOLIO",
+                       help="imprimir o reimprimir el bloque ya reservado que contiene este folio "
+                            "(su primer folio, como lo muestra «folios list»)")
     blank.add_argument("--fillable", action="store_true",
                        help="PDF llenables, uno por folio, en la carpeta -o")
     blank.add_argument("-o", "--output", required=True, help="archivo PDF (o carpeta con --fillable)")
@@ -313,6 +340,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sync = group("sync", "paquetes de sincronización de unidades sin red", "sync_command")
     export = sync.add_parser("export", help="paquete firmado de lo creado desde la última exportación")
     export.add_argument("-o", "--output", required=True, help="archivo del paquete")
+    export.add_argument("--to", required=True, metavar="SITIO_O_LLAVE",
+                        help="sitio destino (su clave o el id de su llave de confianza): el paquete "
+                             "se cifra para él")
     export.add_argument("--unit", help="solo lo de esta unidad (y su propia marca de exportación)")
     export.add_argument("--full", action="store_true", help="todo, no solo lo nuevo")
     _user_arg(export)
@@ -323,6 +353,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sync_import.set_defaults(func=cmd_sync_import)
     trust = sync.add_parser("trust", help="confiar en la llave pública de otra instalación")
     trust.add_argument("file", metavar="ARCHIVO_DE_LLAVES")
+    trust.add_argument("--units", metavar="U1,U2", help="como en «keys trust»")
     _user_arg(trust)
     trust.set_defaults(func=cmd_keys_trust)
 
@@ -334,6 +365,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     kexport.set_defaults(func=cmd_keys_export)
     ktrust = keys.add_parser("trust", help="confiar en las llaves de un archivo")
     ktrust.add_argument("file", metavar="ARCHIVO_DE_LLAVES")
+    ktrust.add_argument("--units", metavar="U1,U2",
+                        help="unidades por las que la llave puede firmar (por omisión, las de su "
+                             "etiqueta; «*» todas, solo para la oficina central)")
     _user_arg(ktrust)
     ktrust.set_defaults(func=cmd_keys_trust)
     klist = keys.add_parser("list", help="llaves registradas en esta base")

@@ -612,6 +612,50 @@ class SyncBundle(Base):
     __table_args__ = (UniqueConstraint("bundle_id", "direction", name="uq_sync_bundles_bundle_id"),)
 
 
+class AuditCheckpoint(Base):
+    """A signed statement of the audit chain's head (sequence, hash, time), DESIGN §7.3.
+
+    Made by this site at each export and backup and at least daily (`site` is this one), or
+    received in another site's bundle (`bundle_id` set) so that site's log can be checked
+    against what it once said."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site: Mapped[str] = mapped_column(String(20))
+    key_id: Mapped[str] = mapped_column(String(16))
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(128))
+    bundle_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+    __table_args__ = (Index("ix_audit_checkpoints_site_seq", "site", "seq"),)
+
+
+class SyncConflict(Base):
+    """Something a bundle said that this site did not accept (DESIGN §7.2), kept until an
+    administrator decides it: the folio it concerns, what was wrong, and the decision."""
+
+    __tablename__ = "sync_conflicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    site: Mapped[str] = mapped_column(String(20))
+    key_id: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))  # "conflict" or "refused"
+    folio: Mapped[str | None] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open, kept, accepted
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    __table_args__ = (Index("ix_sync_conflicts_status", "status", "id"),)
+
+
 class SyncRecord(Base):
     """The last state of a record exchanged with another installation, by content hash.
 

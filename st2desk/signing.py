@@ -15,6 +15,12 @@ Key files
     One key per line, like ``authorized_keys``: ``st2desk-ed25519 KID BASE64URL LABEL``.
     Lines starting with ``#`` are comments. The same file serves to trust keys in a
     database and to verify slips fully offline (``st2desk verify --payload … --public-key``).
+    The LABEL is the site's label (DESIGN §7.2): ``sitio=CODE unidades=U1,U2 fecha=AAAA-MM-DD
+    cifrado=BASE64URL nombre=Free text`` — the site code, the units it speaks for (``*``:
+    every unit, a central server), the key's creation date, the site's X25519 public key
+    that bundles for it are encrypted to (HPKE, `st2desk.sealing`), and its name (last, the
+    rest of the line). A key with units ``U`` may sign bundles for those units and slips
+    for authorization numbers of those units, nothing else.
 
 Slip payload (the QR code of the slip)
     ``ST2|1|NUMBER|FOLIO|SERVICE|UNIT|FROM|UNTIL|NSSHASH|KID|SIGNATURE`` where FROM and
@@ -217,6 +223,72 @@ def format_key_line(kid: str, public_raw: bytes, label: str = "") -> str:
     return f"{KEY_LINE_TAG} {kid} {b64url(public_raw)} {label}".rstrip()
 
 
+ALL_UNITS = "*"
+_LABEL_KEYS = ("sitio", "unidades", "fecha", "cifrado", "nombre")
+
+
+@dataclass(frozen=True)
+class SiteLabel:
+    """Who a key belongs to and what it may sign (DESIGN §7.2)."""
+
+    code: str = ""
+    name: str = ""
+    units: tuple[str, ...] = ()
+    created: str = ""  # YYYY-MM-DD
+    encryption: str = ""  # base64url X25519 public key for bundles sent to this site
+
+    @property
+    def all_units(self) -> bool:
+        return ALL_UNITS in self.units
+
+    def may_sign_for(self, unit_code: str) -> bool:
+        return self.all_units or unit_code in self.units
+
+    def units_text(self) -> str:
+        return "todas las unidades" if self.all_units else (", ".join(self.units) or "ninguna")
+
+    def text(self) -> str:
+        parts = []
+        if self.code:
+            parts.append(f"sitio={self.code}")
+        if self.units:
+            parts.append("unidades=" + ",".join(self.units))
+        if self.created:
+            parts.append(f"fecha={self.created}")
+        if self.encryption:
+            parts.append(f"cifrado={self.encryption}")
+        if self.name:
+            parts.append("nombre=" + " ".join(self.name.split()))
+        return " ".join(parts)
+
+    def describe(self) -> str:
+        if not self.code:
+            return self.name or "(sin etiqueta de sitio)"
+        return (f"sitio {self.code} «{self.name}», unidades: {self.units_text()}"
+                + (f", creada el {self.created}" if self.created else ""))
+
+
+def parse_label(text: str) -> SiteLabel:
+    """A label as written by `SiteLabel.text`; a free-text (old) label is only a name."""
+    text = " ".join((text or "").split())
+    if not text.startswith("sitio="):
+        return SiteLabel(name=text)
+    values: dict[str, str] = {}
+    rest = text
+    while rest:
+        if rest.startswith("nombre="):
+            values["nombre"] = rest[len("nombre="):]
+            break
+        token, _, rest = rest.partition(" ")
+        name, eq, value = token.partition("=")
+        if not eq or name not in _LABEL_KEYS:
+            raise ValidationError(f"La etiqueta de la llave tiene un dato desconocido: «{token[:40]}».")
+        values[name] = value
+    units = tuple(u for u in values.get("unidades", "").split(",") if u)
+    return SiteLabel(values.get("sitio", ""), values.get("nombre", ""), units,
+                     values.get("fecha", ""), values.get("cifrado", ""))
+
+
 @dataclass(frozen=True)
 class PublicKeyEntry:
     kid: str
@@ -226,6 +298,13 @@ class PublicKeyEntry:
     @property
     def key(self) -> Ed25519PublicKey:
         return _public_from_raw(self.public_raw)
+
+    @property
+    def site(self) -> SiteLabel:
+        try:
+            return parse_label(self.label)
+        except ValidationError:
+            return SiteLabel(name=self.label)
 
     def line(self) -> str:
         return format_key_line(self.kid, self.public_raw, self.label)
@@ -253,7 +332,12 @@ def parse_key_file(text: str) -> list[PublicKeyEntry]:
             raise ValidationError(
                 f"La línea {number} del archivo de llaves dice ser la llave {parts[1]}, pero la "
                 "llave que contiene no corresponde a ese identificador.")
-        entries.append(PublicKeyEntry(parts[1], raw, parts[3] if len(parts) > 3 else ""))
+        label = parts[3] if len(parts) > 3 else ""
+        try:
+            parse_label(label)
+        except ValidationError as exc:
+            raise ValidationError(f"La línea {number} del archivo de llaves: {exc.message}") from None
+        entries.append(PublicKeyEntry(parts[1], raw, label))
     if not entries:
         raise ValidationError("El archivo no contiene llaves públicas de st2desk.")
     return entries
@@ -278,11 +362,22 @@ class RegisteredKey:
     entry: PublicKeyEntry
     origin: str  # "local" (a workstation of this database) or "trusted" (imported)
     added_at: str
+    units: tuple[str, ...] = (ALL_UNITS,)  # what it may sign, recorded when it was trusted
+
+    def may_sign_for(self, unit_code: str) -> bool:
+        return ALL_UNITS in self.units or unit_code in self.units
+
+    def scoped_entry(self) -> PublicKeyEntry:
+        """The entry with the units this database granted it in its label."""
+        site = self.entry.site
+        label = SiteLabel(site.code, site.name, self.units, site.created, site.encryption)
+        return PublicKeyEntry(self.entry.kid, self.entry.public_raw, label.text())
 
 
-def _setting_value(entry: PublicKeyEntry, origin: str) -> str:
+def _setting_value(entry: PublicKeyEntry, origin: str, units: tuple[str, ...] | None = None) -> str:
     return json.dumps({"public_key": b64url(entry.public_raw), "label": entry.label,
-                       "origin": origin, "added_at": clock.now().isoformat(timespec="seconds")},
+                       "origin": origin, "added_at": clock.now().isoformat(timespec="seconds"),
+                       "units": list(units) if units is not None else [ALL_UNITS]},
                       ensure_ascii=False, sort_keys=True)
 
 
@@ -299,26 +394,108 @@ def registered_keys(session: Session) -> dict[str, RegisteredKey]:
             continue  # a damaged row verifies nothing
         if key_id(raw) != kid:
             continue
+        origin = data.get("origin", "trusted")
+        # A key trusted before scopes existed may sign nothing until an administrator
+        # trusts it again with its units; this database's own keys speak for it.
+        units = tuple(data.get("units") or ((ALL_UNITS,) if origin == "local" else ()))
         keys[kid] = RegisteredKey(PublicKeyEntry(kid, raw, data.get("label", "")),
-                                  data.get("origin", "trusted"), data.get("added_at", ""))
+                                  origin, data.get("added_at", ""), units)
     return keys
 
 
-def register_key(session: Session, entry: PublicKeyEntry, origin: str) -> bool:
-    """Add a public key to the database's registry; False when it was already there."""
+def register_key(session: Session, entry: PublicKeyEntry, origin: str,
+                 units: tuple[str, ...] | None = None) -> bool:
+    """Add a public key to the database's registry; False when it was already there with
+    the same units (a new scope replaces the old one)."""
     name = SETTING_PREFIX + entry.kid
-    if session.get(Setting, name) is not None:
-        return False
-    session.add(Setting(key=name, value=_setting_value(entry, origin)))
+    row = session.get(Setting, name)
+    if row is not None:
+        try:
+            old = json.loads(row.value)
+        except ValueError:
+            old = {}
+        if units is None or tuple(old.get("units") or ()) == tuple(units):
+            return False
+        row.value = _setting_value(entry, old.get("origin", origin), units)
+        session.flush()
+        return True
+    session.add(Setting(key=name, value=_setting_value(entry, origin, units)))
     session.flush()
     return True
 
 
+SITE_SETTING = "site.label"
+
+
+def site_label(session: Session) -> SiteLabel:
+    """This database's site (`st2desk site set`); unset: a central site for every unit."""
+    row = session.get(Setting, SITE_SETTING)
+    data: dict = {}
+    if row is not None:
+        try:
+            data = json.loads(row.value)
+        except ValueError:
+            data = {}
+    return SiteLabel(data.get("code", "CENTRAL"), data.get("name", "Oficina central"),
+                     tuple(data.get("units") or (ALL_UNITS,)), "", "")
+
+
+def set_site_label(session: Session, code: str, name: str, units: tuple[str, ...]) -> SiteLabel:
+    for value, what in ((code, "la clave del sitio"), *((u, "la unidad") for u in units)):
+        if not value or any(ch.isspace() or ch in "=,|" for ch in value) or len(value) > 20:
+            raise ValidationError(f"{what.capitalize()} «{value[:30]}» no es válida (sin espacios, "
+                                  "comas ni «=», hasta 20 caracteres).")
+    name = " ".join(name.split())
+    if not name or len(name) > 120:
+        raise ValidationError("Escriba el nombre del sitio (hasta 120 caracteres).")
+    value = json.dumps({"code": code, "name": name, "units": list(units)}, ensure_ascii=False)
+    row = session.get(Setting, SITE_SETTING)
+    if row is None:
+        session.add(Setting(key=SITE_SETTING, value=value))
+    else:
+        row.value = value
+    session.flush()
+    return site_label(session)
+
+
+def local_label(session: Session, key: LocalKey) -> SiteLabel:
+    """The label this installation's key carries: the site, the key's date, its
+    encryption key."""
+    from st2desk import sealing
+
+    site = site_label(session)
+    from datetime import UTC, timedelta
+
+    created = ((datetime.fromtimestamp(key.path.stat().st_mtime, UTC) - timedelta(hours=6)).date()
+               .isoformat() if key.path.exists() else clock.today().isoformat())
+    return SiteLabel(site.code, site.name, site.units, created,
+                     b64url(sealing.local_encryption_key().public_raw))
+
+
 def ensure_local_key_registered(session: Session) -> LocalKey:
-    """This installation's key, with its public half registered in the database."""
+    """This installation's key, with its public half (and site label) registered."""
     key = local_key()
-    if session.get(Setting, SETTING_PREFIX + key.kid) is None:
-        register_key(session, PublicKeyEntry(key.kid, key.public_raw, default_label()), "local")
+    label = local_label(session, key).text()
+    units = list(site_label(session).units)
+    row = session.get(Setting, SETTING_PREFIX + key.kid)
+    if row is None:
+        register_key(session, PublicKeyEntry(key.kid, key.public_raw, label), "local", tuple(units))
+    else:
+        try:
+            data = json.loads(row.value)
+        except ValueError:
+            data = {}
+        if data.get("label") != label or data.get("units") != units:  # the site was (re)named
+            from sqlalchemy.exc import DBAPIError
+
+            data["label"] = label
+            data["units"] = units
+            try:  # PostgreSQL: only an administrator may change a setting; others sign anyway
+                with session.begin_nested():
+                    row.value = json.dumps(data, ensure_ascii=False, sort_keys=True)
+                    session.flush()
+            except DBAPIError:
+                session.expire(row)
     return key
 
 
@@ -358,6 +535,14 @@ class SlipPayload:
 
 class PayloadMalformed(St2Error):
     """The text is not an st2desk slip code at all."""
+
+
+class UnknownKey(SignatureError):
+    """Signed with a key this installation does not know: cannot be checked ("no verificable")."""
+
+
+class OutsideScope(SignatureError):
+    """A genuine signature by a key that may not sign for that unit: forged."""
 
 
 def sign_slip(key: LocalKey, *, number: str, folio: str, service: str, unit: str,
@@ -401,15 +586,28 @@ def verify_payload(text: str, keys: dict[str, PublicKeyEntry]) -> SlipPayload:
     payload = parse_payload(text)
     entry = keys.get(payload.kid)
     if entry is None:
-        raise SignatureError(
-            f"El código está firmado con la llave {payload.kid}, que esta instalación no conoce: "
-            "no se puede confiar en él.")
+        raise UnknownKey(
+            f"El código está firmado con la llave {payload.kid}, que no está entre las llaves "
+            "conocidas aquí: no se puede verificar. Pida el archivo de llaves de la oficina "
+            "central («st2desk keys export --all»).")
     try:
         genuine = _verify(entry.key, unb64url(payload.signature), payload.message())
     except ValueError:
         genuine = False
     if not genuine:
         raise SignatureError("La firma del código no corresponde a su contenido: fue alterado.")
+    from st2desk import numbering
+
+    try:
+        issuing_unit = numbering.parse_number(payload.number).unit_code
+    except ValidationError:
+        raise SignatureError("El número del código no es un número de autorización válido: fue "
+                             "alterado.") from None
+    site = entry.site
+    if not site.may_sign_for(issuing_unit):
+        raise OutsideScope(
+            f"El código está firmado con la llave {payload.kid} ({site.describe()}), que no puede "
+            f"firmar autorizaciones de la unidad {issuing_unit}: es falso.")
     return payload
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select, text, update
 
 from st2desk import audit
@@ -126,3 +127,111 @@ def test_other_workstations_are_notified_on_commit_only(db, db_url, cast):
         stop.set()
         thread.join(timeout=5)
     assert heard == ["request"]
+
+
+# --------------------------------------------------------------------------- checkpoints (DESIGN §7.3)
+
+
+def _events(db, n: int) -> None:  # type: ignore[no-untyped-def]
+    from st2desk import audit as audit_module
+
+    with db.transaction() as s:
+        for i in range(n):
+            audit_module.record(s, user_id=None, username=None, action="prueba", entity="x",
+                                entity_id=i, details={"i": i})
+
+
+def _checkpointed(db) -> int:  # type: ignore[no-untyped-def]
+    from st2desk import audit as audit_module
+
+    _events(db, 250)
+    with db.transaction() as s:
+        cp = audit_module.checkpoint(s, "prueba")
+    return cp.seq
+
+
+@pytest.mark.parametrize("deleted", [1, 200, "all"])
+def test_deleting_the_last_events_is_found_up_to_the_last_checkpoint(db, deleted):
+    from sqlalchemy import delete, func
+
+    from st2desk import audit as audit_module
+    from st2desk.models import AuditEvent
+
+    head = _checkpointed(db)
+    with db.transaction() as s:
+        as_dba(s)
+        if deleted == "all":
+            s.execute(delete(AuditEvent))
+        else:
+            s.execute(delete(AuditEvent).where(AuditEvent.seq > head - deleted))
+        left = s.scalar(select(func.max(AuditEvent.seq))) or 0
+    with db.session() as s:
+        report = audit_module.verify(s)
+    assert not report.ok
+    assert f"termina en el evento {left}" in report.reason and f"certifica {head} eventos" in report.reason
+
+
+def test_rewriting_with_recomputed_hashes_or_reordering_is_found(db):
+    from st2desk import audit as audit_module
+    from st2desk.models import AuditEvent
+
+    head = _checkpointed(db)
+    with db.transaction() as s:
+        as_dba(s)
+        events = s.scalars(select(AuditEvent).where(AuditEvent.seq >= 100).order_by(AuditEvent.seq)).all()
+        prev = s.scalar(select(AuditEvent.hash).where(AuditEvent.seq == 99))
+        events[0].details = {"i": "reescrito"}
+        for e in events:  # an editor who knows the scheme recomputes every later hash
+            e.prev_hash = prev
+            e.hash = audit_module.compute_hash(e)
+            prev = e.hash
+    with db.session() as s:
+        report = audit_module.verify(s)
+    assert not report.ok and report.first_broken_seq == head and "reescrita" in report.reason
+
+
+def test_a_tampered_checkpoint_is_found_and_the_intact_log_is_anchored(db, db_url, capsys, cli_password):
+    from st2desk import audit as audit_module
+    from st2desk.cli import main
+    from st2desk.models import AuditCheckpoint
+
+    head = _checkpointed(db)
+    assert main(["--database", db_url, "audit", "verify", "--user", "admin1"]) == 0
+    assert f"anclada hasta el evento {head}" in capsys.readouterr().out
+    with db.transaction() as s:
+        cp = s.scalar(select(AuditCheckpoint).where(AuditCheckpoint.seq == head))
+        cp.seq = head - 5
+    with db.session() as s:
+        report = audit_module.verify(s)
+    assert not report.ok and "firma válida" in report.reason
+
+
+def test_the_first_event_of_a_day_signs_a_checkpoint_once_the_site_has_a_key(db):
+    from datetime import timedelta
+
+    from st2desk import audit as audit_module
+    from st2desk import clock, signing
+    from st2desk.models import AuditCheckpoint
+
+    def daily() -> int:
+        with db.session() as s:
+            return len(s.scalars(select(AuditCheckpoint).where(
+                AuditCheckpoint.reason == "diario")).all())
+
+    audit_module._daily_checked.clear()
+    _events(db, 1)
+    assert daily() == 0  # no key of this installation signs for this database yet
+    with db.transaction() as s:
+        signing.ensure_local_key_registered(s)
+    audit_module._daily_checked.clear()
+    _events(db, 1)
+    assert daily() == 1
+    audit_module._daily_checked.clear()
+    _events(db, 1)
+    assert daily() == 1  # one a day
+    with clock.frozen_at(clock.now() + timedelta(hours=25)):
+        audit_module._daily_checked.clear()
+        _events(db, 1)
+    assert daily() == 2
+    with db.session() as s:
+        assert audit_module.verify(s).ok

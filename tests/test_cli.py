@@ -56,7 +56,8 @@ def test_only_the_owner_names_the_first_administrator_and_nobody_acts_unnamed(em
     second = st2("--database", empty_db_url, "user", "add", "admin.y", "--name", "Otro",
                  "--unit", "09UMF20", "--role", "admin", stdin="una-clave-segura\n")
     assert second.returncode == 2 and "--user" in one_line(second.stderr)
-    for command in (["audit", "verify"], ["folios", "list"], ["sync", "export", "-o", "x.st2b"],
+    for command in (["audit", "verify"], ["folios", "list"],
+                    ["sync", "export", "-o", "x.st2b", "--to", "CENTRAL"],
                     ["report", "--from", "2026-01-01", "--to", "2026-01-31", "-o", "-"]):
         unnamed = st2("--database", empty_db_url, *command)
         assert unnamed.returncode == 2 and "--user" in one_line(unnamed.stderr), command

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from st2desk.services import paper
 from st2desk.services.sync import BundleRefused
 from tests.test_paper_import import filled_copy, print_fillable_blanks
-from tests.test_sync import dirs, export, import_, offline, snapshot, submitted_request, trust  # noqa: F401
+from tests.test_sync import dirs, export, import_, offline, pair, snapshot, submitted_request  # noqa: F401
 
 FUZZ = settings(max_examples=30, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -61,9 +61,9 @@ def test_any_altered_byte_of_a_bundle_is_refused(db, offline, cast, dirs):  # no
     import random
 
     central, unit = dirs["central"], dirs["offline"]
+    pair(db, offline, dirs)
     submitted_request(offline, cast)
     bundle = export(offline, unit, full=True)
-    trust(offline, unit, db, central)
     before = snapshot(db)
     positions = {0, len(bundle) - 1, *random.Random(2026).sample(range(len(bundle)), 60)}
     for pos in sorted(positions):

@@ -45,7 +45,7 @@ def test_slip_is_half_letter_with_everything_the_patient_needs():
     for expected in (NUMBER, "JOSÉ MARÍA MUÑOZ ÑANDÚ", NSS, "1M1980OR", "IMG-TAC-CRA",
                      "Tomografía computada de cráneo", "09HGZ24", "HGZ No. 24 Insurgentes",
                      "del 20/11/2026 al 18/02/2027", "Dr. Luis Téllez Ordóñez",
-                     "INDICACIONES PARA EL PACIENTE", "una sola vez", "RETROACTIVA",
+                     "INDICACIONES PARA EL PACIENTE", "ya se le realizó", "RETROACTIVA",
                      "ayuno de 6 horas"):
         assert expected in text, expected
 
@@ -60,7 +60,7 @@ def test_codes_on_the_rendered_slip_decode_and_the_qr_verifies(tmp_path):
     assert barcode == [NUMBER], found
     assert qr == [payload.text()]
     key = signing.local_key()
-    entry = signing.PublicKeyEntry(key.kid, key.public_raw, "")
+    entry = signing.PublicKeyEntry(key.kid, key.public_raw, "sitio=H24 unidades=09HGZ24")
     verified = signing.verify_payload(qr[0], {key.kid: entry})
     assert verified.number == NUMBER and verified.nss_matches(NSS)
     assert NSS not in qr[0]  # the code carries a salted hash of the NSS, never the NSS
@@ -71,7 +71,7 @@ def test_payload_is_compact_and_tamper_evident():
     text = payload.text()
     assert len(text) < 230 and text.startswith("ST2|1|")
     key = signing.local_key()
-    keys = {key.kid: signing.PublicKeyEntry(key.kid, key.public_raw, "")}
+    keys = {key.kid: signing.PublicKeyEntry(key.kid, key.public_raw, "sitio=H24 unidades=09HGZ24")}
     altered = text.replace("20270218", "20280218")
     with pytest.raises(signing.SignatureError):
         signing.verify_payload(altered, keys)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from st2desk import clock, numbering
+from st2desk import clock, numbering, signing
 from st2desk.db import Database
 from st2desk.forms.paper import PaperForm
 from st2desk.models import (
@@ -42,9 +42,18 @@ def dirs(tmp_path: Path) -> dict[str, Path]:
     return {"central": tmp_path / "central", "offline": tmp_path / "offline"}
 
 
-def export(db: Database, where: Path, **kw: object) -> bytes:
+def _kid(where: Path) -> str:
+    with installation(where):
+        return signing.local_key().kid
+
+
+def export(db: Database, where: Path, to: Path | None = None, **kw: object) -> bytes:
+    """A bundle from the installation at `where` for the one at `to` (by default the other
+    one of the pair central/offline)."""
+    if to is None:
+        to = where.parent / ("central" if where.name == "offline" else "offline")
     with installation(where), db.transaction() as s:
-        data, _summary = sync.export_bundle(s, None, **kw)  # type: ignore[arg-type]
+        data, _summary = sync.export_bundle(s, None, to=_kid(to), **kw)  # type: ignore[arg-type]
     return data
 
 
@@ -53,11 +62,27 @@ def import_(db: Database, where: Path, data: bytes) -> sync.ImportReport:
         return sync.import_bundle(s, None, data)
 
 
+def unit_site(db: Database, where: Path, unit: str = REQUESTING_UNIT) -> None:
+    """The offline unit's database says which site it is (its key's label)."""
+    with installation(where), db.transaction() as s:
+        signing.set_site_label(s, unit, f"Unidad {unit} sin red", (unit,))
+        signing.ensure_local_key_registered(s)
+
+
 def trust(db_from: Database, dir_from: Path, db_to: Database, dir_to: Path) -> None:
+    """`db_to` trusts the key of `db_from`: central (no site set) for every unit."""
     with installation(dir_from), db_from.transaction() as s:
         text = slips.export_public_keys(s)
+        central = signing.site_label(s).all_units
     with installation(dir_to), db_to.transaction() as s:
-        slips.trust_keys(s, None, text)
+        slips.trust_keys(s, None, text, units=("*",) if central else None)
+
+
+def pair(db: Database, offline: Database, dirs: dict[str, Path]) -> None:
+    """Central and the offline unit know each other's keys (as docs/offline.md sets up)."""
+    unit_site(offline, dirs["offline"])
+    trust(offline, dirs["offline"], db, dirs["central"])
+    trust(db, dirs["central"], offline, dirs["offline"])
 
 
 def snapshot(db: Database) -> dict[str, list[tuple]]:
@@ -88,6 +113,8 @@ def test_paper_block_travels_out_and_requests_come_back(db, offline, cast, dirs)
     # Central reserves (and prints) a block of folios for the unit and sends it to the unit.
     with installation(central), db.transaction() as s:
         block = folios.reserve_block(s, cast.admin, REQUESTING_UNIT, 10)
+    unit_site(offline, unit)
+    trust(offline, unit, db, central)  # central knows the unit's key: it can encrypt for it
     to_unit = export(db, central, unit_code=REQUESTING_UNIT)
     with pytest.raises(BundleRefused, match="no confía"):
         import_(offline, unit, to_unit)  # not trusted yet: nothing happens
@@ -107,9 +134,6 @@ def test_paper_block_travels_out_and_requests_come_back(db, offline, cast, dirs)
     app_folio = folio_of(offline, app_request)
     assert numbering.parse_number(app_folio).sequence > block.last_sequence
     to_central = export(offline, unit)
-    with pytest.raises(BundleRefused, match="no confía"):
-        import_(db, central, to_central)
-    trust(offline, unit, db, central)
     report = import_(db, central, to_central)
     assert report.inserted["request"] == 2 and not report.conflicts, report.lines()
     paper_req = by_folio(db, block.first_folio)
@@ -126,15 +150,15 @@ def test_paper_block_travels_out_and_requests_come_back(db, offline, cast, dirs)
 
 def test_importing_twice_changes_nothing_and_tampering_is_refused(db, offline, cast, dirs):
     central, unit = dirs["central"], dirs["offline"]
+    pair(db, offline, dirs)
     submitted_request(offline, cast)
     bundle = export(offline, unit)
-    trust(offline, unit, db, central)
     before = snapshot(db)
-    # Tampered: one byte of the body, or the signature, or the key id.
+    # Tampered: one byte of the (encrypted) body, the header, or cut short.
     body_start = bundle.index(b"\n", len(sync.MAGIC)) + 1
     flipped = bundle[:body_start + 40] + bytes([bundle[body_start + 40] ^ 1]) + bundle[body_start + 41:]
-    for bad in (flipped, bundle[:-10], bundle.replace(b'"signature":"', b'"signature":"A', 1),
-                b"ST2DESK-BUNDLE 1\n{}\n", b"algo"):
+    for bad in (flipped, bundle[:-10], bundle.replace(b'"size":', b'"size": ', 1),
+                b"ST2DESK-BUNDLE 1\n{}\n", b"ST2DESK-BUNDLE 2\n{}\n", b"algo"):
         with pytest.raises(BundleRefused):
             import_(db, central, bad)
     assert snapshot(db) == before
@@ -148,14 +172,14 @@ def test_importing_twice_changes_nothing_and_tampering_is_refused(db, offline, c
     again = import_(db, central, export(offline, unit, full=True))
     assert again.changed == 0 and not again.conflicts, again.lines()
     state = snapshot(db)
-    assert {k: v for k, v in state.items() if k not in ("sync_bundles", "sync_records", "audit_log")} \
-        == {k: v for k, v in after_first.items() if k not in ("sync_bundles", "sync_records", "audit_log")}
+    kept = ("sync_bundles", "sync_records", "audit_log", "audit_checkpoints")  # the exchange itself
+    assert {k: v for k, v in state.items() if k not in kept} \
+        == {k: v for k, v in after_first.items() if k not in kept}
 
 
 def test_decisions_flow_back_and_the_slip_verifies_at_the_other_site(db, offline, cast, dirs):
     central, unit = dirs["central"], dirs["offline"]
-    trust(offline, unit, db, central)
-    trust(db, central, offline, unit)
+    pair(db, offline, dirs)
     folio = folio_of(offline, submitted_request(offline, cast))
     import_(db, central, export(offline, unit))
     # The performing unit (central) approves and prints the slip with its own key.
@@ -180,8 +204,7 @@ def test_decisions_flow_back_and_the_slip_verifies_at_the_other_site(db, offline
 
 def test_changes_on_both_sides_are_conflicts_and_never_overwrite(db, offline, cast, dirs):
     central, unit = dirs["central"], dirs["offline"]
-    trust(offline, unit, db, central)
-    trust(db, central, offline, unit)
+    pair(db, offline, dirs)
     request_id = submitted_request(offline, cast)
     folio = folio_of(offline, request_id)
     import_(db, central, export(offline, unit))
@@ -189,20 +212,24 @@ def test_changes_on_both_sides_are_conflicts_and_never_overwrite(db, offline, ca
         decisions.approve(s, cast.specialist, by_folio(db, folio).id)
     with offline.transaction() as s:  # … while the physician cancels at the unit
         requests.cancel(s, cast.physician, request_id, "El paciente ya no lo requiere")
+    before = snapshot(db)
     report = import_(db, central, export(offline, unit))
-    assert len(report.conflicts) == 1 and folio in report.conflicts[0]
+    assert report.refused and len(report.conflicts) == 1 and folio in report.conflicts[0]
     assert by_folio(db, folio).status is RequestStatus.AUTHORIZED  # central kept its version
+    record = ("audit_log", "sync_conflicts")  # the refusal itself, for an administrator
+    assert {k: v for k, v in snapshot(db).items() if k not in record} == \
+        {k: v for k, v in before.items() if k not in record}  # nothing of it written
+    assert "RECHAZADO: no se importó nada" in report.lines()[0]
     back = import_(offline, unit, export(db, central))
-    assert any(folio in c for c in back.conflicts), back.lines()
+    assert back.refused and any(folio in c for c in back.conflicts), back.lines()
     assert by_folio(offline, folio).status is RequestStatus.CANCELLED
-    assert back.skipped and all("no se importó" in s for s in back.skipped)  # its decision/authorization
     with offline.session() as s:
         assert s.scalar(select(Authorization.id)) is None
 
 
 def test_an_older_bundle_after_a_newer_one_is_stale(db, offline, cast, dirs):
     central, unit = dirs["central"], dirs["offline"]
-    trust(offline, unit, db, central)
+    pair(db, offline, dirs)
     request_id = submitted_request(offline, cast)
     old = export(offline, unit)
     with offline.transaction() as s:
@@ -210,7 +237,8 @@ def test_an_older_bundle_after_a_newer_one_is_stale(db, offline, cast, dirs):
     new = export(offline, unit)
     import_(db, central, new)
     report = import_(db, central, old)
-    assert report.changed == 0 and any("más antiguo" in s for s in report.skipped), report.lines()
+    assert report.changed == 0 and any("más antiguo" in s for s in report.stale), report.lines()
+    assert not report.refused
     assert by_folio(db, folio_of(offline, request_id)).status is RequestStatus.CANCELLED
 
 
@@ -223,12 +251,7 @@ def test_natural_keys(db, offline, cast, dirs):
     from tests.cast import PASSWORD
 
     central, unit = dirs["central"], dirs["offline"]
-    trust(offline, unit, db, central)
-    # Both sites' applications file a request for the unit: the same folio, two requests.
-    central_request = submitted_request(db, cast)
-    offline_request = submitted_request(offline, cast, patient_id=cast.patient_child_id)
-    clash = folio_of(db, central_request)
-    assert clash == folio_of(offline, offline_request)
+    pair(db, offline, dirs)
     # The same person registered at both sites separately (two UUIDs, one NSS and agregado).
     person = PatientData(nss=make_nss(3, 1, 1975, 4321), agregado="1F1975OR", first_name="Begoña",
                          last_name="Núñez", birth_date=clock.today().replace(year=1975, month=3, day=9),
@@ -246,8 +269,7 @@ def test_natural_keys(db, offline, cast, dirs):
         new_folio = requests.create_draft(s, new_doctor,
                                           request_data(cast, patient_id=offline_patient)).folio
     report = import_(db, central, export(offline, unit))
-    assert any(clash in c for c in report.conflicts), report.lines()
-    assert by_folio(db, clash).id == central_request  # central's request untouched
+    assert not report.refused, report.lines()
     imported = by_folio(db, new_folio)
     assert imported is not None
     with db.session() as s:
@@ -268,16 +290,18 @@ def test_natural_keys(db, offline, cast, dirs):
 
 def test_since_last_export(db, offline, cast, dirs):
     unit = dirs["offline"]
+    pair(db, offline, dirs)
+    to = _kid(dirs["central"])
     submitted_request(offline, cast)
     with installation(unit), offline.transaction() as s:
-        _data, first = sync.export_bundle(s, None)
+        _data, first = sync.export_bundle(s, None, to=to)
     assert first.counts["request"] == 1
     with installation(unit), offline.transaction() as s:
-        _data, empty = sync.export_bundle(s, None)
+        _data, empty = sync.export_bundle(s, None, to=to)
     assert empty.records == 0 and empty.since_seq == first.until_seq
     submitted_request(offline, cast, patient_id=cast.patient_female_id)
     with installation(unit), offline.transaction() as s:
-        _data, third = sync.export_bundle(s, None)
+        _data, third = sync.export_bundle(s, None, to=to)
     assert third.counts["request"] == 1 and third.sequence == 3
 
 
@@ -289,11 +313,23 @@ def test_command_line_round_trip(db, db_url, offline, cast, dirs, tmp_path, caps
     folio = folio_of(offline, submitted_request(offline, cast))
     offline_url = offline.engine.url.render_as_string(hide_password=False)
     keys, bundle = tmp_path / "unidad.llaves", tmp_path / "paquete.st2b"
+    central_keys = tmp_path / "central.llaves"
+    with installation(central):
+        assert main(["--database", db_url, "keys", "export", "-o", str(central_keys),
+                     "--user", "admin1"]) == 0
     with installation(unit):
-        assert main(["--database", offline_url, "keys", "export", "-o", str(keys),
-                     "--user", "admin1"]) == 0
+        assert main(["--database", offline_url, "site", "set", "--code", REQUESTING_UNIT,
+                     "--name", "UMF 20 sin red", "--units", REQUESTING_UNIT, "--user", "admin1"]) == 0
+        assert main(["--database", offline_url, "keys", "export", "-o", str(keys), "--user", "admin1"]) == 0
         assert main(["--database", offline_url, "sync", "export", "-o", str(bundle),
-                     "--user", "admin1"]) == 0
+                     "--to", "CENTRAL", "--user", "admin1"]) == 2  # central's key not trusted here yet
+        assert "confíe antes" in capsys.readouterr().err
+        assert main(["--database", offline_url, "keys", "trust", str(central_keys), "--user", "admin1"]) == 2
+        assert "todas las unidades" in capsys.readouterr().err
+        assert main(["--database", offline_url, "keys", "trust", str(central_keys),
+                     "--units", "*", "--user", "admin1"]) == 0
+        assert main(["--database", offline_url, "sync", "export", "-o", str(bundle),
+                     "--to", "CENTRAL", "--user", "admin1"]) == 0
     with installation(central):
         assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "admin1"]) == 2
         assert "no confía" in capsys.readouterr().err

@@ -27,6 +27,7 @@ QR_SIZE = 144
 QR_MASK = 4
 GRAY = Color(0.35, 0.35, 0.35)
 BAR = Color(0.22, 0.27, 0.24)
+INVALID = Color(0.70, 0.10, 0.10)
 LABEL_SIZE = 7.0
 MIN_SIZE = 7.5  # the smallest size a value is drawn at; longer text wraps onto more lines
 
@@ -58,6 +59,9 @@ class SlipContent:
     performing_unit_phone: str = ""
     requesting_physician: str = ""
     requesting_physician_license: str = ""
+    reprinted_on: date | None = None  # a slip of it was printed before: REIMPRESIÓN
+    performed_on: date | None = None  # retroactive (emergency): the service was already given
+    unsigned_reason: str = ""  # valid, but no code this installation may sign
 
 
 def _d(value: date | None) -> str:
@@ -162,14 +166,30 @@ def draw_slip(c: Canvas, s: SlipContent) -> None:
                 left_w, bold=True, size=11)
     # The bottom band: instructions for the patient (with the scheduling note first) on the
     # left, the performing unit's box on the right; as tall as its text, never above y5.
-    items = [
-        f"1. Acuda a la unidad de destino con este comprobante, una identificación oficial y su "
-        f"documento con NSS, a más tardar el {_d(s.valid_until)}.",
-        "2. La autorización sirve una sola vez y solo para el servicio indicado.",
-        "3. Si no puede acudir, avise a su Unidad de Medicina Familiar; vencida la vigencia, su "
-        "médico debe elaborar una nueva solicitud.",
-        "4. Este comprobante es gratuito: nadie puede cobrarle por él ni por el servicio.",
-    ]
+    if s.status_label:  # cancelled, used or expired: SIN VALIDEZ, no instructions to attend
+        items = [
+            f"1. ESTE COMPROBANTE NO TIENE VALIDEZ: la autorización está {s.status_label}. No "
+            "sirve para recibir ningún servicio.",
+            "2. Se imprime solo como constancia; si necesita el servicio, su médico debe "
+            "elaborar una nueva solicitud.",
+        ]
+    elif s.retroactive:
+        when = f" el {_d(s.performed_on)}" if s.performed_on else ""
+        items = [
+            f"1. El servicio ya se le realizó como urgencia{when}; esta autorización lo cubre de "
+            "forma retroactiva. No necesita acudir de nuevo por él.",
+            "2. Conserve este comprobante con su expediente como constancia de la autorización.",
+            "3. Este comprobante es gratuito: nadie puede cobrarle por él ni por el servicio.",
+        ]
+    else:
+        items = [
+            f"1. Acuda a la unidad de destino con este comprobante, una identificación oficial y su "
+            f"documento con NSS, a más tardar el {_d(s.valid_until)}.",
+            "2. La autorización sirve una sola vez y solo para el servicio indicado.",
+            "3. Si no puede acudir, avise a su Unidad de Medicina Familiar; vencida la vigencia, su "
+            "médico debe elaborar una nueva solicitud.",
+            "4. Este comprobante es gratuito: nadie puede cobrarle por él ni por el servicio.",
+        ]
     leading = 8.8
     lines = [line for item in items for line in wrap(item, FONT, 7.5, left_w - 12)]
     note = (wrap("Nota de la unidad de destino: " + s.scheduling_note, BOLD, 7.5, left_w - 12)
@@ -189,26 +209,51 @@ def draw_slip(c: Canvas, s: SlipContent) -> None:
     _use_box(c, qr_x, MARGIN, right - qr_x, band_h)
     band_top = MARGIN + band_h + 6
 
-    # QR with the signed payload, and what it is.
-    draw_qr(c, s.payload, qr_x, qr_y, QR_SIZE, mask=QR_MASK)
-    c.setFont(FONT, 6.5)
-    c.setFillColor(GRAY)
-    c.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 1, f"Código firmado · llave {s.key_id}")
-    c.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 9, "verificable sin conexión: st2desk verify")
-    c.setFillColor(black)
+    # QR with the signed payload, and what it is; none for a slip without validity.
+    if s.payload:
+        draw_qr(c, s.payload, qr_x, qr_y, QR_SIZE, mask=QR_MASK)
+        c.setFont(FONT, 6.5)
+        c.setFillColor(GRAY)
+        c.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 1, f"Código firmado · llave {s.key_id}")
+        c.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 9, "verificable sin conexión: st2desk verify")
+        c.setFillColor(black)
+    else:
+        box = QR_SIZE - 16
+        bx, by = qr_x + 8, qr_y + 8
+        c.setStrokeColor(INVALID if s.status_label else GRAY)
+        c.setLineWidth(2)
+        c.rect(bx, by, box, box)
+        c.setStrokeColor(black)
+        if s.status_label:
+            c.setFillColor(INVALID)
+            c.setFont(BOLD, 15)
+            c.drawCentredString(bx + box / 2, by + box / 2 + 4, "SIN VALIDEZ")
+            c.setFont(BOLD, 9)
+            c.drawCentredString(bx + box / 2, by + box / 2 - 12, s.status_label.upper())
+            c.setFillColor(black)
+        lines = wrap(s.unsigned_reason or "Sin código firmado: no es válida para recibir el servicio.",
+                     FONT, 6.5, box - 8)
+        c.setFont(FONT, 6.5)
+        for i, line in enumerate(lines[:4]):
+            c.drawCentredString(bx + box / 2, by + 24 - i * 8, line)
 
     yq = qr_y - 22
     flags = []
     if s.status_label:
-        flags.append(s.status_label.upper())
+        flags.append(f"SIN VALIDEZ — {s.status_label.upper()}")
+    if s.reprinted_on:
+        flags.append(f"REIMPRESIÓN — impresa el {_d(s.reprinted_on)}")
     if s.retroactive:
-        flags.append("RETROACTIVA (urgencia)")
+        flags.append("RETROACTIVA (urgencia ya realizada)")
         if s.emergency_performed:
             flags.append(f"Realizada el {s.emergency_performed}")
     c.setFont(BOLD, 8)
     for flag in flags:
-        c.drawString(col_x, yq, ellipsize(flag, BOLD, 8, col_w))
-        yq -= 10
+        for line in wrap(flag, BOLD, 8, col_w)[:2]:
+            c.setFillColor(INVALID if flag.startswith("SIN VALIDEZ") else black)
+            c.drawString(col_x, yq, ellipsize(line, BOLD, 8, col_w))
+            yq -= 10
+    c.setFillColor(black)
     yq -= 2 if flags else 0
     issuer = _with_license(s.specialist_name, s.specialist_license)
     if s.issued_on:

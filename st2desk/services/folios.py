@@ -89,6 +89,17 @@ def reserve_block(session: Session, actor: Actor | None, unit_code: str, count: 
                   year: int | None = None) -> BlockInfo:
     """Reserve `count` consecutive folios of the unit for paper forms (administrators)."""
     user = acting_user(session, actor, [Role.ADMIN], "reservar folios para formatos en papel")
+    from st2desk import signing
+
+    site = signing.site_label(session)
+    if not site.all_units:
+        # A unit's own database would reserve folios central may also hand out: it prints
+        # only the blocks central reserved for it (they arrive in central's bundle).
+        raise ValidationError(
+            f"Esta base de datos es la del sitio {site.code} (sin red): no reserva folios; la "
+            "oficina central los reserva y los envía en su paquete. Vea los bloques recibidos con "
+            "«st2desk folios list» e imprímalos con «st2desk print blank --block PRIMER_FOLIO».",
+            field="count")
     if not isinstance(count, int) or not 1 <= count <= MAX_BLOCK:
         raise ValidationError(f"La cantidad de folios debe estar entre 1 y {MAX_BLOCK}.",
                               field="count")
@@ -112,6 +123,22 @@ def reserve_block(session: Session, actor: Actor | None, unit_code: str, count: 
                  details={"unit": unit.code, "year": year, "count": count,
                           "first": info.first_folio, "last": info.last_folio})
     return info
+
+
+def block_of_folio(session: Session, text: str) -> BlockInfo:
+    """The reserved block a folio lies in — the same in every database, unlike its local id."""
+    folio = numbering.normalize(text)
+    parsed = numbering.parse_number(folio)
+    if parsed.is_authorization:
+        raise ValidationError(f"«{folio}» es un número de autorización, no un folio.")
+    unit = unit_by_code(session, parsed.unit_code)
+    block = session.scalar(select(FolioBlock).where(
+        FolioBlock.unit_id == unit.id, FolioBlock.year == parsed.year,
+        FolioBlock.first_sequence <= parsed.sequence, FolioBlock.last_sequence >= parsed.sequence))
+    if block is None:
+        raise NotFound(f"El folio {folio} no pertenece a ningún bloque reservado en esta base de "
+                       "datos (vea «st2desk folios list»).")
+    return _info(session, block, unit.code)
 
 
 def get_block(session: Session, block_id: int) -> BlockInfo:

@@ -736,10 +736,17 @@ def blank_block(session: Session, actor: Actor | None, unit_code: str, count: in
     from st2desk.services.folios import get_block, reserve_block
 
     if block_id is not None:
-        acting_user(session, actor, [Role.ADMIN], "reimprimir un bloque de folios")
+        user = acting_user(session, actor, [Role.ADMIN, Role.RECEPTION],
+                           "reimprimir un bloque de folios")
         info = get_block(session, block_id)
         if unit_code and info.unit_code != unit_code.strip().upper():
-            raise ValidationError(f"El bloque {block_id} es de la unidad {info.unit_code}.")
+            raise ValidationError(f"El bloque {info.first_folio} … {info.last_folio} es de la "
+                                  f"unidad {info.unit_code}.")
+        if user is not None and Role.ADMIN not in actor.roles:  # type: ignore[union-attr]
+            own = session.scalar(select(Unit.code).where(Unit.id == user.unit_id))
+            if own != info.unit_code:  # reception reprints its own unit's blocks only
+                raise ValidationError(f"El bloque {info.first_folio} … {info.last_folio} es de la "
+                                      f"unidad {info.unit_code}, no de la suya.")
     else:
         info = reserve_block(session, actor, unit_code, count)
     unit = session.scalar(select(Unit).where(Unit.code == info.unit_code))
@@ -794,5 +801,5 @@ def print_blank(db: Database, actor: Actor | None, unit_code: str, count: int,
                 progress(done, len(folios))
         return BlankPrint(block.block_id, block.unit_code, folios, len(files), files)
     except OutputError as exc:  # e.g. the disk filled up: say how to print the block again
-        raise OutputError(f"{exc.message} Los folios del bloque {block.block_id} siguen "
-                          f"reservados: imprímalos de nuevo con el bloque {block.block_id}.") from None
+        raise OutputError(f"{exc.message} Los folios {folios[0]} a {folios[-1]} siguen "
+                          f"reservados: imprímalos de nuevo con «--block {folios[0]}».") from None

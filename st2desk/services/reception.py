@@ -133,7 +133,7 @@ def read_scan(session: Session, text: str) -> tuple[str, str | None] | None:
         payload, warning = None, exc.message
     if payload is not None:
         verification = slips.verify_payload(session, raw)
-        if verification.state is slips.VerifyState.FORGED:
+        if verification.state in (slips.VerifyState.FORGED, slips.VerifyState.NOT_VERIFIABLE):
             warning = verification.message
         return numbering.normalize(payload.number), warning
     found = set(_NUMBER_IN_TEXT.findall(raw.upper()))

@@ -6,15 +6,22 @@ records which installation key vouched for it. Storing it does not count as a ch
 of the authorization (no version bump): a reception screen that printed the slip can
 still record the use without a "reload" conflict.
 
-Verification answers one of six states:
+Only an authorization that is valid when printed gets a signed code (DESIGN §7.2); a
+cancelled, used or expired one prints "SIN VALIDEZ" and no code. A slip printed before
+says "REIMPRESIÓN" with the date it was printed again. The code is signed by a key that
+may sign for the unit that issued the number: a unit that received a central
+authorization prints central's signature (carried in the bundle), never its own.
+
+Verification answers one of seven states:
 
 * ``valid`` — genuine and usable (online: status valid and within dates; offline: the
   signature holds and the dates include today — use and cancellation cannot be seen
   without the database, and the answer says so);
 * ``expired``, ``used``, ``cancelled`` — genuine but not usable;
 * ``unknown`` — no authorization with that number in this database;
-* ``forged`` — the code was altered, signed by a key nobody trusted here, or its data
-  disagree with the authorization on record.
+* ``not_verifiable`` — signed by a key not known here: nothing can be said;
+* ``forged`` — the code was altered, signed by a key for a number outside the units that
+  key may sign for, or its data disagree with the authorization on record.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from st2desk import audit, clock, numbering, signing
 from st2desk.errors import NotFound, St2Error, ValidationError
-from st2desk.models import Authorization, AuthorizationStatus, Request, Role
+from st2desk.models import Authorization, AuthorizationStatus, Request, Role, Unit
 from st2desk.services.common import Actor
 from st2desk.services.folios import acting_user
 from st2desk.services.visibility import readable_request
@@ -44,6 +51,7 @@ class VerifyState(enum.StrEnum):
     USED = "used"
     CANCELLED = "cancelled"
     UNKNOWN = "unknown"
+    NOT_VERIFIABLE = "not_verifiable"
     FORGED = "forged"
 
 
@@ -53,6 +61,7 @@ STATE_LABELS = {
     VerifyState.USED: "YA UTILIZADA",
     VerifyState.CANCELLED: "CANCELADA",
     VerifyState.UNKNOWN: "DESCONOCIDA",
+    VerifyState.NOT_VERIFIABLE: "NO VERIFICABLE",
     VerifyState.FORGED: "FALSIFICADA O ALTERADA",
 }
 
@@ -97,8 +106,15 @@ def _matches(payload: signing.SlipPayload, auth: Authorization) -> bool:
             and payload.nss_matches(str(f["nss"])))
 
 
-def ensure_signed(session: Session, auth: Authorization) -> signing.SlipPayload:
-    """The authorization's signed payload, made with this installation's key if missing."""
+def usable_today(auth: Authorization, today: date | None = None) -> bool:
+    today = today or clock.today()
+    return auth.status is AuthorizationStatus.VALID and today <= auth.valid_until
+
+
+def ensure_signed(session: Session, auth: Authorization) -> signing.SlipPayload | None:
+    """The authorization's signed payload, made with this installation's key if missing;
+    None when this installation's key may not sign for the unit that issued the number
+    (a central authorization that reached a unit without central's signature)."""
     if auth.signature:
         try:
             payload = signing.parse_payload(auth.signature)
@@ -107,6 +123,9 @@ def ensure_signed(session: Session, auth: Authorization) -> signing.SlipPayload:
         if payload is not None and _matches(payload, auth):
             return payload
     key = signing.ensure_local_key_registered(session)
+    issuing_unit = numbering.parse_number(auth.number).unit_code
+    if not signing.site_label(session).may_sign_for(issuing_unit):
+        return None
     payload = signing.sign_slip(key, **_payload_fields(auth))  # type: ignore[arg-type]
     # Derived data, not a change of state: bypass the version counter (see module doc).
     session.execute(update(Authorization).where(Authorization.id == auth.id)
@@ -122,16 +141,36 @@ def _status_label(auth: Authorization) -> str:
         auth.status, "vencida")
 
 
+def previous_prints(session: Session, auth: Authorization) -> int:
+    """How many times this authorization's slip went to a printer or a file before."""
+    from sqlalchemy import func
+
+    from st2desk.models import AuditEvent
+
+    return session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.entity == "authorization", AuditEvent.entity_id == str(auth.uuid),
+        AuditEvent.action == "print_slip")) or 0
+
+
 def slip_content(session: Session, auth: Authorization) -> object:
-    """`st2desk.pdf.slip.SlipContent` of an authorization (signed on first use)."""
+    """`st2desk.pdf.slip.SlipContent` of an authorization: a signed code only when it is
+    valid today (signed on first use), "SIN VALIDEZ" otherwise; "REIMPRESIÓN" with today's
+    date when a slip of it was printed before."""
     from st2desk.pdf.slip import SlipContent
 
-    payload = ensure_signed(session, auth)
+    payload = ensure_signed(session, auth) if usable_today(auth) else None
     req = auth.request
     patient = req.patient
     issuer = auth.issued_by
+    reprint = previous_prints(session, auth) > 0
     return SlipContent(
-        number=auth.number, folio=req.folio, payload=payload.text(), key_id=payload.kid,
+        number=auth.number, folio=req.folio, payload=payload.text() if payload else "",
+        key_id=payload.kid if payload else "",
+        reprinted_on=clock.today() if reprint else None,
+        performed_on=req.performed_on if auth.retroactive else None,
+        unsigned_reason="" if payload or not usable_today(auth) else (
+            "Sin código firmado: la autorización llegó sin la firma de la unidad que la emitió; "
+            "verifíquela por número."),
         patient_name=patient.full_name if patient else "", nss=patient.nss if patient else "",
         agregado=patient.agregado if patient else "",
         service_code=req.service.code if req.service else "",
@@ -226,11 +265,13 @@ def print_slip(session: Session, actor: Actor | None, number: str,
     auth = _printable(session, actor, number)
     content = slip_content(session, auth)
     data = render_slip(content, target)  # type: ignore[arg-type]
+    details: dict[str, object] = {"number": auth.number, "status": auth.status.value,
+                                  "key": content.key_id}  # type: ignore[attr-defined]
+    if content.reprinted_on:  # type: ignore[attr-defined]
+        details["reprint"] = True
     audit.record(session, user_id=actor.user_id if actor else None,
                  username=actor.username if actor else None, action="print_slip",
-                 entity="authorization", entity_id=auth.uuid,
-                 details={"number": auth.number, "status": auth.status.value,
-                          "key": content.key_id})  # type: ignore[attr-defined]
+                 entity="authorization", entity_id=auth.uuid, details=details)
     return data
 
 
@@ -293,6 +334,8 @@ def verify_payload_offline(text: str, keys: list[signing.PublicKeyEntry], *,
     today = today or clock.today()
     try:
         payload = signing.verify_payload(text, {k.kid: k for k in keys})
+    except signing.UnknownKey as exc:
+        return Verification(VerifyState.NOT_VERIFIABLE, exc.message, offline=True)
     except signing.SignatureError as exc:
         return Verification(VerifyState.FORGED, exc.message, offline=True)
     if today > payload.valid_until:
@@ -314,18 +357,18 @@ def verify_payload_offline(text: str, keys: list[signing.PublicKeyEntry], *,
 
 def verify_payload(session: Session, text: str, *, nss: str | None = None) -> Verification:
     """Check a scanned code with the keys this database trusts, then against the record."""
-    keys = [k.entry for k in signing.registered_keys(session).values()]
+    keys = [k.scoped_entry() for k in signing.registered_keys(session).values()]
     offline = verify_payload_offline(text, keys, nss=None)
-    if offline.state is VerifyState.FORGED or offline.payload is None:
+    if offline.payload is None:
         return offline
     payload = offline.payload
     auth = session.scalar(select(Authorization).where(Authorization.number == payload.number))
     if auth is None:
-        # Genuine, but not (yet) synchronized into this database.
-        v = Verification(offline.state, offline.message + " La autorización no está en esta base de "
-                                                           "datos (aún sin sincronizar).",
-                         payload.number, payload, offline=True)
-        return _with_nss(v, _nss_check(payload, nss))
+        # A genuine signature is not an authorization: only the record is (DESIGN §7.2).
+        return Verification(VerifyState.UNKNOWN, (
+            f"La firma del código es auténtica, pero no hay ninguna autorización "
+            f"{payload.number} en esta base de datos: no la acepte hasta que llegue "
+            "sincronizada."), payload.number, payload)
     if not _matches(payload, auth):
         return Verification(VerifyState.FORGED, f"Los datos del código no coinciden con la "
                                                 f"autorización {auth.number} registrada.",
@@ -338,29 +381,65 @@ def verify_payload(session: Session, text: str, *, nss: str | None = None) -> Ve
 
 
 def export_public_keys(session: Session, *, include_trusted: bool = False) -> str:
-    """A key file with this database's own installation keys (and trusted ones if asked).
+    """A key file with this database's own installation keys (and trusted ones if asked),
+    each with its site label and the units this database lets it sign for: with
+    ``include_trusted`` it is what a performing unit carries to verify every slip it will
+    see offline.
 
     Also registers this installation's key, so a fresh server can hand its key out
     before it has signed anything.
     """
     signing.ensure_local_key_registered(session)
     keys = signing.registered_keys(session)
+    site = signing.site_label(session).code
     lines = ["# Llaves públicas de st2desk (verificación de comprobantes y paquetes)",
-             f"# Exportadas el {clock.today():%d/%m/%Y}"]
+             f"# Exportadas el {clock.today():%d/%m/%Y} por el sitio "
+             f"{signing.site_label(session).code}"]
     for kid in sorted(keys):
         reg = keys[kid]
-        if reg.origin == "local" or include_trusted:
-            lines.append(reg.entry.line())
+        own = reg.origin == "local" and reg.entry.site.code == site  # not a key from before
+        if (own or (include_trusted and reg.origin != "local")) and reg.units:
+            site_text = (reg.entry if reg.origin == "local" else reg.scoped_entry()).site.describe()
+            lines.append(f"# {site_text}")
+            lines.append(reg.scoped_entry().line())
     return "\n".join(lines) + "\n"
 
 
-def trust_keys(session: Session, actor: Actor | None, text: str) -> list[str]:
-    """Trust the public keys of another installation (administrators); returns new key ids."""
+def trust_keys(session: Session, actor: Actor | None, text: str, *,
+               units: tuple[str, ...] | None = None) -> list[str]:
+    """Trust the public keys of another installation (administrators): each may sign
+    bundles and slips for the units of its site label, or for `units` when given; a label
+    claiming every unit is trusted only when `units` says so. Returns the keys added or
+    whose units changed."""
     acting_user(session, actor, [Role.ADMIN], "confiar en las llaves de otra instalación")
     entries = signing.parse_key_file(text)
-    added = [e.kid for e in entries if signing.register_key(session, e, "trusted")]
+    registered = signing.registered_keys(session)
+    added = []
+    granted: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.kid in registered and registered[entry.kid].origin == "local":
+            continue  # this site's own key: its scope is the site's, not a file's
+        scope = units if units else entry.site.units
+        if not scope:
+            raise ValidationError(
+                f"La llave {entry.kid} no dice qué unidades representa (archivo de una versión "
+                "anterior): indique --units UNIDAD[,UNIDAD…] al confiar en ella.")
+        if signing.ALL_UNITS in scope and not units:
+            raise ValidationError(
+                f"La llave {entry.kid} ({entry.site.describe()}) pide firmar por todas las unidades; "
+                "confirme con --units '*' si es la oficina central.")
+        if signing.ALL_UNITS not in scope:
+            known = set(session.scalars(select(Unit.code).where(Unit.code.in_(scope))))
+            missing = [u for u in scope if u not in known]
+            if missing:
+                raise ValidationError(f"La unidad {missing[0]} de la llave {entry.kid} no existe en "
+                                      "el catálogo de esta base de datos.")
+        if signing.register_key(session, entry, "trusted", tuple(scope)):
+            added.append(entry.kid)
+        granted[entry.kid] = list(scope)
     audit.record(session, user_id=actor.user_id if actor else None,
                  username=actor.username if actor else None, action="trust_keys",
                  entity="key", entity_id=",".join(e.kid for e in entries)[:64],
-                 details={"added": added, "labels": [e.label for e in entries]})
+                 details={"added": added, "units": granted,
+                          "labels": [e.site.describe() for e in entries]})
     return added
