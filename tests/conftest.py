@@ -75,7 +75,8 @@ def _pg_url(name: str) -> str:
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ST2DESK_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.delenv("ST2DESK_DATABASE_URL", raising=False)
-    monkeypatch.setattr("st2desk.clock._process_zone", None, raising=False)  # each test starts in the default zone
+    # Each test starts in the default zone.
+    monkeypatch.setattr("st2desk.clock._process_zone", None, raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import enum
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased

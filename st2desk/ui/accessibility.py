@@ -22,7 +22,8 @@ _described: dict[int, QWidget] = {}
 def describes(note: QLabel, field: QWidget) -> None:
     """The problems shown in `note` are read as `field`'s description."""
     _described[id(note)] = field
-    note.destroyed.connect(lambda *_args, key=id(note): _described.pop(key, None))
+    key = id(note)
+    note.destroyed.connect(lambda *_args: _described.pop(key, None))
 
 
 def described_field(note: QLabel) -> QWidget | None:

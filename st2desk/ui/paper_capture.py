@@ -60,7 +60,6 @@ from st2desk.services.attachments import human_size
 from st2desk.services.folios import check_reserved_folio
 from st2desk.services.lookup import UnitOption
 from st2desk.services.paper import MAX_SCAN_BYTES, PaperOutcome, PaperProblem, PaperRejected, Scan
-from st2desk.ui.screen_fit import FieldsScrollArea
 from st2desk.ui.context import UiContext
 from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
 from st2desk.ui.file_dialogs import remember_folder, start_folder
@@ -75,6 +74,7 @@ from st2desk.ui.patient_lookup import (
 )
 from st2desk.ui.pdf_import import ImportReportDialog, ImportResult, outcome_lines, run_import
 from st2desk.ui.request_detail import status_labels
+from st2desk.ui.screen_fit import FieldsScrollArea
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from st2desk.ui import accessibility
 from st2desk import clock
 from st2desk.errors import St2Error, ValidationError
 from st2desk.identifiers import (
@@ -45,6 +44,7 @@ from st2desk.models import Sex
 from st2desk.services import lookup
 from st2desk.services.lookup import PatientInfo
 from st2desk.services.patients import PatientData
+from st2desk.ui import accessibility
 from st2desk.ui.choice_combo import ChoiceCombo
 from st2desk.ui.context import UiContext
 

@@ -68,13 +68,11 @@ from st2desk.services.lookup import (
 from st2desk.services.patients import PatientData, register_patient
 from st2desk.services.requests import RequestData
 from st2desk.ui import accessibility
-from st2desk.ui.screen_fit import FieldsScrollArea
 from st2desk.ui.choice_combo import ChoiceCombo
 from st2desk.ui.context import UiContext
 from st2desk.ui.drafts import Autosaver, LocalDraftStore, confirm_losing_typed_work
 from st2desk.ui.file_dialogs import remember_folder, start_folder
 from st2desk.ui.operations import show_error
-from st2desk.ui.request_detail import status_labels
 from st2desk.ui.patient_lookup import (
     ERROR_COLOR,
     HINT_COLOR,
@@ -84,6 +82,8 @@ from st2desk.ui.patient_lookup import (
     PatientPanel,
     set_reason,
 )
+from st2desk.ui.request_detail import status_labels
+from st2desk.ui.screen_fit import FieldsScrollArea
 
 T = TypeVar("T")
 INSERT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -423,12 +423,12 @@ class RequestForm(QWidget):
         self.justification_counter.setObjectName("justificationCounter")
         self.justification_counter.setAlignment(Qt.AlignmentFlag.AlignRight)
         # What each field's note says (its problem) is read with the field.
-        for note, field in ((self.service_info, self.service_edit),
-                            (self.diagnosis_info, self.diagnosis_edit),
-                            (self.unit_info, self.unit_combo),
-                            (self.emergency_note, self.performed_edit),
-                            (self.justification_counter, self.justification_edit)):
-            accessibility.describes(note, field)
+        for note, described in ((self.service_info, self.service_edit),
+                                 (self.diagnosis_info, self.diagnosis_edit),
+                                 (self.unit_info, self.unit_combo),
+                                 (self.emergency_note, self.performed_edit),
+                                 (self.justification_counter, self.justification_edit)):
+            accessibility.describes(note, described)
         justification_box = QGroupBox(self.tr("Clinical justification"))
         jlay = QVBoxLayout(justification_box)
         jlay.addWidget(self._label(self.tr("&Justification (what the specialist will read):"),
@@ -527,7 +527,8 @@ class RequestForm(QWidget):
 
         chain = [*self.patient.focus_chain(), self.service_edit, self.diagnosis_edit,
                  self.unit_combo, self.priority_combo, self.emergency_check, self.performed_edit,
-                 self.performed_time_edit, self.justification_edit, self.attach_button, self.remove_attachment_button,
+                 self.performed_time_edit, self.justification_edit, self.attach_button,
+                 self.remove_attachment_button,
                  self.attachments_list, self.findings_list, self.save_button, self.submit_button,
                  self.new_button]
         for first, second in zip(chain, chain[1:], strict=False):

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from st2desk.models import Role
 from st2desk.ui import accessibility
-from st2desk.ui.request_form import RequestForm
 from st2desk.ui.main_window import MainWindow
+from st2desk.ui.request_form import RequestForm
 from tests import flows
 from tests.test_inbox_queries import make_user
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from st2desk import clock
 from st2desk.identifiers import make_curp, make_nss
 from st2desk.models import (
-    AuditEvent,
     Attachment,
+    AuditEvent,
     Patient,
     Priority,
     Request,
