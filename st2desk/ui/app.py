@@ -78,7 +78,8 @@ def _schema_problem(db: Database) -> str | None:
     with db.session() as session:
         if not session.scalar(select(func.count()).select_from(User)):
             return QApplication.translate(
-                "App", "There are no users yet. Create one with “st2desk user add” or load "
+                "App", "There are no users yet. Create the first administrator with “st2desk "
+                       "user add USUARIO --name … --unit … --role admin” or load "
                        "demonstration data with “st2desk demo”.")
     return None
 

@@ -8,8 +8,8 @@
         <translation>La base de datos no está inicializada. Ejecute «st2desk init» (y «st2desk demo» para datos de demostración) y vuelva a abrir st2desk.</translation>
     </message>
     <message>
-        <source>There are no users yet. Create one with “st2desk user add” or load demonstration data with “st2desk demo”.</source>
-        <translation>Aún no hay usuarios. Cree uno con «st2desk user add» o cargue datos de demostración con «st2desk demo».</translation>
+        <source>There are no users yet. Create the first administrator with “st2desk user add USUARIO --name … --unit … --role admin” or load demonstration data with “st2desk demo”.</source>
+        <translation>Aún no hay usuarios. Cree el primer administrador con «st2desk user add USUARIO --name … --unit … --role admin» o cargue datos de demostración con «st2desk demo».</translation>
     </message>
     <message>
         <source>The database files could be read by other accounts of this computer; now only yours can.</source>
