@@ -342,3 +342,18 @@ def test_command_line_round_trip(db, db_url, offline, cast, dirs, tmp_path, caps
         assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "medico1"]) == 2
         assert "administrador" in capsys.readouterr().err
     assert by_folio(db, folio) is not None
+
+
+def test_an_emergencys_hour_travels_in_the_bundle(db, offline, cast, dirs):
+    """The hour of an emergency filed at a unit without network reaches central intact."""
+    from datetime import time, timedelta
+
+    central, unit = dirs["central"], dirs["offline"]
+    pair(db, offline, dirs)
+    with offline.transaction() as s:
+        req = requests.file_emergency(s, cast.physician, request_data(
+            cast, performed_on=clock.today() - timedelta(days=1), performed_time=time(3, 45)))
+        folio = req.folio
+    report = import_(db, central, export(offline, unit))
+    assert not report.conflicts, report.lines()
+    assert by_folio(db, folio).performed_time == time(3, 45)

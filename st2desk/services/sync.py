@@ -49,7 +49,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 from typing import Any
 
@@ -164,6 +164,7 @@ SPECS: dict[str, tuple[type, list[tuple[str, str, Any]]]] = {
         ("justification", "justification", "str"),
         ("justification_hash", "justification_hash", "str"),
         ("is_emergency", "is_emergency", "bool"), ("performed_on", "performed_on", "date"),
+        ("performed_time", "performed_time", "time"),
         ("requested_on", "requested_on", "date"), ("created_at", "created_at", "dt"),
         ("updated_at", "updated_at", "dt"), ("submitted_at", "submitted_at", "dt"),
         ("due_at", "due_at", "dt"), ("decided_at", "decided_at", "dt"),
@@ -311,6 +312,8 @@ def serialize(entity: str, obj: Any, refs: _Refs) -> dict:
             data[key] = value
         elif kind == "date":
             data[key] = value.isoformat() if value else None
+        elif kind == "time":
+            data[key] = value.isoformat(timespec="minutes") if value else None
         elif kind == "dt":
             data[key] = _dt_out(value)
         elif kind == "b64":
@@ -342,6 +345,8 @@ def _apply_fields(entity: str, obj: Any, data: dict, refs: _Refs, *, update: boo
             value = raw
         elif kind == "date":
             value = date.fromisoformat(raw) if raw else None
+        elif kind == "time":
+            value = time.fromisoformat(raw) if raw else None
         elif kind == "dt":
             value = _dt_in(raw)
         elif kind == "b64":
@@ -1092,6 +1097,12 @@ class _Importer:
             performed = data.get("performed_on")
             if performed and date.fromisoformat(performed) > self.today:
                 raise bad("la fecha de realización de la urgencia está en el futuro")
+            hour = data.get("performed_time")
+            if hour is not None:
+                try:
+                    time.fromisoformat(hour if isinstance(hour, str) and len(hour) <= 8 else "x")
+                except ValueError:
+                    raise bad("la hora de la urgencia no es una hora (hh:mm)") from None
         elif entity == "authorization":
             from st2desk.services.decisions import MAX_VALIDITY_DAYS
 
