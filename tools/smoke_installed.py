@@ -24,9 +24,14 @@ def main() -> int:
     assert cli(["--database", url, "init"]) == 0
     import io
 
-    sys.stdin = io.StringIO("clave-de-humo-1\n")  # user add reads the password from stdin
+    # The owner names the first administrator; the administrator (password first, then the
+    # new one, on standard input) creates the receptionist.
+    sys.stdin = io.StringIO("clave-del-admin-1\n")
+    assert cli(["--database", url, "user", "add", "admin.humo", "--name", "Admin Humo",
+                "--unit", "09HGZ24", "--role", "admin"]) == 0
+    sys.stdin = io.StringIO("clave-del-admin-1\nclave-de-humo-1\n")
     assert cli(["--database", url, "user", "add", "humo", "--name", "Humo", "--unit", "09HGZ24",
-                "--role", "reception"]) == 0
+                "--role", "reception", "--user", "admin.humo"]) == 0
 
     from st2desk.db import Database
     from st2desk.services.users import login
