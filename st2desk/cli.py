@@ -220,7 +220,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from st2desk import backup
 
-    backup.sqlite_path(Database(args.database).url)  # PostgreSQL: explain pg_dump first
+    backup.sqlite_path(args.database or config.database_url())  # PostgreSQL: explain pg_dump first
     db = database(args)
     require_admin(db, args.actor)
     from st2desk import audit
@@ -255,7 +255,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         moved = backup.raise_counters(db, Database(args.counters_from))
         print(f"Contadores movidos: {len(moved)}" + (": " + "; ".join(moved) if moved else "") + ".")
         return EXIT_OK
-    backup.sqlite_path(Database(args.database).url)  # PostgreSQL: explain pg_restore first
+    backup.sqlite_path(args.database or config.database_url())  # PostgreSQL: pg_restore first
     if not args.file:
         raise CliError("indique el archivo de respaldo que restaurar")
     # An administrator restores; a database with no administrator left (lost, damaged,

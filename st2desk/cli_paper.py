@@ -19,7 +19,6 @@ from st2desk.cli import (
     add_user_option,
     database,
     int_arg,
-    require_schema,
 )
 from st2desk.outputs import write_atomic
 
@@ -56,7 +55,6 @@ def cmd_folios_reserve(args: argparse.Namespace) -> int:
     from st2desk.services.folios import reserve_block
 
     db = database(args)
-    require_schema(db)
     with db.transaction() as session:
         info = reserve_block(session, args.actor, args.unit, args.count,
                              year=args.year)
@@ -69,7 +67,6 @@ def cmd_folios_list(args: argparse.Namespace) -> int:
     from st2desk.services.folios import list_blocks
 
     db = database(args)
-    require_schema(db)
     with db.session() as session:
         blocks = list_blocks(session, args.unit)
     if not blocks:
@@ -89,7 +86,6 @@ def cmd_print_blank(args: argparse.Namespace) -> int:
     if args.block is None and (args.unit is None or args.count is None):
         raise CliError("indique --unit y --count (o --block para reimprimir un bloque)")
     db = database(args)
-    require_schema(db)
     target = Path(args.output)
     if args.fillable and target.exists() and not target.is_dir():
         raise CliError(f"con --fillable, -o es una carpeta (un PDF por folio); «{target}» es un archivo")
@@ -118,7 +114,6 @@ def cmd_print_request(args: argparse.Namespace) -> int:
     from st2desk.services.paper import print_request
 
     db = database(args)
-    require_schema(db)
     target = _output(args.output)
     with db.transaction() as session:
         pages = print_request(session, args.actor, args.folio, target,
@@ -132,7 +127,6 @@ def cmd_print_slip(args: argparse.Namespace) -> int:
     from st2desk.services.slips import print_slip
 
     db = database(args)
-    require_schema(db)
     target = _output(args.output)
     with db.transaction() as session:
         print_slip(session, args.actor, args.number, target)
@@ -150,7 +144,6 @@ def cmd_import_pdf(args: argparse.Namespace) -> int:
     for name in args.files:  # a mistyped path or a device stops the batch before anything
         check_input(name, PDF_FORM_LIMIT, "el PDF")
     db = database(args)
-    require_schema(db)
     outcomes = import_pdf_files(db, args.actor, args.files)
     for outcome in outcomes:
         print(outcome.summary())
@@ -170,7 +163,6 @@ def cmd_sync_export(args: argparse.Namespace) -> int:
     from st2desk.services.sync import export_bundle
 
     db = database(args)
-    require_schema(db)
     target = _output(args.output)
     with db.transaction() as session:
         data, summary = export_bundle(session, args.actor, to=args.to,
@@ -185,7 +177,6 @@ def cmd_sync_import(args: argparse.Namespace) -> int:
 
     data = read_bundle_file(args.file)  # bounded before anything is parsed (DESIGN §7.4)
     db = database(args)
-    require_schema(db)
     with db.transaction() as session:
         report = import_bundle(session, args.actor, data)
     print("\n".join(report.lines()))
@@ -201,7 +192,6 @@ def cmd_keys_trust(args: argparse.Namespace) -> int:
         raise CliError("ese archivo es un paquete, no un archivo de llaves; pida a la otra "
                        "instalación su «st2desk keys export»")
     db = database(args)
-    require_schema(db)
     units = tuple(u.strip().upper() if u.strip() != "*" else "*"
                   for u in args.units.split(",") if u.strip()) if args.units else None
     with db.transaction() as session:
@@ -222,7 +212,6 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
     from st2desk.services.slips import export_public_keys
 
     db = database(args)
-    require_schema(db)
     target = _output(args.output)
     with db.transaction() as session:
         text = export_public_keys(session, include_trusted=args.all)
@@ -236,7 +225,6 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
     from st2desk import signing
 
     db = database(args)
-    require_schema(db)
     with db.session() as session:
         keys = signing.registered_keys(session)
     if not keys:
@@ -269,7 +257,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
         result = slips.verify_payload_offline(args.payload, keys, nss=args.nss)
     else:
         db = database(args)
-        require_schema(db)
         with db.session() as session:
             if args.payload:
                 result = slips.verify_payload(session, args.payload, nss=args.nss)

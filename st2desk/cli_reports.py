@@ -15,7 +15,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from st2desk.cli import EXIT_OK, CliError, add_user_option, database, require_schema
+from st2desk.cli import EXIT_OK, CliError, add_user_option, database
 
 FORMATS = ("csv", "xlsx", "pdf")
 MIN_YEAR, MAX_YEAR = 1900, 2199
@@ -74,7 +74,6 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
 
     db = database(args)
-    require_schema(db)
     with reports.report_session(db) as session:
         report = reports.build_report(session, args.actor, flt, by)
     s = report.summary
