@@ -446,8 +446,13 @@ def test_one_table_as_csv_in_the_order_shown_and_copied(qtbot, db, cast, make_ct
     with qtbot.waitActive(view):
         view.activateWindow()
     table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
     table.selectRow(0)
+    # The clipboard belongs to the whole test run: what an earlier test copied must not
+    # pass for this copy.
+    QApplication.clipboard().clear()
     qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(QApplication.clipboard().text()))
     copied = QApplication.clipboard().text().splitlines()
     assert copied[0].startswith("Especialidad\tNombre\tPendientes\t")
     assert copied[1].startswith("RADIO\tRadiología e Imagen\t10\t")
