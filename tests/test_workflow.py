@@ -262,6 +262,7 @@ ACTIONS = {
         s, c.appeals, rid, grant=True, text="Procede por las razones expuestas."),
     "revise": lambda s, c, rid: requests.revise(s, c.physician, rid),
 }
+REVIEWERS_ACTIONS = {"ask_info", "approve", "reject", "decide_appeal"}
 ALLOWED_FROM = {
     S.DRAFT: {"edit", "submit", "cancel"},
     S.IN_REVIEW: {"cancel", "ask_info", "approve", "reject"},
@@ -288,7 +289,10 @@ def test_actions_not_allowed_from_a_state_change_nothing(db, cast, state):
             continue
         with db.session() as s:
             before = (s.get(Request, request_id).version, s.scalar(select(func.max(AuditEvent.seq))))
-        with pytest.raises(InvalidTransition), db.transaction() as s:
+        # A draft is not yet the performing unit's: its specialists and appeals head are
+        # told it does not exist, as they would be by the database (DESIGN §7.1).
+        hidden = state is S.DRAFT and action in REVIEWERS_ACTIONS
+        with pytest.raises(NotFound if hidden else InvalidTransition), db.transaction() as s:
             run(s, cast, request_id)
         with db.session() as s:
             after = (s.get(Request, request_id).version, s.scalar(select(func.max(AuditEvent.seq))))
@@ -300,7 +304,6 @@ def test_actions_not_allowed_from_a_state_change_nothing(db, cast, state):
     [
         ("reception", "approve", "médico dictaminador"),
         ("physician2", "submit", "Solo el médico"),
-        ("other_specialist", "approve", "otra especialidad"),
         ("admin", "reject", "médico dictaminador"),
     ],
 )
@@ -328,10 +331,17 @@ def test_specialist_never_decides_own_request(db, cast):
         decisions.approve(s, cast.dual, request_id)
 
 
-def test_specialist_of_another_unit_cannot_decide(db, cast):
-    request_id = flows.in_review(db, cast, performing_unit_id=cast.other_unit_id)
-    with pytest.raises(PermissionDenied, match="otra unidad"), db.transaction() as s:
-        decisions.approve(s, cast.specialist, request_id)
+def test_specialist_of_another_unit_or_specialty_is_told_the_request_does_not_exist(db, cast):
+    # Outside their lane a request is not theirs to read: "not found", no folio named
+    # (DESIGN §7.1), the answer PostgreSQL's row security gives too.
+    elsewhere = flows.in_review(db, cast, performing_unit_id=cast.other_unit_id)
+    here = flows.in_review(db, cast, patient_id=cast.patient_female_id)
+    for actor, request_id in ((cast.specialist, elsewhere), (cast.other_specialist, here)):
+        with pytest.raises(NotFound) as refused, db.transaction() as s:
+            decisions.approve(s, actor, request_id)
+        with db.session() as s:
+            assert s.get(Request, request_id).folio not in str(refused.value)
+        assert flows.status(db, request_id) is S.IN_REVIEW
 
 
 def test_reception_records_use_only_at_the_performing_unit(db, cast):
@@ -428,7 +438,7 @@ def test_appeal_is_decided_at_the_performing_unit(db, cast):
         from st2desk.services.common import Actor
 
         other_head = Actor.from_user(user)
-    with pytest.raises(PermissionDenied, match="unidad de destino"), db.transaction() as s:
+    with pytest.raises(NotFound), db.transaction() as s:
         decisions.decide_appeal(s, other_head, request_id, grant=True,
                                 text="Procede por las razones expuestas en el recurso.")
     assert flows.status(db, request_id) is S.IN_APPEAL

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from st2desk import audit, clock
 from st2desk.errors import NotFound, PermissionDenied, ValidationError
 from st2desk.models import Attachment, Request, Role
-from st2desk.services.common import Actor, check_version, get_or_404, require_role
+from st2desk.services.common import Actor, check_version, require_role
 from st2desk.services.lookup import AttachmentInfo, attachment_infos
 from st2desk.services.visibility import active_user, readable_request
 from st2desk.services.workflow import ensure_allowed
@@ -71,7 +71,7 @@ def clean_filename(name: str, media_type: str) -> str:
 
 def _own_request(session: Session, actor: Actor, request_id: int, doing: str) -> Request:
     require_role(session, actor, Role.PHYSICIAN, doing)
-    req: Request = get_or_404(session, Request, request_id, "una solicitud")
+    req: Request = readable_request(session, actor.user_id, request_id)
     if req.physician_id != actor.user_id:
         raise PermissionDenied(f"Solo el médico que elaboró la solicitud {req.folio} puede {doing}.")
     return req

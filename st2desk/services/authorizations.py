@@ -18,6 +18,7 @@ from st2desk.models import (
     Role,
 )
 from st2desk.services.common import Actor, check_version, clean_text, require_role
+from st2desk.services.visibility import readable_authorization
 from st2desk.services.workflow import ensure_allowed
 
 SEARCH_LIMIT = 50
@@ -76,9 +77,7 @@ def record_use(session: Session, actor: Actor, authorization_id: int, *,
                expected_version: int | None = None) -> Authorization:
     """The patient presented and the service was performed at the performing unit."""
     user = require_role(session, actor, Role.RECEPTION, "registrar que se realizó el servicio")
-    auth = session.get(Authorization, authorization_id)
-    if auth is None:
-        raise NotFound("La autorización no existe.")
+    auth = readable_authorization(session, user.id, authorization_id)
     check_version(auth, expected_version)
     if auth.performing_unit_id != user.unit_id:
         raise PermissionDenied(
@@ -106,9 +105,7 @@ def record_use(session: Session, actor: Actor, authorization_id: int, *,
 def cancel_authorization(session: Session, actor: Actor, authorization_id: int, reason: str, *,
                          expected_version: int | None = None) -> Authorization:
     require_role(session, actor, Role.ADMIN, "cancelar una autorización")
-    auth = session.get(Authorization, authorization_id)
-    if auth is None:
-        raise NotFound("La autorización no existe.")
+    auth = readable_authorization(session, actor.user_id, authorization_id)
     check_version(auth, expected_version)
     ensure_allowed(auth.request, "cancel_authorization")
     text = clean_text(F.CANCEL_REASON, reason)

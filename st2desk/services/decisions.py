@@ -27,7 +27,7 @@ from st2desk.models import (
     User,
 )
 from st2desk.services.common import Actor, check_version, clean_text, get_or_404, require_role
-from st2desk.services.visibility import NO_SPECIALTY
+from st2desk.services.visibility import NO_SPECIALTY, readable_request
 from st2desk.services.workflow import APPEAL_WINDOW, ensure_allowed
 
 MAX_VALIDITY_DAYS = 365
@@ -43,7 +43,9 @@ def _reviewable(session: Session, actor: Actor, request_id: int, doing: str,
                 expected_version: int | None) -> tuple[User, Request]:
     """The specialist may decide only requests of their unit and specialty, never their own."""
     user = require_role(session, actor, Role.SPECIALIST, doing)
-    req = get_or_404(session, Request, request_id, "una solicitud")
+    if user.specialty_id is None:
+        raise PermissionDenied(NO_SPECIALTY)
+    req = readable_request(session, user.id, request_id)
     check_version(req, expected_version)
     if req.physician_id == user.id:
         raise PermissionDenied(f"No puede dictaminar la solicitud {req.folio}: usted la elaboró.")
@@ -51,8 +53,6 @@ def _reviewable(session: Session, actor: Actor, request_id: int, doing: str,
         raise PermissionDenied(
             f"La solicitud {req.folio} corresponde a otra unidad de destino; "
             "solo la dictaminan los especialistas de esa unidad.")
-    if user.specialty_id is None:
-        raise PermissionDenied(NO_SPECIALTY)
     if req.specialty_id != user.specialty_id:
         raise PermissionDenied(f"La solicitud {req.folio} es de otra especialidad.")
     return user, req
@@ -150,7 +150,7 @@ def file_appeal(session: Session, actor: Actor, request_id: int, grounds: str, *
                 expected_version: int | None = None) -> Appeal:
     """Recurso de revisión by the requesting physician within 15 days of the rejection."""
     require_role(session, actor, Role.PHYSICIAN, "interponer un recurso de revisión")
-    req = get_or_404(session, Request, request_id, "una solicitud")
+    req = readable_request(session, actor.user_id, request_id)
     if req.physician_id != actor.user_id:
         raise PermissionDenied(
             f"Solo el médico que elaboró la solicitud {req.folio} puede interponer el recurso.")
@@ -173,7 +173,7 @@ def decide_appeal(session: Session, actor: Actor, request_id: int, *, grant: boo
                   expected_version: int | None = None) -> Request:
     """Grant (authorize) or deny (final rejection) an appeal; never by the first decider."""
     user = require_role(session, actor, Role.APPEALS, "resolver recursos de revisión")
-    req = get_or_404(session, Request, request_id, "una solicitud")
+    req = readable_request(session, user.id, request_id)
     check_version(req, expected_version)
     ensure_allowed(req, "decide_appeal")
     first_deciders = set(session.scalars(select(Decision.decided_by_id).where(

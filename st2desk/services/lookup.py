@@ -53,6 +53,7 @@ from st2desk.models import (
 from st2desk.services.common import Actor, get_or_404, require_role
 from st2desk.services.patients import find_by_nss
 from st2desk.services.review import normalize_cie10
+from st2desk.services.visibility import readable_request
 from st2desk.services.workflow import ALLOWED, APPEAL_WINDOW, PENDING_STATES, STATUS_LABELS
 
 S = RequestStatus
@@ -565,7 +566,7 @@ def attachment_infos(session: Session, request_id: int) -> tuple[AttachmentInfo,
 def get_my_request(session: Session, actor: Actor, request_id: int) -> RequestDetail:
     """Everything My requests and the request form show about one of the actor's requests."""
     require_role(session, actor, Role.PHYSICIAN, "consultar sus solicitudes")
-    req: Request = get_or_404(session, Request, request_id, "una solicitud")
+    req: Request = readable_request(session, actor.user_id, request_id)
     if req.physician_id != actor.user_id:
         raise PermissionDenied(f"La solicitud {req.folio} es de otro médico.")
     decider = aliased(User)

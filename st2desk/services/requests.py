@@ -28,6 +28,7 @@ from st2desk.models import (
 )
 from st2desk.services.common import Actor, check_version, clean_text, get_or_404, require_role
 from st2desk.services.review import Finding, justification_fingerprint, normalize_cie10, run_review
+from st2desk.services.visibility import readable_request
 from st2desk.services.workflow import SERVICE_LEVEL, ensure_allowed
 
 
@@ -187,7 +188,7 @@ def draft_to_emergency(session: Session, actor: Actor, request_id: int, data: Re
 
 def _own_request(session: Session, actor: Actor, request_id: int, doing: str) -> Request:
     require_role(session, actor, Role.PHYSICIAN, doing)
-    req = get_or_404(session, Request, request_id, "una solicitud")
+    req = readable_request(session, actor.user_id, request_id)
     if req.physician_id != actor.user_id:
         raise PermissionDenied(f"Solo el médico que elaboró la solicitud {req.folio} puede {doing}.")
     return req

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from st2desk.errors import NotFound, PermissionDenied
-from st2desk.models import Patient, Request, RequestStatus, Role, User
+from st2desk.models import Authorization, Patient, Request, RequestStatus, Role, User
 
 NO_SPECIALTY = ("Su cuenta de médico dictaminador no tiene especialidad asignada; pida al "
                 "administrador que le asigne una. Hasta entonces no puede dictaminar.")
@@ -58,6 +58,15 @@ def readable_request(session: Session, user_id: int, request_id: int) -> Request
     if req is None or not may_view(user, req):
         raise NotFound("No existe esa solicitud entre las que su rol y su unidad pueden ver.")
     return req
+
+
+def readable_authorization(session: Session, user_id: int, authorization_id: int) -> Authorization:
+    """The authorization, if the acting user may read its request; NotFound otherwise."""
+    user = active_user(session, user_id)
+    auth = session.get(Authorization, authorization_id)
+    if auth is None or not may_view(user, auth.request):
+        raise NotFound("No existe esa autorización entre las que su rol y su unidad pueden ver.")
+    return auth
 
 
 def patient_visible(user: User) -> ColumnElement[bool]:
