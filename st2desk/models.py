@@ -317,7 +317,10 @@ class Request(Base):
     __tablename__ = "requests"
     __table_args__ = (
         # Inbox: pending requests of a unit/specialty in clock order (keyset pages).
-        Index("ix_requests_inbox", "performing_unit_id", "specialty_id", "status", "due_at", "id"),
+        # On PostgreSQL it also carries the columns the row-security policy reads, so a
+        # person's lane is read in index order like the owner's (migration 0006s).
+        Index("ix_requests_inbox", "performing_unit_id", "specialty_id", "status", "due_at", "id",
+              postgresql_include=["physician_id", "requesting_unit_id"]),
         Index("ix_requests_status_due", "status", "due_at", "id"),
         Index("ix_requests_patient_service", "patient_id", "service_id"),
         Index("ix_requests_physician_justification", "physician_id", "justification_hash"),

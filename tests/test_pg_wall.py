@@ -8,6 +8,7 @@ a superuser), with plain psycopg where the test plays someone at psql.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -210,6 +211,29 @@ def test_nobody_makes_roles_or_takes_the_owners(db, db_url, username):
                            {"u": target})
         assert refused(conn, "SELECT st2desk_create_login('nuevo.x', 'texto-plano', ARRAY['admin'])")
         assert refused(conn, "SELECT st2desk_set_login_roles('medico1', ARRAY['superuser'])")
+
+
+@pytest.mark.parametrize("username", PEOPLE)
+def test_nobody_shadows_what_the_policies_read(db_url, scene, username):
+    # The identity functions the policies call name their tables by schema and set no
+    # search_path (migration 0006s). No person can create a table, function or operator
+    # in the schema; a temporary table (a database copied from a template, or restored,
+    # may allow them) put first in the search path changes nothing they read.
+    with psql(db_url, username) as conn:
+        seen = conn.execute("SELECT count(*) FROM requests").fetchone()[0]
+        for sql in ("CREATE TABLE public.users (username text, id int)",
+                    "CREATE FUNCTION public.st2desk_me() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+                    "CREATE SCHEMA intruso",
+                    "CREATE OPERATOR public.= (LEFTARG = text, RIGHTARG = text, "
+                    "FUNCTION = pg_catalog.textne)"):
+            assert refused(conn, sql).startswith("error:"), sql
+        with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
+            conn.execute("CREATE TEMP TABLE users AS SELECT id, username, unit_id, specialty_id, "
+                         "active FROM public.users")
+            conn.execute("CREATE TEMP TABLE user_roles AS SELECT u.id AS user_id, 'admin' AS role "
+                         "FROM public.users u")
+            conn.execute("SET search_path = pg_temp, public")
+        assert conn.execute("SELECT count(*) FROM requests").fetchone()[0] == seen
 
 
 def test_the_workflow_runs_signed_in_as_each_person(db, cast, person_db):

@@ -1,0 +1,181 @@
+"""Row security at the speed of the owner's queries (PostgreSQL only; DESIGN §6, §7.1)
+
+Signed in as a specialist at the reference scale, an inbox page after 5,000 rows took
+192 ms where the owner's took 10 (bench/run_all.py, EXPLAIN ANALYZE). The causes:
+
+- The identity functions compared ``users.username`` (varchar) with ``session_user``
+  (type name) through the text = name operator, which no index serves: every call read
+  the whole users table, and a policy called them eight times per table in the query.
+  ``session_user::text`` reads the unique index instead.
+- Each call also switched ``search_path`` (a SET clause on the function), which costs a
+  catalog look-up per call. The functions now name every table with its schema and set
+  nothing; persons cannot create objects anywhere (no CREATE on the schema, no
+  TEMPORARY on the database), so nothing they do can shadow a table or an operator.
+- The request policy asked for the identity in seven sub-selects (one InitPlan each,
+  per reference to the table); ``st2desk_me()`` returns it in one.
+- A patient row outside the person's unit asked whether the unit worked with them
+  through a SECURITY DEFINER function with a SET clause, per row: the same treatment.
+- An inbox lane's rows were read from the table to check the policy's columns, so
+  PostgreSQL sorted the whole lane instead of reading the index in order: the inbox
+  index now carries the two columns the policy reads that it lacked.
+
+Revision ID: 0006s
+Revises: 0005r
+"""
+from alembic import op
+
+revision = '0006s'
+down_revision = '0005r'
+branch_labels = None
+depends_on = None
+
+_IDENTITY = r"""
+REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION st2desk_uid() RETURNS integer LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+  RETURN (SELECT u.id FROM {schema}.users u WHERE u.username = session_user::text AND u.active);
+END $$;
+
+CREATE OR REPLACE FUNCTION st2desk_unit() RETURNS integer LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+  RETURN (SELECT u.unit_id FROM {schema}.users u
+          WHERE u.username = session_user::text AND u.active);
+END $$;
+
+CREATE OR REPLACE FUNCTION st2desk_specialty() RETURNS integer LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+BEGIN
+  RETURN (SELECT u.specialty_id FROM {schema}.users u
+          WHERE u.username = session_user::text AND u.active);
+END $$;
+
+CREATE OR REPLACE FUNCTION st2desk_is(p_role text) RETURNS boolean LANGUAGE plpgsql STABLE
+PARALLEL SAFE AS $$
+BEGIN
+  RETURN EXISTS (SELECT 1 FROM {schema}.users u JOIN {schema}.user_roles r ON r.user_id = u.id
+                 WHERE u.username = session_user::text AND u.active AND r.role = p_role);
+END $$;
+
+CREATE TYPE st2desk_identity AS (uid integer, unit integer, specialty integer,
+  specialist boolean, appeals boolean, physician boolean, reception boolean);
+
+-- The signed-in person in one look-up (NULL fields for anyone who is not an active user).
+CREATE FUNCTION st2desk_me() RETURNS st2desk_identity LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE me {schema}.st2desk_identity;
+BEGIN
+  SELECT u.id, u.unit_id, u.specialty_id,
+         coalesce(bool_or(r.role = 'specialist'), false), coalesce(bool_or(r.role = 'appeals'), false),
+         coalesce(bool_or(r.role = 'physician'), false), coalesce(bool_or(r.role = 'reception'), false)
+    INTO me
+    FROM {schema}.users u LEFT JOIN {schema}.user_roles r ON r.user_id = u.id
+   WHERE u.username = session_user::text AND u.active
+   GROUP BY u.id;
+  RETURN me;
+END $$;
+
+-- services/visibility.may_view, for everyone but an administrator (whose rows skip it).
+CREATE FUNCTION st2desk_reads_request(me st2desk_identity, r_status text, r_performing integer,
+    r_specialty integer, r_physician integer, r_requesting integer)
+RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE COST 1 AS $$
+BEGIN
+  RETURN (r_status NOT IN ('draft', 'performed_emergency')
+          AND ((me.specialist AND r_performing = me.unit AND r_specialty = me.specialty)
+               OR (me.appeals AND r_performing = me.unit)))
+      OR (me.physician AND (r_physician = me.uid OR r_requesting = me.unit))
+      OR (me.reception AND me.unit IN (r_performing, r_requesting));
+END $$;
+
+-- Patients whose requests a unit filed or performs, read as the owner. A SECURITY DEFINER
+-- function needs every name and operator schema-qualified to do without a search_path.
+CREATE OR REPLACE FUNCTION st2desk_patient_worked_here(p_patient integer, p_unit integer)
+RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER AS $$
+BEGIN
+  RETURN EXISTS (SELECT 1 FROM {schema}.requests r
+                 WHERE r.patient_id OPERATOR(pg_catalog.=) p_patient
+                   AND (r.requesting_unit_id OPERATOR(pg_catalog.=) p_unit
+                        OR r.performing_unit_id OPERATOR(pg_catalog.=) p_unit));
+END $$;
+
+GRANT EXECUTE ON FUNCTION st2desk_me(),
+  st2desk_reads_request(st2desk_identity, text, integer, integer, integer, integer) TO st2desk_user;
+"""
+
+_NEW_VISIBLE = """(SELECT st2desk_is('admin'))
+   OR st2desk_reads_request((SELECT st2desk_me()), status, performing_unit_id, specialty_id,
+                            physician_id, requesting_unit_id)"""
+
+# 0005s's, frozen here for the downgrade.
+_OLD_VISIBLE = """(SELECT st2desk_is('admin'))
+   OR st2desk_reads_request((SELECT st2desk_is('specialist')), (SELECT st2desk_is('appeals')),
+                            (SELECT st2desk_is('physician')), (SELECT st2desk_is('reception')),
+                            (SELECT st2desk_uid()), (SELECT st2desk_unit()),
+                            (SELECT st2desk_specialty()), status, performing_unit_id,
+                            specialty_id, physician_id, requesting_unit_id)"""
+
+_OLD_IDENTITY = r"""
+CREATE OR REPLACE FUNCTION st2desk_uid() RETURNS integer LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = public, pg_temp AS $$
+BEGIN RETURN (SELECT id FROM users WHERE username = session_user AND active); END $$;
+
+CREATE OR REPLACE FUNCTION st2desk_unit() RETURNS integer LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = public, pg_temp AS $$
+BEGIN RETURN (SELECT unit_id FROM users WHERE username = session_user AND active); END $$;
+
+CREATE OR REPLACE FUNCTION st2desk_specialty() RETURNS integer LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = public, pg_temp AS $$
+BEGIN RETURN (SELECT specialty_id FROM users WHERE username = session_user AND active); END $$;
+
+CREATE OR REPLACE FUNCTION st2desk_is(p_role text) RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = public, pg_temp AS $$
+BEGIN
+  RETURN EXISTS (SELECT 1 FROM users u JOIN user_roles r ON r.user_id = u.id
+                 WHERE u.username = session_user AND u.active AND r.role = p_role);
+END $$;
+"""
+
+_OLD_WORKED_HERE = r"""
+CREATE OR REPLACE FUNCTION st2desk_patient_worked_here(p_patient integer, p_unit integer) RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  RETURN EXISTS (SELECT 1 FROM requests r WHERE r.patient_id = p_patient
+                 AND p_unit IN (r.requesting_unit_id, r.performing_unit_id));
+END $$;
+"""
+
+_INBOX_COLUMNS = "performing_unit_id, specialty_id, status, due_at, id"
+
+
+def _policies(visible: str) -> None:
+    op.execute("DROP POLICY requests_read ON requests")
+    op.execute("DROP POLICY requests_update ON requests")
+    op.execute(f"CREATE POLICY requests_read ON requests FOR SELECT USING ({visible})")
+    op.execute(f"CREATE POLICY requests_update ON requests FOR UPDATE USING ({visible})")
+
+
+def _inbox_index(include: str) -> None:
+    op.execute("DROP INDEX ix_requests_inbox")
+    op.execute(f"CREATE INDEX ix_requests_inbox ON requests ({_INBOX_COLUMNS}){include}")
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    schema = bind.exec_driver_sql("SELECT current_schema()").scalar()
+    op.execute(_IDENTITY.format(schema=bind.dialect.identifier_preparer.quote(schema)))
+    _policies(_NEW_VISIBLE)
+    _inbox_index(" INCLUDE (physician_id, requesting_unit_id)")
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    _inbox_index("")
+    _policies(_OLD_VISIBLE)
+    op.execute("DROP FUNCTION st2desk_reads_request(st2desk_identity, text, integer, integer, "
+               "integer, integer), st2desk_me()")
+    op.execute("DROP TYPE st2desk_identity")
+    op.execute(_OLD_IDENTITY)
+    op.execute(_OLD_WORKED_HERE)
