@@ -24,15 +24,28 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = (
         f"offscreen:configfile={Path(__file__).with_name('offscreen_screen.json')}")
 
+PG_URL = os.environ.get("ST2DESK_TEST_DATABASE_URL")
+if PG_URL:  # before anything imports a service by name (see tests/persons.py)
+    from tests import persons
+
+    persons.install(PG_URL)
+
 from st2desk.db import Database  # noqa: E402
 from tests.cast import Cast, build_cast  # noqa: E402
 
-PG_URL = os.environ.get("ST2DESK_TEST_DATABASE_URL")
 pytest_plugins = ["tests.cli_support"]
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"st2desk database: {'PostgreSQL' if PG_URL else 'SQLite'}"
+    if PG_URL:
+        return "st2desk database: PostgreSQL, services acting as each person's login role"
+    return "st2desk database: SQLite"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    if PG_URL:
+        figures = ", ".join(f"{count} {how}" for how, count in persons.calls.items())
+        terminalreporter.write_line(f"st2desk service calls on PostgreSQL: {figures}")
 
 
 def _pg_admin_engine():  # type: ignore[no-untyped-def]

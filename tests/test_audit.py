@@ -57,17 +57,14 @@ def test_rewritten_hash_breaks_the_next_link(db, cast):
 
 
 def test_failed_transition_writes_no_event(db, cast):
-    request_id = flows.draft(db, cast)
+    request_id = flows.in_review(db, cast)
     with db.session() as s:
         before = s.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     from st2desk.errors import InvalidTransition
-    from st2desk.services import decisions
+    from st2desk.services import requests
 
-    try:
-        with db.transaction() as s:
-            decisions.approve(s, cast.specialist, request_id)
-    except InvalidTransition:
-        pass
+    with pytest.raises(InvalidTransition), db.transaction() as s:  # no edits once submitted
+        requests.update_draft(s, cast.physician, request_id, flows.request_data(cast))
     with db.session() as s:
         after = s.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     assert before == after

@@ -12,6 +12,7 @@ from st2desk.identifiers import make_curp, make_nss
 from st2desk.models import Patient, Request, RequestStatus, Service, Severity, Sex
 from st2desk.services import requests
 from tests import flows
+from tests.persons import as_owner
 
 
 def submit(db, cast, request_id, actor=None):  # type: ignore[no-untyped-def]
@@ -171,7 +172,9 @@ def test_valid_authorization_for_same_service_blocks(db, cast):
 
 def test_same_service_within_repeat_window_warns_with_earlier_folio(db, cast):
     start = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
-    with clock.frozen_at(start):
+    # History is built by the owner: the clock is set back, the database server's is not,
+    # and it refuses a use recorded on an authorization that expired by its own calendar.
+    with clock.frozen_at(start), as_owner():
         request_id, auth_id = flows.authorized(db, cast)
         from st2desk.services.authorizations import record_use
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from st2desk import clock, numbering, signing
 from st2desk.cli import main
-from st2desk.errors import ValidationError
+from st2desk.errors import NotFound, ValidationError
 from st2desk.models import Authorization
 from st2desk.services import authorizations, decisions, requests, slips
 from st2desk.services.slips import VerifyState
@@ -174,7 +174,7 @@ def test_blocks_are_named_by_folio_and_reception_reprints_its_own_units_blocks(
     with db.transaction() as s:  # reception of the unit (09UMF20) reprints its block
         again = paper.blank_block(s, cast.reception_elsewhere, "", 0, block_id=block.id)
         assert again.folios[0] == block.first_folio
-    with db.transaction() as s, pytest.raises(ValidationError, match="no de la suya"):
+    with db.transaction() as s, pytest.raises(NotFound, match="en su unidad"):
         paper.blank_block(s, cast.reception, "", 0, block_id=block.id)  # the hospital's reception
     assert main(["--database", db_url, "print", "blank", "--block", middle, "-o",
                  str(tmp_path / "b.pdf"), "--user", "recepcion.umf"]) == 0

@@ -55,7 +55,7 @@ from st2desk.models import (
 )
 from st2desk.services.common import Actor, require_role
 from st2desk.services.lookup import AttachmentInfo, attachment_infos
-from st2desk.services.visibility import NO_SPECIALTY, readable_request
+from st2desk.services.visibility import NO_SPECIALTY, may_view, readable_request
 
 S = RequestStatus
 INBOX_STATUSES = (S.IN_REVIEW, S.INFO_REQUESTED)
@@ -491,7 +491,9 @@ def search_inbox(session: Session, actor: Actor, text: str) -> list[InboxRow]:
     else:
         request_id = session.scalar(select(Request.id).where(Request.folio == value))
         what = f"la solicitud {value}"
-    if request_id is None:
+    # A request this person may not read is "not found", as for a number never issued;
+    # one they read through another role (their unit's physician) is out of the inbox.
+    if request_id is None or not may_view(user, session.get(Request, request_id)):
         raise NotFound(f"No existe {what}.")
     rows = [_inbox_row(r) for r in session.execute(_scope(base.where(Request.id == request_id), user))]
     if not rows:

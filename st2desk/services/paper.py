@@ -39,7 +39,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from st2desk import audit, clock
+from st2desk import audit, clock, numbering
 from st2desk.db import Database
 from st2desk.errors import NotFound, St2Error, ValidationError
 from st2desk.forms import paper as P
@@ -681,12 +681,16 @@ def print_request(session: Session, actor: Actor | None, folio: str, target: str
     if isinstance(target, (str, Path)):
         target = check_target(target)  # before recording the print (DESIGN §7.4)
     acting_user(session, actor, list(Role), "imprimir solicitudes")
-    req = R.find_by_folio(session, folio)
-    if actor is not None:  # the same rule as reading it on screen (`visibility.may_view`)
-        try:
+    # The same rule as reading it on screen (`visibility.may_view`), and the same answer
+    # whether the folio was never issued or is another unit's (no enumeration).
+    try:
+        req = R.find_by_folio(session, folio)
+        if actor is not None:
             readable_request(session, actor.user_id, req.id)
-        except NotFound:
-            raise NotFound(f"No existe la solicitud {req.folio} en su unidad.") from None
+    except NotFound:
+        if actor is None:
+            raise
+        raise NotFound(f"No existe la solicitud {numbering.normalize(folio)} en su unidad.") from None
     content = request_form_content(session, req)
     if fillable:
         render_fillable(content, target)  # type: ignore[arg-type]
@@ -738,15 +742,20 @@ def blank_block(session: Session, actor: Actor | None, unit_code: str, count: in
     if block_id is not None:
         user = acting_user(session, actor, [Role.ADMIN, Role.RECEPTION],
                            "reimprimir un bloque de folios")
-        info = get_block(session, block_id)
+        # Reception reprints its own unit's blocks only; another unit's is "not found",
+        # as PostgreSQL's row security answers too.
+        not_here = NotFound(f"No existe el bloque de folios {block_id} en su unidad.")
+        try:
+            info = get_block(session, block_id)
+        except NotFound:
+            raise not_here from None
+        if user is not None and Role.ADMIN not in actor.roles:  # type: ignore[union-attr]
+            own = session.scalar(select(Unit.code).where(Unit.id == user.unit_id))
+            if own != info.unit_code:
+                raise not_here
         if unit_code and info.unit_code != unit_code.strip().upper():
             raise ValidationError(f"El bloque {info.first_folio} … {info.last_folio} es de la "
                                   f"unidad {info.unit_code}.")
-        if user is not None and Role.ADMIN not in actor.roles:  # type: ignore[union-attr]
-            own = session.scalar(select(Unit.code).where(Unit.id == user.unit_id))
-            if own != info.unit_code:  # reception reprints its own unit's blocks only
-                raise ValidationError(f"El bloque {info.first_folio} … {info.last_folio} es de la "
-                                      f"unidad {info.unit_code}, no de la suya.")
     else:
         info = reserve_block(session, actor, unit_code, count)
     unit = session.scalar(select(Unit).where(Unit.code == info.unit_code))

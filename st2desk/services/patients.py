@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from st2desk import audit, clock
@@ -43,6 +43,16 @@ def _name(value: str | None, label: str, required: bool = True) -> str | None:
     return text.upper()
 
 
+def patient_exists(session: Session, patient_id: int) -> bool:
+    """Whether the id names a patient, even one this person may not read: a physician may
+    file for a patient registered elsewhere once they gave that patient's identity
+    (`register_patient`). On PostgreSQL row security hides such a row, so the server
+    answers through a function that tells nothing but existence."""
+    if session.get_bind().dialect.name == "postgresql":
+        return bool(session.scalar(text("SELECT st2desk_patient_exists(:id)"), {"id": patient_id}))
+    return session.get(Patient, patient_id) is not None
+
+
 def register_patient(session: Session, actor: Actor, data: PatientData) -> Patient:
     """Register or update a patient; identifiers must be valid and consistent."""
     user = None
@@ -61,14 +71,17 @@ def register_patient(session: Session, actor: Actor, data: PatientData) -> Patie
     agregado = str(parse_agregado(data.agregado))
     curp = validate_curp(data.curp) if data.curp else None
     patient = session.scalar(select(Patient).where(Patient.nss == nss, Patient.agregado == agregado))
+    elsewhere = _registered_elsewhere(session, nss, agregado, data, curp) if patient is None else None
+    if elsewhere is not None:  # PostgreSQL: row security hid it from this person
+        patient_id, same = elsewhere
+        if not same:
+            raise _registered_with_other_data()
+        return session.get(Patient, patient_id) or Patient(id=patient_id, nss=nss, agregado=agregado)
     if patient is not None and not may_view_patient(session, user, patient.id):
         # Registered by another unit: this unit neither reads nor corrects that record. It
         # may refer to the patient only by giving the same identity, which reveals nothing.
         if not _same_identity(patient, data, curp):
-            raise ValidationError(
-                "Este NSS y agregado médico ya están registrados en otra unidad con otros datos "
-                "(nombre, fecha de nacimiento, sexo o CURP). Verifique el NSS y el agregado; si "
-                "son correctos, pida a la administración que revise el registro.", field="nss")
+            raise _registered_with_other_data()
         return patient
     action = "patient_update" if patient else "patient_add"
     if patient is None:
@@ -89,13 +102,36 @@ def register_patient(session: Session, actor: Actor, data: PatientData) -> Patie
     return patient
 
 
-def _same_identity(patient: Patient, data: PatientData, curp: str | None) -> bool:
-    def norm(value: str | None) -> str:
-        return " ".join((value or "").upper().split())
+def _registered_with_other_data() -> ValidationError:
+    return ValidationError(
+        "Este NSS y agregado médico ya están registrados en otra unidad con otros datos "
+        "(nombre, fecha de nacimiento, sexo o CURP). Verifique el NSS y el agregado; si "
+        "son correctos, pida a la administración que revise el registro.", field="nss")
 
-    return (norm(patient.first_name) == norm(data.first_name)
-            and norm(patient.last_name) == norm(data.last_name)
-            and norm(patient.second_last_name) == norm(data.second_last_name)
+
+def _norm(value: str | None) -> str:
+    return " ".join((value or "").upper().split())
+
+
+def _registered_elsewhere(session: Session, nss: str, agregado: str, data: PatientData,
+                          curp: str | None) -> tuple[int, bool] | None:
+    """PostgreSQL: (id, same identity) of a patient this person may not read, compared by
+    the server (migration 0006s) so that nothing of the record comes back."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    row = session.execute(text(
+        "SELECT id, same FROM st2desk_patient_registered(:nss, :agregado, :first, :last, "
+        ":second, :birth, :sex, :curp)"), {
+            "nss": nss, "agregado": agregado, "first": _norm(data.first_name),
+            "last": _norm(data.last_name), "second": _norm(data.second_last_name),
+            "birth": data.birth_date, "sex": Sex(data.sex).value, "curp": curp}).first()
+    return None if row is None else (row.id, row.same)
+
+
+def _same_identity(patient: Patient, data: PatientData, curp: str | None) -> bool:
+    return (_norm(patient.first_name) == _norm(data.first_name)
+            and _norm(patient.last_name) == _norm(data.last_name)
+            and _norm(patient.second_last_name) == _norm(data.second_last_name)
             and patient.birth_date == data.birth_date and patient.sex == Sex(data.sex)
             and (patient.curp or None) == curp)
 

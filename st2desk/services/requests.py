@@ -16,7 +16,6 @@ from st2desk.models import (
     DuplicateHit,
     InformationRequest,
     Origin,
-    Patient,
     Priority,
     Request,
     RequestStatus,
@@ -27,6 +26,7 @@ from st2desk.models import (
     Unit,
 )
 from st2desk.services.common import Actor, check_version, clean_text, get_or_404, require_role
+from st2desk.services.patients import patient_exists
 from st2desk.services.review import Finding, justification_fingerprint, normalize_cie10, run_review
 from st2desk.services.visibility import readable_request
 from st2desk.services.workflow import SERVICE_LEVEL, ensure_allowed
@@ -75,7 +75,8 @@ def _audit(session: Session, actor: Actor | None, action: str, req: Request, **d
 
 def _apply(session: Session, req: Request, data: RequestData) -> None:
     if data.patient_id is not None:
-        get_or_404(session, Patient, data.patient_id, "un paciente")
+        if not patient_exists(session, data.patient_id):
+            raise NotFound(f"No existe un paciente con identificador {data.patient_id}.")
         req.patient_id = data.patient_id
     if data.service_id is not None:
         service = get_or_404(session, Service, data.service_id, "un servicio")

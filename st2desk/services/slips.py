@@ -214,12 +214,15 @@ def _printable(session: Session, actor: Actor | None, number: str) -> Authorizat
     their unit works the request (`visibility.may_view`); others are told it does not
     exist, like a number never issued. `actor` None is the local administrator (CLI)."""
     acting_user(session, actor, SLIP_PRINTERS, "imprimir comprobantes de autorización")
-    auth = find_authorization(session, number)
-    if actor is not None:
-        try:
+    try:
+        auth = find_authorization(session, number)
+        if actor is not None:
             readable_request(session, actor.user_id, auth.request_id)
-        except NotFound:
-            raise NotFound(f"No existe la autorización {auth.number} en su unidad.") from None
+    except NotFound:
+        if actor is None:
+            raise
+        raise NotFound(f"No existe la autorización {numbering.normalize(number)} en su unidad."
+                       ) from None
     return auth
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import threading
-import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -32,14 +31,16 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
 from sqlalchemy import select
 
 from st2desk import clock
-from st2desk.models import Role, Service, Unit, User, UserRole
+from st2desk.models import Role, Service, User
 from st2desk.reports.model import Column, Dimension, Table
 from st2desk.services import decisions, requests
 from st2desk.services import reports as reports_service
 from st2desk.services.common import Actor
+from st2desk.services.users import add_user
 from st2desk.ui.report_models import RAW_ROLE, ReportTableModel, header_text
 from st2desk.ui.reports import ReportsView, period_range
 from tests import flows
+from tests.cast import PASSWORD
 
 NOW = datetime(2026, 5, 20, 18, 0, tzinfo=UTC)  # 12:00 in Mexico
 
@@ -49,12 +50,9 @@ def at(month: int, day: int, hour: int = 16) -> datetime:
 
 
 def physician(db, username: str, unit_code: str) -> Actor:  # type: ignore[no-untyped-def]
-    with db.transaction() as s:
-        unit_id = s.scalar(select(Unit.id).where(Unit.code == unit_code))
-        user = User(uuid=uuid.uuid4(), username=username, full_name=username.replace(".", " ").title(),
-                    password_hash="x", unit_id=unit_id, role_rows=[UserRole(role=Role.PHYSICIAN)])
-        s.add(user)
-        s.flush()
+    with db.transaction() as s:  # through the services: on PostgreSQL a login role too
+        user = add_user(s, None, username=username, full_name=username.replace(".", " ").title(),
+                        password=PASSWORD, unit_code=unit_code, roles=[Role.PHYSICIAN])
         return Actor.from_user(user)
 
 

@@ -19,9 +19,27 @@ Signed in as a specialist at the reference scale, an inbox page after 5,000 rows
   PostgreSQL sorted the whole lane instead of reading the index in order: the inbox
   index now carries the two columns the policy reads that it lacked.
 
+It also corrects what running the whole test suite signed in as each person found the
+wall refusing although the services allow it (and the reverse):
+
+- a physician records an emergency from a draft saved first (``draft>performed_emergency``);
+- a physician takes a file off their own request while it may still take files, and
+  reception attaches the scanned paper form it captures (grants, plus a guard: files of
+  submitted requests are evidence and stay);
+- whether an authorization is still valid, or has expired, is judged on the calendar of
+  its performing unit, as the services do, not on the server's zone (a Tijuana
+  receptionist at 23:30 on the last valid day was refused);
+- whether a patient exists is answered for any id (``st2desk_patient_exists``), and a
+  patient registered elsewhere is compared with the identity a person typed
+  (``st2desk_patient_registered``), so a physician can refer to that patient without
+  reading the record, as on SQLite.
+
 Revision ID: 0006s
 Revises: 0005r
 """
+import re
+from pathlib import Path
+
 from alembic import op
 
 revision = '0006s'
@@ -143,6 +161,88 @@ BEGIN
 END $$;
 """
 
+_GUARDS = r"""
+CREATE OR REPLACE FUNCTION st2desk_unit_today(p_unit integer) RETURNS date LANGUAGE sql STABLE
+SET search_path = public, pg_temp AS $$
+  SELECT (now() AT TIME ZONE coalesce((SELECT time_zone FROM units WHERE id = p_unit),
+                                      'America/Mexico_City'))::date $$;
+
+CREATE FUNCTION st2desk_patient_exists(p_patient integer) RETURNS boolean LANGUAGE plpgsql
+STABLE SECURITY DEFINER AS $$
+BEGIN
+  RETURN EXISTS (SELECT 1 FROM {schema}.patients p WHERE p.id OPERATOR(pg_catalog.=) p_patient);
+END $$;
+REVOKE ALL ON FUNCTION st2desk_patient_exists(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION st2desk_patient_exists(integer) TO st2desk_user;
+
+-- register_patient: a patient registered by another unit, compared with the identity a
+-- person typed (already upper-cased and trimmed by the service); only the answer returns.
+CREATE FUNCTION st2desk_patient_registered(p_nss text, p_agregado text, p_first text,
+    p_last text, p_second text, p_birth date, p_sex text, p_curp text)
+RETURNS TABLE (id integer, same boolean) LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+  SELECT p.id,
+         upper(regexp_replace(btrim(p.first_name), '\s+', ' ', 'g')) = p_first
+     AND upper(regexp_replace(btrim(p.last_name), '\s+', ' ', 'g')) = p_last
+     AND upper(regexp_replace(btrim(coalesce(p.second_last_name, '')), '\s+', ' ', 'g')) = p_second
+     AND p.birth_date = p_birth AND p.sex::text = p_sex
+     AND p.curp IS NOT DISTINCT FROM p_curp
+    FROM patients p WHERE p.nss = p_nss AND p.agregado = p_agregado $$;
+REVOKE ALL ON FUNCTION st2desk_patient_registered(text, text, text, text, text, date, text, text)
+  FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION st2desk_patient_registered(text, text, text, text, text, date, text,
+  text) TO st2desk_user;
+
+GRANT DELETE ON attachments TO st2desk_physician;
+GRANT INSERT ON attachments TO st2desk_reception;
+CREATE FUNCTION st2desk_attachment_guard() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE r requests;
+BEGIN
+  IF st2desk_system() THEN RETURN OLD; END IF;
+  SELECT * INTO r FROM requests WHERE id = OLD.request_id;
+  IF r.physician_id IS DISTINCT FROM st2desk_require_person()
+     OR r.status NOT IN ('draft', 'performed_emergency', 'info_requested') THEN
+    PERFORM st2desk_refuse(format('quitar archivos de la solicitud %s', r.folio));
+  END IF;
+  RETURN OLD;
+END $$;
+CREATE TRIGGER attachment_guard BEFORE DELETE ON attachments
+  FOR EACH ROW EXECUTE FUNCTION st2desk_attachment_guard();
+"""
+
+# The two guards as 0005s wrote them, with the corrections above applied to that text.
+_PREVIOUS = Path(__file__).with_name("0005_postgresql_second_wall.py")
+_GUARD_FIXES = {
+    "st2desk_request_guard": [
+        ("'info_requested>in_review',", "'info_requested>in_review', 'draft>performed_emergency',"),
+        ("AND a.valid_until < current_date)",
+         "AND a.valid_until < st2desk_unit_today(a.performing_unit_id))"),
+    ],
+    "st2desk_authorization_guard": [
+        ("AND current_date BETWEEN OLD.valid_from AND OLD.valid_until)",
+         "AND st2desk_unit_today(OLD.performing_unit_id) BETWEEN OLD.valid_from AND OLD.valid_until)"),
+        ("AND OLD.valid_until < current_date",
+         "AND OLD.valid_until < st2desk_unit_today(OLD.performing_unit_id)"),
+    ],
+}
+
+
+def _previous_function(name: str) -> str:
+    text = _PREVIOUS.read_text("utf-8")
+    match = re.search(rf"CREATE FUNCTION {name}\(\).*?END \$\$;", text, re.S)
+    assert match, name
+    return "CREATE OR REPLACE" + match.group(0)[len("CREATE"):]
+
+
+def _corrected_function(name: str) -> str:
+    sql = _previous_function(name)
+    for old, new in _GUARD_FIXES[name]:
+        assert old in sql, (name, old)
+        sql = sql.replace(old, new)
+    return sql
+
+
 _INBOX_COLUMNS = "performing_unit_id, specialty_id, status, due_at, id"
 
 
@@ -166,12 +266,23 @@ def upgrade() -> None:
     op.execute(_IDENTITY.format(schema=bind.dialect.identifier_preparer.quote(schema)))
     _policies(_NEW_VISIBLE)
     _inbox_index(" INCLUDE (physician_id, requesting_unit_id)")
+    op.execute(_GUARDS.format(schema=bind.dialect.identifier_preparer.quote(schema)))
+    for name in _GUARD_FIXES:
+        op.execute(_corrected_function(name))
 
 
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
+    for name in _GUARD_FIXES:
+        op.execute(_previous_function(name))
+    op.execute("DROP TRIGGER attachment_guard ON attachments")
+    op.execute("DROP FUNCTION st2desk_attachment_guard(), st2desk_patient_exists(integer), "
+               "st2desk_unit_today(integer), st2desk_patient_registered(text, text, text, "
+               "text, text, date, text, text)")
+    op.execute("REVOKE DELETE ON attachments FROM st2desk_physician")
+    op.execute("REVOKE INSERT ON attachments FROM st2desk_reception")
     _inbox_index("")
     _policies(_OLD_VISIBLE)
     op.execute("DROP FUNCTION st2desk_reads_request(st2desk_identity, text, integer, integer, "
