@@ -15,9 +15,10 @@ from datetime import date, timedelta
 
 import psycopg
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
+from st2desk import clock
 from st2desk.db import Database
 from st2desk.errors import AuthenticationFailed
 from st2desk.models import (
@@ -27,6 +28,7 @@ from st2desk.models import (
     Request,
     RequestStatus,
     Service,
+    Unit,
     User,
 )
 from st2desk.services import attachments, authorizations, decisions, reception
@@ -301,3 +303,27 @@ def test_a_person_changes_their_own_password_and_nobody_elses(db_url, cast, pers
         assert conn.execute("SELECT session_user").fetchone()[0] == "medico2"
     with pytest.raises(psycopg.OperationalError):
         psql(db_url, "medico1", "clave-robada-1")
+
+
+def test_a_use_on_the_last_valid_day_is_judged_on_the_units_calendar(db, cast, person_db):
+    # The wall judged validity on the server's calendar, the services on the performing
+    # unit's: late in a Tijuana evening the server (UTC) is already on the next day and a
+    # receptionist was refused on the last valid day. A zone whose date differs from the
+    # server's at this moment makes the case whatever the hour the test runs.
+    with db.session() as s:
+        server_day, zones = s.execute(text(
+            "SELECT current_date, ARRAY(SELECT z FROM unnest(ARRAY['Pacific/Kiritimati', "
+            "'Etc/GMT+12']) z WHERE (now() AT TIME ZONE z)::date <> current_date)")).one()
+    zone = zones[0]
+    request_id, auth_id = flows.authorized(db, cast)
+    with db.transaction() as s:  # the owner moves the unit and the validity (tamper.as_dba)
+        local_day = s.scalar(text("SELECT (now() AT TIME ZONE :z)::date"), {"z": zone})
+        assert local_day != server_day
+        s.get(Unit, cast.performing_unit_id).time_zone = zone
+        auth = s.get(Authorization, auth_id)
+        auth.valid_from = auth.valid_until = local_day
+    person = person_db("recepcion1")  # signed in as the receptionist, at the unit's clock
+    with clock.in_zone(zone), person.transaction() as s:
+        authorizations.record_use(s, cast.reception, auth_id)
+    with db.session() as s:
+        assert s.get(Request, request_id).status is RequestStatus.USED
