@@ -629,6 +629,9 @@ def check_every_case(db: Database) -> int:
     return total
 
 
+DEMO_NOW = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
+
+
 def test_every_figure_agrees_on_demo_data_in_four_time_zones(db: Database,
                                                             monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:
@@ -639,7 +642,11 @@ def test_every_figure_agrees_on_demo_data_in_four_time_zones(db: Database,
 
     monkeypatch.setattr(passwords, "_hasher",
                         PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    generate(db, requests=160, seed=15)
+    # The demo's history is laid out backwards from "now": a fixed now keeps the same
+    # seed giving the same cases (at 09:00 UTC on 3 December 2026 the real one gave no
+    # duplicate, at 07:00 it did).
+    with clock.frozen_at(DEMO_NOW):
+        generate(db, requests=160, seed=15)
     with db.transaction() as s:
         for code, zone in OTHER_ZONES.items():
             s.execute(update(Unit).where(Unit.code == code).values(time_zone=zone))
