@@ -14,7 +14,7 @@ def test_domain_error_is_shown_and_nothing_changes(qtbot, db, cast, messages):
     ops = Operations(db, poll_ms=0)
     result = ops.write(lambda s: requests.submit(s, cast.physician, 424242), parent=None)
     assert result is None
-    assert messages.texts() == ["No existe una solicitud con identificador 424242."]
+    assert messages.texts() == ["No existe esa solicitud entre las que su rol y su unidad pueden ver."]
 
 
 def test_write_announces_the_change(qtbot, db, cast):
