@@ -114,6 +114,10 @@
         <translation>Unidad</translation>
     </message>
     <message>
+        <source>Every unit of this installation</source>
+        <translation>Todas las unidades de esta instalación</translation>
+    </message>
+    <message>
         <source>Roles</source>
         <translation>Roles</translation>
     </message>
@@ -158,6 +162,10 @@
         <translation>&amp;Restablecer contraseña…</translation>
     </message>
     <message>
+        <source>Uni&amp;t:</source>
+        <translation>&amp;Unidad:</translation>
+    </message>
+    <message>
         <source>Inactive</source>
         <translation>Inactivo</translation>
     </message>
@@ -176,6 +184,10 @@
     <message>
         <source>%1 shown</source>
         <translation>%1 mostrados</translation>
+    </message>
+    <message>
+        <source>%1 shown, of every unit</source>
+        <translation>%1 mostrados, de todas las unidades</translation>
     </message>
     <message>
         <source>&amp;Activate</source>
