@@ -100,6 +100,8 @@ def test_a_refused_bundle_lists_each_conflict_by_folio_and_writes_nothing(
     assert "Conflicto" in column(tab.report, 0)
     row = column(tab.report, 0).index("Conflicto")
     assert column(tab.report, 1)[row] == clash and clash in column(tab.report, 2)[row]
+    assert "Aceptado" not in column(tab.report, 0)  # nothing of a refused bundle went in
+    assert "Válido, no escrito" in column(tab.report, 0)
     assert "RECHAZADO" in tab.summary_label.text() and tab.conflicts_button.isVisible()
     assert by_folio(db, other) is None  # all or nothing
 

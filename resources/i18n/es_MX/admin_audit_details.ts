@@ -424,6 +424,26 @@
         <translation>Matrícula</translation>
     </message>
     <message>
+        <source>Valid</source>
+        <translation>Vigente</translation>
+    </message>
+    <message>
+        <source>typed in the application</source>
+        <translation>capturada en la aplicación</translation>
+    </message>
+    <message>
+        <source>paper form</source>
+        <translation>formato en papel</translation>
+    </message>
+    <message>
+        <source>fillable PDF</source>
+        <translation>PDF llenable</translation>
+    </message>
+    <message>
+        <source>another site (sync)</source>
+        <translation>otro sitio (sincronización)</translation>
+    </message>
+    <message>
         <source>yes</source>
         <translation>sí</translation>
     </message>

@@ -128,8 +128,12 @@
         <translation>igual que en esta base de datos</translation>
     </message>
     <message>
-        <source>%1 (not written: the bundle was refused)</source>
-        <translation>%1 (no se escribió: el paquete fue rechazado)</translation>
+        <source>Valid, not written</source>
+        <translation>Válido, no escrito</translation>
+    </message>
+    <message>
+        <source>%1 REFUSED: nothing of it was written (conflicts: %2; records refused: %3). Decide the conflicts, or ask the other site for a corrected bundle, then import it again.</source>
+        <translation>%1 RECHAZADO: no se escribió nada de él (conflictos: %2; registros no aceptados: %3). Decida los conflictos o pida al otro sitio un paquete corregido, y vuelva a importarlo.</translation>
     </message>
     <message>
         <source>Conflict</source>
@@ -150,10 +154,6 @@
     <message>
         <source>%1 was already imported: nothing changed.</source>
         <translation>%1 ya se había importado: no cambió nada.</translation>
-    </message>
-    <message>
-        <source>%1 REFUSED: nothing of it was written (%2 conflicts, %3 records refused). Decide the conflicts, or ask the other site for a corrected bundle, then import it again.</source>
-        <translation>%1 RECHAZADO: no se escribió nada de él (%2 conflictos, %3 registros no aceptados). Decida los conflictos o pida al otro sitio un paquete corregido, y vuelva a importarlo.</translation>
     </message>
     <message>
         <source>%1 imported: %2 records written (site %3, bundle no. %4).</source>

@@ -124,6 +124,21 @@ def field_labels() -> dict[str, str]:
     }
 
 
+def coded_values() -> dict[str, str]:
+    """A request's or authorization's status and a request's origin, in words."""
+    from st2desk.ui.request_detail import status_labels
+
+    values = {status.value: label for status, label in status_labels().items()}
+    values.update({
+        "valid": QCoreApplication.translate("AuditDetails", "Valid"),
+        "app": QCoreApplication.translate("AuditDetails", "typed in the application"),
+        "paper": QCoreApplication.translate("AuditDetails", "paper form"),
+        "pdf": QCoreApplication.translate("AuditDetails", "fillable PDF"),
+        "sync": QCoreApplication.translate("AuditDetails", "another site (sync)"),
+    })
+    return values
+
+
 def action_label(action: str) -> str:
     return action_labels().get(action, action)
 
@@ -170,6 +185,8 @@ def fields(details: dict[str, Any]) -> list[tuple[str, str]]:
     for key, value in details.items():
         if key == "changes":
             text = _change(value, labels)
+        elif key in ("status", "origin") and isinstance(value, str):
+            text = coded_values().get(value, value)
         elif key == "roles" and isinstance(value, list):
             text = ", ".join(
                 ROLE_LABELS.get(Role(v), v) if v in Role._value2member_map_ else str(v) for v in value

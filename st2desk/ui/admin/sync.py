@@ -224,11 +224,11 @@ class SyncTab(QWidget):
                  self.tr("updated: the other site changed it, this one had not")),
                 ("duplicate", report.unchanged, self.tr("Already here"),
                  self.tr("the same as in this database"))):
+            if report.refused and kind == "accepted":  # valid, but nothing of the bundle went in
+                result = self.tr("Valid, not written")
             for entity, n in counts.items():
                 if n:
-                    text = reason if not report.refused else \
-                        self.tr("%1 (not written: the bundle was refused)").replace("%1", reason)
-                    rows.append((kind, result, _counted(entity, n), text))
+                    rows.append((kind, result, _counted(entity, n), reason))
         for message in report.conflicts:
             rows.append(("conflict", self.tr("Conflict"), self._folio(message), message))
         for message in report.skipped:
@@ -258,8 +258,8 @@ class SyncTab(QWidget):
         if report.already_imported:
             text = self.tr("%1 was already imported: nothing changed.").replace("%1", name)
         elif report.refused:
-            text = self.tr("%1 REFUSED: nothing of it was written (%2 conflicts, %3 records "
-                           "refused). Decide the conflicts, or ask the other site for a corrected "
+            text = self.tr("%1 REFUSED: nothing of it was written (conflicts: %2; records refused: "
+                           "%3). Decide the conflicts, or ask the other site for a corrected "
                            "bundle, then import it again.").replace("%1", name).replace(
                 "%2", str(len(report.conflicts))).replace("%3", str(len(report.skipped)))
         else:
