@@ -54,6 +54,9 @@ class SyncTab(QWidget):
         self.destination_combo.setAccessibleName(self.tr("Destination site"))
         self.unit_combo = QComboBox()
         self.unit_combo.setObjectName("adminSyncUnit")
+        for combo in (self.destination_combo, self.unit_combo):  # long names do not widen the tab
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
         self.full_box = QCheckBox(self.tr("Everything, not only what changed since the last export"))
         self.full_box.setObjectName("adminSyncFull")
         self.export_button = QPushButton(self.tr("&Export a bundle…"))
