@@ -68,6 +68,8 @@ class AuditTab(QWidget):
         self.action_combo = QComboBox()
         self.action_combo.setObjectName("adminAuditAction")
         self.action_combo.addItem(self.tr("(every action)"), "")
+        self.action_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.action_combo.setMinimumContentsLength(18)
         for action in ctx.ops.read(lambda s: audit_admin.list_actions(s, ctx.actor)):
             self.action_combo.addItem(audit_details.action_label(action), action)
         self.since_edit = _date_edit("adminAuditSince")
