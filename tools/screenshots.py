@@ -47,8 +47,8 @@ SIZE = [1920, 1080]  # set by --size
 NAMES = ("request_form", "my_requests", "inbox", "appeals", "authorization_viewer", "paper_capture",
          "reports", "reports_charts", "admin_users", "admin_user_dialog", "admin_catalogs",
          "admin_folios", "admin_audit")
-NAMES += ("admin_keys", "admin_sync", "admin_sync_conflicts", "change_password")
-ADMIN_NAMES = {n for n in NAMES if n.startswith("admin_")} | {"change_password"}
+NAMES += ("admin_keys", "admin_sync", "admin_sync_conflicts", "admin_password")
+ADMIN_NAMES = {n for n in NAMES if n.startswith("admin_")}
 
 
 def settle(app: QApplication, rounds: int = 20) -> None:
@@ -326,10 +326,10 @@ def administration(app: QApplication, db: Database, out: Path, wanted: set[str],
             conflicts.reload()
             conflicts.table.selectRow(0)
             shoot(app, window, out / "admin_sync_conflicts.png")
-    if "change_password" in wanted:
+    if "admin_password" in wanted:
         window.change_password()
         settle(app)
-        shoot(app, window._password_dialog, out / "change_password.png")
+        shoot(app, window._password_dialog, out / "admin_password.png")
         window._password_dialog.reject()
     window.close()
 
