@@ -186,10 +186,6 @@
         <translation>%1 mostrados</translation>
     </message>
     <message>
-        <source>%1 shown, of every unit</source>
-        <translation>%1 mostrados, de todas las unidades</translation>
-    </message>
-    <message>
         <source>&amp;Activate</source>
         <translation>&amp;Activar</translation>
     </message>

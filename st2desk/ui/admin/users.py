@@ -205,11 +205,13 @@ class UsersTab(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
+        top.addWidget(self.new_button)
+        units_row = QHBoxLayout()  # its own row: the tab stays narrow at 125 % text
         unit_caption = QLabel(self.tr("Uni&t:"))
         unit_caption.setBuddy(self.unit_filter)
-        top.addWidget(unit_caption)
-        top.addWidget(self.unit_filter)
-        top.addWidget(self.new_button)
+        units_row.addWidget(unit_caption)
+        units_row.addWidget(self.unit_filter)
+        units_row.addStretch(1)
         actions = QHBoxLayout()
         for button in (self.edit_button, self.active_button, self.unlock_button, self.reset_button):
             actions.addWidget(button)
@@ -218,6 +220,7 @@ class UsersTab(QWidget):
         actions.addWidget(self.more_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(units_row)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
         self.reload()
@@ -265,10 +268,7 @@ class UsersTab(QWidget):
 
     def _finish_page(self, more: bool) -> None:
         self.more_button.setEnabled(more)
-        text = self.tr("%1 shown").replace("%1", str(len(self.rows)))
-        if not self.unit_filter.currentData():
-            text = self.tr("%1 shown, of every unit").replace("%1", str(len(self.rows)))
-        self.count_label.setText(text)
+        self.count_label.setText(self.tr("%1 shown").replace("%1", str(len(self.rows))))
         self._sync()
 
     def current(self) -> UserRow | None:
