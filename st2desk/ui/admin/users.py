@@ -175,7 +175,7 @@ class UsersTab(QWidget):
         for unit in ctx.ops.read(lambda s: catalogs_admin.list_units(s, actor)):
             self.unit_filter.addItem(f"{unit.code} · {unit.name}", unit.code)
         self.unit_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.unit_filter.setMinimumContentsLength(18)
+        self.unit_filter.setMinimumContentsLength(40)
         self.unit_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.new_button = QPushButton(self.tr("&New user…"))
         self.new_button.setObjectName("adminUserNew")
