@@ -173,3 +173,19 @@ def test_dismissing_a_conflict_keeps_the_bundle_refused(qtbot, db, offline, cast
         assert [r.status for r in sync_conflicts.list_conflicts(s, cast.admin,
                                                                include_closed=True)] == ["dismissed"]
     assert import_(db, dirs["central"], bundle).refused
+
+
+def test_cancelling_the_import_imports_nothing(qtbot, db, offline, cast, dirs, make_ctx, messages,
+                                               monkeypatch, tmp_path):
+    pair(db, offline, dirs)
+    folio = folio_of(offline, submitted_request(offline, cast))
+    _choose_open(monkeypatch, _bundle_from_unit(offline, dirs, tmp_path))
+    section, tab = open_tab(qtbot, make_ctx, cast.admin, "sync")
+    real = tab.ctx.ops.background
+    monkeypatch.setattr(tab.ctx.ops, "background", lambda fn, **kw: real(
+        lambda progress, cancelled: fn(progress, lambda: True), **kw))  # Cancel pressed
+    click(qtbot, tab.import_button)
+    tab.ctx.ops.wait_for_jobs()
+    qtbot.waitUntil(lambda: bool(messages.texts()), timeout=30000)
+    assert "cancelada" in messages.texts()[-1]
+    assert tab.last_report is None and by_folio(db, folio) is None

@@ -168,6 +168,8 @@ class SyncTab(QWidget):
 
         def job(progress, cancelled):  # type: ignore[no-untyped-def]
             progress(0, 2)
+            if cancelled():
+                raise St2Error("Exportación cancelada: no se escribió ningún paquete.")
             with db.transaction() as session:
                 data, summary = export_bundle(session, actor, to=to, unit_code=unit, full=full)
                 progress(1, 2)
@@ -205,6 +207,8 @@ class SyncTab(QWidget):
                 require_role(session, actor, Role.ADMIN, "importar paquetes de sincronización")
             data = read_bundle_file(chosen)  # bounded before anything is parsed
             progress(1, 3)
+            if cancelled():
+                raise St2Error("Importación cancelada: no se importó nada.")
             with db.transaction() as session:
                 report = import_bundle(session, actor, data)
             progress(3, 3)
