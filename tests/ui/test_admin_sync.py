@@ -189,3 +189,22 @@ def test_cancelling_the_import_imports_nothing(qtbot, db, offline, cast, dirs, m
     qtbot.waitUntil(lambda: bool(messages.texts()), timeout=30000)
     assert "cancelada" in messages.texts()[-1]
     assert tab.last_report is None and by_folio(db, folio) is None
+
+
+def test_a_key_trusted_in_sites_and_keys_is_offered_as_a_destination(
+        qtbot, db, offline, cast, dirs, make_ctx, monkeypatch, tmp_path):
+    from st2desk.services import slips
+    from tests.test_sync import unit_site
+
+    unit_site(offline, dirs["offline"])
+    with installation(dirs["offline"]), offline.transaction() as s:
+        key_file = tmp_path / "llave-umf20.txt"
+        key_file.write_text(slips.export_public_keys(s), encoding="utf-8")
+    section, tab = open_tab(qtbot, make_ctx, cast.admin, "sync")
+    assert not tab.export_button.isEnabled()
+    _choose_open(monkeypatch, key_file)
+    keys = section.tab("keys")
+    click(qtbot, keys.trust_button)
+    click(qtbot, keys.dialog.ok_button)
+    section.tab("sync")
+    assert tab.destination_combo.currentData() == "09UMF20" and tab.export_button.isEnabled()

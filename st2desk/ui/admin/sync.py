@@ -106,6 +106,15 @@ class SyncTab(QWidget):
         layout.addLayout(summary)
         layout.addWidget(self.report, 1)
         self.reload()
+        ctx.ops.sig_data_changed.connect(self._data_changed)
+
+    @Slot(str)
+    def _data_changed(self, _what: str) -> None:
+        """A key trusted or revoked in Sites and keys changes the destinations offered."""
+        try:
+            self.reload()
+        except St2Error:
+            pass  # the server is away: the banner says so; the list stays as it was
 
     def first_field(self) -> QWidget:
         return self.destination_combo
