@@ -47,6 +47,8 @@ SIZE = [1920, 1080]  # set by --size
 NAMES = ("request_form", "my_requests", "inbox", "appeals", "authorization_viewer", "paper_capture",
          "reports", "reports_charts", "admin_users", "admin_user_dialog", "admin_catalogs",
          "admin_folios", "admin_audit")
+NAMES += ("admin_keys", "admin_sync", "admin_sync_conflicts", "admin_password")
+ADMIN_NAMES = {n for n in NAMES if n.startswith("admin_")}
 
 
 def settle(app: QApplication, rounds: int = 20) -> None:
@@ -205,18 +207,77 @@ def main() -> int:
             shoot(app, window, out / "reports_charts.png")
         window.close()
 
-    admin_shots = wanted & {"admin_users", "admin_user_dialog", "admin_catalogs", "admin_folios",
-                            "admin_audit"}
+    admin_shots = wanted & ADMIN_NAMES
     if admin_shots:
-        administration(app, db, out, admin_shots)
+        administration(app, db, out, admin_shots, workdir)
     db.dispose()
     return 0
 
 
-def administration(app: QApplication, db: Database, out: Path, wanted: set[str]) -> None:
+def offline_unit(db: Database, workdir: Path) -> Path:
+    """A unit working offline (a copy of this database with its own key) that this site and
+    it trust each other, and the bundle it sent: one of its requests has the folio of one
+    filed here meanwhile (a conflict). This site's key lives in workdir, never the user's data folder."""
+    import sqlite3
+
+    from st2desk import signing
+    from st2desk.models import Priority, Service
+    from st2desk.services import requests, slips, sync
+    from st2desk.services.requests import RequestData
+
+    def new_draft(database: Database, patient_index: int) -> None:
+        """A draft of the unit's physician: it takes the unit's next folio."""
+        with database.transaction() as s:
+            unit_id = s.scalar(select(Unit.id).where(Unit.code == "09UMF20"))
+            patient = s.scalars(select(Patient.id).where(Patient.unit_id == unit_id)
+                                .order_by(Patient.id)).all()[patient_index]
+            physician = Actor.from_user(s.scalar(select(User).where(User.username == "medico.umf20")))
+            requests.create_draft(s, physician, RequestData(
+                patient_id=patient, service_id=s.scalar(select(Service.id).where(
+                    Service.code == "IMG-RM-ROD")), diagnosis_code="M23.2",
+                justification="Gonalgia derecha con bloqueo articular; se sospecha lesión meniscal.",
+                performing_unit_id=s.scalar(select(Unit.id).where(Unit.code == "09HGZ24")),
+                priority=Priority.ORDINARY))
+
+    central, unit = workdir / "central", workdir / "unit"
+    os.environ["ST2DESK_DATA_DIR"] = str(central)
+    unit_path = workdir / "unit.sqlite3"
+    with sqlite3.connect(db.engine.url.database) as source, sqlite3.connect(unit_path) as copy:
+        source.backup(copy)
+    unit_db = Database(f"sqlite:///{unit_path}")
+    os.environ["ST2DESK_DATA_DIR"] = str(unit)
+    with unit_db.transaction() as s:
+        signing.set_site_label(s, "09UMF20", "UMF 20 (sin red)", ("09UMF20",))
+        signing.ensure_local_key_registered(s)
+        unit_keys = slips.export_public_keys(s)
+    os.environ["ST2DESK_DATA_DIR"] = str(central)
+    with db.transaction() as s:
+        slips.trust_keys(s, None, unit_keys)
+        central_keys = slips.export_public_keys(s)
+        central_kid = signing.local_key().kid
+    new_draft(db, 0)  # here and at the unit, the same next folio: a conflict
+    os.environ["ST2DESK_DATA_DIR"] = str(unit)
+    with unit_db.transaction() as s:
+        slips.trust_keys(s, None, central_keys, units=("*",))
+        sync.export_bundle(s, None, to=central_kid)  # what it sent before (nothing new since)
+    new_draft(unit_db, 1)
+    new_draft(unit_db, 2)
+    with unit_db.transaction() as s:
+        data, _summary = sync.export_bundle(s, None, to=central_kid)
+    unit_db.dispose()
+    os.environ["ST2DESK_DATA_DIR"] = str(central)
+    bundle = workdir / "paquete-umf20.st2sync"
+    bundle.write_bytes(data)
+    return bundle
+
+
+def administration(app: QApplication, db: Database, out: Path, wanted: set[str],
+                   workdir: Path) -> None:
     """The Administration section of a unit's administrator."""
     from st2desk.services import folios
 
+    bundle = offline_unit(db, workdir) if wanted & {"admin_keys", "admin_sync",
+                                                    "admin_sync_conflicts"} else None
     with db.transaction() as s:  # two blocks of paper folios, one of them partly captured
         for unit, count in (("09UMF20", 50), ("09HGZ24", 100)):
             folios.reserve_block(s, None, unit, count)
@@ -245,7 +306,31 @@ def administration(app: QApplication, db: Database, out: Path, wanted: set[str])
         audit_tab.verify()
         window.ctx.ops.wait_for_jobs()
         settle(app, 60)
+        audit_tab.table.selectRow(1)  # the folio block reserved just before
         shoot(app, window, out / "admin_audit.png")
+    if "admin_keys" in wanted:
+        keys = section.tab("keys")
+        keys.select_key(keys.rows[-1].kid)
+        shoot(app, window, out / "admin_keys.png")
+    if bundle is not None and wanted & {"admin_sync", "admin_sync_conflicts"}:
+        from st2desk.services import sync
+
+        sync_tab = section.tab("sync")
+        with db.transaction() as s:  # what Importar un paquete… runs in the background
+            report = sync.import_bundle(s, window.ctx.actor, bundle.read_bytes())
+        sync_tab.show_report(report, str(bundle))
+        if "admin_sync" in wanted:
+            shoot(app, window, out / "admin_sync.png")
+        if "admin_sync_conflicts" in wanted:
+            conflicts = section.tab("conflicts")
+            conflicts.reload()
+            conflicts.table.selectRow(0)
+            shoot(app, window, out / "admin_sync_conflicts.png")
+    if "admin_password" in wanted:
+        window.change_password()
+        settle(app)
+        shoot(app, window._password_dialog, out / "admin_password.png")
+        window._password_dialog.reject()
     window.close()
 
 

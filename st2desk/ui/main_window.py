@@ -288,7 +288,10 @@ class MainWindow(QMainWindow):
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
-        for action in (lock, settings, sign_out, quit_action):
+        password = QAction(self.tr("Change my &password…"), self)
+        password.setObjectName("changePasswordAction")
+        password.triggered.connect(self.change_password)
+        for action in (lock, password, settings, sign_out, quit_action):
             session_menu.addAction(action)
         if Role.ADMIN in self.ctx.actor.roles:
             backup = QAction(self.tr("&Back up the database…"), self)
@@ -377,6 +380,17 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About st2desk"), self.tr(
             "st2desk %1\nST2 medical-service authorization for IMSS units.").replace(
             "%1", __version__))
+
+    @Slot()
+    def change_password(self) -> None:
+        """Session ▸ Change my password… (every role): ui/admin/password.py."""
+        from st2desk.ui.admin.password import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.ctx, self)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage(
+            self.tr("Your password was changed."), 10000))
+        self._password_dialog = dialog
+        dialog.open()
 
     @Slot()
     def back_up(self) -> None:

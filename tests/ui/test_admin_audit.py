@@ -7,6 +7,7 @@ import time
 from datetime import date
 
 from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select, text
 
 from st2desk.models import AuditEvent, Request
@@ -35,7 +36,7 @@ def test_verification_reports_progress_and_an_intact_log_in_plain_words(qtbot, d
     assert "íntegra" in tab.result_label.text()
     assert len(seen) > 2 and seen[-1][0] == seen[-1][1] and seen[0][0] < seen[-1][0]
     assert events(db, "audit_verify")[-1].details["ok"] is True
-    assert column(tab.table, 3)[0] == "audit_verify"  # the list shows the new event
+    assert column(tab.table, 3)[0] == "Bitácora de auditoría verificada"  # the new event
 
 
 def test_a_tampered_event_is_named_with_what_to_do(qtbot, db, cast, make_ctx):
@@ -66,12 +67,34 @@ def test_filters_by_user_action_folio_and_date(qtbot, db, cast, make_ctx):
     assert tab.table.rowCount() >= 1 and all(r.startswith("request ") for r in column(tab.table, 4))
     tab.folio_edit.clear()
     tab.action_combo.setCurrentIndex(tab.action_combo.findData("user_add"))
+    assert tab.action_combo.currentText() == "Usuario creado"
     click(qtbot, tab.filter_button)
-    assert set(column(tab.table, 3)) == {"user_add"}
+    assert set(column(tab.table, 3)) == {"Usuario creado"}
     tab.since_edit.setDate(QDate(2001, 1, 1))
     tab.until_edit.setDate(QDate(2001, 12, 31))
     click(qtbot, tab.filter_button)
     assert tab.table.rowCount() == 0
+
+
+def test_an_events_details_read_as_labelled_fields_in_spanish_not_json(qtbot, db, cast, make_ctx):
+    from st2desk.services import users as users_service
+
+    with db.transaction() as s:
+        row = users_service.list_users(s, cast.admin, search="medico2")[0]
+        users_service.update_user(s, cast.admin, row.id, full_name="Dra. Nueva Nombre",
+                                  unit_code=row.unit_code, roles=row.roles,
+                                  professional_license=None, matricula=None)
+    section, tab = open_tab(qtbot, make_ctx, cast.admin, "audit")
+    assert "Elija un evento" in tab.detail_box.findChildren(QLabel)[0].text()
+    tab.table.selectRow(0)  # the newest: the change just made
+    labels = [w.text() for w in tab.detail_box.findChildren(QLabel)]
+    shown = "\n".join(labels)
+    assert "Usuario modificado (user_update)" in labels
+    assert "Cambios:" in labels and "Nombre completo:" in shown
+    assert any("→ Dra. Nueva Nombre" in text for text in labels)
+    assert "{" not in shown and '"' not in shown
+    details = column(tab.table, 5)[0]
+    assert "Cambios: Nombre completo: Medico2 → Dra. Nueva Nombre" in details and "{" not in details
 
 
 def test_older_events_page_by_sequence(qtbot, db, cast, make_ctx, monkeypatch):

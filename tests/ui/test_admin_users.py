@@ -229,3 +229,14 @@ def test_a_tab_that_cannot_load_says_why_and_opens_later(qtbot, make_ctx, cast, 
     monkeypatch.setattr(folios, "list_blocks", real)
     section.tabs.setCurrentIndex(0)
     assert section.tab("folios").table.objectName() == "adminFolioBlocksTable"
+
+
+def test_an_administrator_sees_every_units_accounts_and_can_narrow_to_one(qtbot, tab, cast):
+    """DESIGN §1.1/§7.1: the administrator answers for the whole installation; the list says
+    so and the unit filter narrows it."""
+    assert tab.unit_filter.currentText() == "Todas las unidades de esta instalación"
+    units = {tab.table.item(r, 2).text() for r in range(tab.table.rowCount())}
+    assert {"09UMF20", "09HGZ24"} <= units  # not only the administrator's own unit (09UMF20)
+    tab.unit_filter.setCurrentIndex(tab.unit_filter.findData("09HGZ24"))
+    units = {tab.table.item(r, 2).text() for r in range(tab.table.rowCount())}
+    assert units == {"09HGZ24"} and "dictaminador1" in usernames(tab)

@@ -20,6 +20,14 @@
         <translation>Sitios y llaves</translation>
     </message>
     <message>
+        <source>Sync</source>
+        <translation>Sincronización</translation>
+    </message>
+    <message>
+        <source>Sync conflicts</source>
+        <translation>Conflictos de sincronización</translation>
+    </message>
+    <message>
         <source>Audit</source>
         <translation>Auditoría</translation>
     </message>

@@ -52,6 +52,10 @@
         <translation>Detalles</translation>
     </message>
     <message>
+        <source>Event</source>
+        <translation>Evento</translation>
+    </message>
+    <message>
         <source>&amp;Older events</source>
         <translation>Eventos &amp;anteriores</translation>
     </message>
@@ -78,6 +82,10 @@
     <message>
         <source>%1 events shown</source>
         <translation>%1 eventos mostrados</translation>
+    </message>
+    <message>
+        <source>Choose an event to see its details.</source>
+        <translation>Elija un evento para ver sus datos.</translation>
     </message>
     <message>
         <source>Verifying the audit log…</source>

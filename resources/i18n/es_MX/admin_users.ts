@@ -114,6 +114,10 @@
         <translation>Unidad</translation>
     </message>
     <message>
+        <source>Every unit of this installation</source>
+        <translation>Todas las unidades de esta instalación</translation>
+    </message>
+    <message>
         <source>Roles</source>
         <translation>Roles</translation>
     </message>
@@ -156,6 +160,10 @@
     <message>
         <source>&amp;Reset password…</source>
         <translation>&amp;Restablecer contraseña…</translation>
+    </message>
+    <message>
+        <source>Uni&amp;t:</source>
+        <translation>&amp;Unidad:</translation>
     </message>
     <message>
         <source>Inactive</source>

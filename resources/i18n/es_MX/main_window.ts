@@ -80,6 +80,10 @@
         <translation>&amp;Salir</translation>
     </message>
     <message>
+        <source>Change my &amp;password…</source>
+        <translation>Cambiar mi &amp;contraseña…</translation>
+    </message>
+    <message>
         <source>&amp;Back up the database…</source>
         <translation>&amp;Respaldar la base de datos…</translation>
     </message>
@@ -124,6 +128,10 @@
 ST2 medical-service authorization for IMSS units.</source>
         <translation>st2desk %1
 Autorización de servicios médicos ST2 para unidades del IMSS.</translation>
+    </message>
+    <message>
+        <source>Your password was changed.</source>
+        <translation>Su contraseña se cambió.</translation>
     </message>
 </context>
 </TS>

@@ -1,8 +1,8 @@
 """Administration section (role admin): one tab per concern, one module per tab.
 
-Users, catalogs, folio blocks, sites and keys, audit, backup. Every tab calls the same
-services and permission checks as the command line through `ctx.ops` (long work off the
-GUI thread) and builds its content when first shown.
+Users, catalogs, folio blocks, sites and keys, sync and its conflicts, audit, backup.
+Every tab calls the same services and permission checks as the command line through
+`ctx.ops` (long work off the GUI thread) and builds its content when first shown.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ TABS = (
     ("catalogs", "st2desk.ui.admin.catalogs:CatalogsTab"),
     ("folios", "st2desk.ui.admin.folios:FolioBlocksTab"),
     ("keys", "st2desk.ui.admin.keys:KeysTab"),
+    ("sync", "st2desk.ui.admin.sync:SyncTab"),
+    ("conflicts", "st2desk.ui.admin.sync_conflicts:SyncConflictsTab"),
     ("audit", "st2desk.ui.admin.audit:AuditTab"),
     ("backup", "st2desk.ui.admin.backup:BackupTab"),
 )
@@ -38,6 +40,7 @@ class AdminSection(QWidget):
         self._built: dict[str, QWidget] = {}
         titles = {"users": self.tr("Users"), "catalogs": self.tr("Catalogs"),
                   "folios": self.tr("Folio blocks"), "keys": self.tr("Sites and keys"),
+                  "sync": self.tr("Sync"), "conflicts": self.tr("Sync conflicts"),
                   "audit": self.tr("Audit"), "backup": self.tr("Backup")}
         for key, _factory in TABS:
             self.tabs.addTab(QWidget(), titles[key])

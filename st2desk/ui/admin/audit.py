@@ -4,16 +4,18 @@ dates and folio, a page at a time (keyset on the sequence: as fast at a million 
 
 from __future__ import annotations
 
-import json
-
-from PySide6.QtCore import QDate, Slot
+from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +24,8 @@ from st2desk import audit, timezones
 from st2desk.models import Unit
 from st2desk.services import audit_admin
 from st2desk.services.audit_admin import EventFilter, EventRow
-from st2desk.ui.admin.common import make_table, set_rows
+from st2desk.ui.admin import audit_details
+from st2desk.ui.admin.common import make_table, selected_key, set_rows
 from st2desk.ui.context import UiContext
 
 PAGE = audit_admin.PAGE_SIZE
@@ -65,8 +68,10 @@ class AuditTab(QWidget):
         self.action_combo = QComboBox()
         self.action_combo.setObjectName("adminAuditAction")
         self.action_combo.addItem(self.tr("(every action)"), "")
+        self.action_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.action_combo.setMinimumContentsLength(18)
         for action in ctx.ops.read(lambda s: audit_admin.list_actions(s, ctx.actor)):
-            self.action_combo.addItem(action, action)
+            self.action_combo.addItem(audit_details.action_label(action), action)
         self.since_edit = _date_edit("adminAuditSince")
         self.until_edit = _date_edit("adminAuditUntil")
         self.folio_edit = QLineEdit()
@@ -81,6 +86,22 @@ class AuditTab(QWidget):
             self.tr("No."), self.tr("Date and time"), self.tr("User"), self.tr("Action"),
             self.tr("Record"), self.tr("Details")])
         self.table.setWordWrap(False)
+        self.table.itemSelectionChanged.connect(self.show_detail)
+        # The chosen event, field by field in words (not the raw JSON of its details).
+        self.detail_box = QGroupBox(self.tr("Event"))
+        self.detail_box.setObjectName("adminAuditDetail")
+        self.detail_form = QFormLayout(self.detail_box)
+        self.detail_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        detail_scroll = QScrollArea()
+        detail_scroll.setWidgetResizable(True)
+        detail_scroll.setWidget(self.detail_box)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(detail_scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        detail_scroll.setMinimumHeight(120)
         self.more_button = QPushButton(self.tr("&Older events"))
         self.more_button.setObjectName("adminAuditMore")
         self.more_button.clicked.connect(self.load_more)
@@ -105,7 +126,7 @@ class AuditTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.splitter, 1)
         layout.addLayout(bottom)
         self.reload()
 
@@ -124,9 +145,9 @@ class AuditTab(QWidget):
 
     def _cells(self, e: EventRow) -> tuple[int, list[str]]:
         at = e.at.astimezone(self._zone).strftime("%d/%m/%Y %H:%M:%S")
-        details = json.dumps(e.details, ensure_ascii=False, sort_keys=True) if e.details else ""
         record = e.entity_id if len(e.entity_id) <= 20 else e.entity_id[:8] + "…"
-        return e.seq, [str(e.seq), at, e.username, e.action, f"{e.entity} {record}", details]
+        return e.seq, [str(e.seq), at, e.username, audit_details.action_label(e.action),
+                       f"{e.entity} {record}", audit_details.summary(e.details)]
 
     def _page(self, before: int | None) -> list[EventRow]:
         actor, flt = self.ctx.actor, self.current_filter()
@@ -152,6 +173,32 @@ class AuditTab(QWidget):
     def _finish(self, more: bool) -> None:
         self.more_button.setEnabled(more)
         self.count_label.setText(self.tr("%1 events shown").replace("%1", str(len(self.events))))
+        self.show_detail()
+
+    def current(self) -> EventRow | None:
+        seq = selected_key(self.table)
+        return next((e for e in self.events if e.seq == seq), None)
+
+    @Slot()
+    def show_detail(self) -> None:
+        """The selected event's fields, each labelled in the person's language."""
+        while self.detail_form.rowCount():
+            self.detail_form.removeRow(0)
+        event = self.current()
+        if event is None:
+            self.detail_form.addRow(QLabel(self.tr("Choose an event to see its details.")))
+            return
+        at = event.at.astimezone(self._zone).strftime("%d/%m/%Y %H:%M:%S")
+        rows = [(self.tr("No."), str(event.seq)), (self.tr("Date and time"), at),
+                (self.tr("User"), event.username or "—"),
+                (self.tr("Action"), f"{audit_details.action_label(event.action)} ({event.action})"),
+                (self.tr("Record"), f"{event.entity} {event.entity_id}")]
+        rows += audit_details.fields(event.details)
+        for label, text in rows:
+            value = QLabel(text)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.detail_form.addRow(label + ":", value)
 
     # ------------------------------------------------------------------ verification
 

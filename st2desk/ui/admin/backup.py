@@ -77,9 +77,11 @@ class BackupTab(QWidget):
             self.restore_button.clicked.connect(self.restore)
             backup_box = QGroupBox(self.tr("Back up"))
             inner = QVBoxLayout(backup_box)
-            inner.addWidget(QLabel(self.tr(
+            about = QLabel(self.tr(
                 "A consistent copy of the whole database, made while others keep working. Keep "
-                "it away from this computer (a USB drive, another building).")))
+                "it away from this computer (a USB drive, another building)."))
+            about.setWordWrap(True)
+            inner.addWidget(about)
             inner.addWidget(self.backup_button)
             restore_box = QGroupBox(self.tr("Restore"))
             inner = QVBoxLayout(restore_box)

@@ -37,6 +37,9 @@ class FolioBlocksTab(QWidget):
                 self.unit_combo.addItem(f"{unit.code} · {unit.name}", unit.code)
         own = next((u.code for u in units if u.id == ctx.actor.unit_id), "")
         self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(own)))
+        # A long unit name does not make the section wider than a 1,024-pixel screen.
+        self.unit_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.unit_combo.setMinimumContentsLength(20)
         self.count_spin = QSpinBox()
         self.count_spin.setObjectName("adminFolioCount")
         self.count_spin.setRange(1, folios.MAX_BLOCK)

@@ -165,6 +165,18 @@ class UsersTab(QWidget):
         self._search_timer.timeout.connect(self.reload)
         self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
         self.search_edit.returnPressed.connect(self.reload)
+        # An administrator answers for the whole installation (DESIGN §1.1, §7.1: the
+        # database shows them every unit's accounts); the list says so and narrows by unit.
+        self.unit_filter = QComboBox()
+        self.unit_filter.setObjectName("adminUserUnitFilter")
+        self.unit_filter.setAccessibleName(self.tr("Unit"))
+        self.unit_filter.addItem(self.tr("Every unit of this installation"), "")
+        actor = ctx.actor
+        for unit in ctx.ops.read(lambda s: catalogs_admin.list_units(s, actor)):
+            self.unit_filter.addItem(f"{unit.code} · {unit.name}", unit.code)
+        self.unit_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.unit_filter.setMinimumContentsLength(40)
+        self.unit_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.new_button = QPushButton(self.tr("&New user…"))
         self.new_button.setObjectName("adminUserNew")
         self.new_button.clicked.connect(self.new_user)
@@ -194,6 +206,12 @@ class UsersTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.new_button)
+        units_row = QHBoxLayout()  # its own row: the tab stays narrow at 125 % text
+        unit_caption = QLabel(self.tr("Uni&t:"))
+        unit_caption.setBuddy(self.unit_filter)
+        units_row.addWidget(unit_caption)
+        units_row.addWidget(self.unit_filter)
+        units_row.addStretch(1)
         actions = QHBoxLayout()
         for button in (self.edit_button, self.active_button, self.unlock_button, self.reset_button):
             actions.addWidget(button)
@@ -202,6 +220,7 @@ class UsersTab(QWidget):
         actions.addWidget(self.more_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(units_row)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
         self.reload()
@@ -226,8 +245,9 @@ class UsersTab(QWidget):
 
     def _page(self, after: str | None) -> list[UserRow]:
         actor, text = self.ctx.actor, self.search_edit.text()
+        unit = self.unit_filter.currentData() or None
         return self.ctx.ops.read(lambda s: users_service.list_users(
-            s, actor, search=text, after=after, limit=PAGE + 1))
+            s, actor, search=text, unit_code=unit, after=after, limit=PAGE + 1))
 
     @Slot()
     def reload(self) -> None:
