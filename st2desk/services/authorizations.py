@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from st2desk import audit, clock, numbering
+from st2desk import audit, clock, numbering, timezones
 from st2desk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from st2desk.forms import st2_fields as F
 from st2desk.identifiers import compact_nss, validate_nss
@@ -16,6 +16,7 @@ from st2desk.models import (
     Request,
     RequestStatus,
     Role,
+    Unit,
 )
 from st2desk.services.common import Actor, check_version, clean_text, require_role
 from st2desk.services.workflow import ensure_allowed
@@ -85,7 +86,7 @@ def record_use(session: Session, actor: Actor, authorization_id: int, *,
             f"La autorización {auth.number} es para otra unidad de destino; "
             "el uso se registra en la unidad que realiza el servicio.")
     ensure_allowed(auth.request, "record_use")
-    today = clock.today()
+    today = clock.today_in(timezones.request_zone(auth.request))  # the owning unit's day
     if auth.status is not AuthorizationStatus.VALID:
         raise InvalidTransition(f"La autorización {auth.number} no está vigente.")
     if today > auth.valid_until:
@@ -125,12 +126,18 @@ def expire_due(session: Session, actor: Actor | None = None) -> int:
     """
     if actor is not None:
         require_role(session, actor, Role.ADMIN, "vencer autorizaciones")
-    today = clock.today()
-    due = session.scalars(
+    # Each authorization expires when its own unit's day (the requesting unit's zone) is
+    # past its last day: candidates by the latest day any unit's zone has reached, then
+    # each by its own.
+    zones = set(session.scalars(select(Unit.time_zone).distinct())) | {clock.zone_name()}
+    latest = max(clock.today_in(z) for z in zones)
+    candidates = session.scalars(
         select(Authorization).where(Authorization.status == AuthorizationStatus.VALID,
-                                    Authorization.valid_until < today)
-        .options(joinedload(Authorization.request))
+                                    Authorization.valid_until < latest)
+        .options(joinedload(Authorization.request).joinedload(Request.requesting_unit))
     ).all()
+    due = [a for a in candidates
+           if a.valid_until < clock.today_in(timezones.request_zone(a.request))]
     for auth in due:
         auth.status = AuthorizationStatus.EXPIRED
         auth.request.status = RequestStatus.EXPIRED

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from st2desk import audit, clock, numbering
+from st2desk import audit, clock, numbering, timezones
 from st2desk.errors import InvalidTransition, PermissionDenied, ValidationError
 from st2desk.forms import st2_fields as F
 from st2desk.models import (
@@ -85,13 +85,16 @@ def _issue_authorization(session: Session, actor: Actor, req: Request, *, valid_
     get_or_404(session, Unit, unit_id, "una unidad")
     note = clean_text(F.SCHEDULING_NOTE, scheduling_note) or None
     issuing_unit = session.get(Unit, actor.unit_id)
-    today = clock.today()
-    seq = numbering.allocate(session, actor.unit_id, today.year, SequenceKind.AUTHORIZATION)
+    # The number counts in the issuing unit's year; the validity in the days of the unit
+    # that owns the request (its requesting unit), like every other date of it.
+    year = clock.today_in(issuing_unit.time_zone if issuing_unit else None).year
+    today = clock.today_in(timezones.request_zone(req))
+    seq = numbering.allocate(session, actor.unit_id, year, SequenceKind.AUTHORIZATION)
     # An emergency is authorized retroactively: validity starts the day it was performed.
     start = req.performed_on if req.is_emergency and req.performed_on else today
     auth = Authorization(
         uuid=uuid.uuid4(),
-        number=numbering.format_authorization(issuing_unit.code, today.year, seq),  # type: ignore[union-attr]
+        number=numbering.format_authorization(issuing_unit.code, year, seq),  # type: ignore[union-attr]
         request_id=req.id,
         status=AuthorizationStatus.VALID,
         valid_from=start,
