@@ -146,7 +146,8 @@ class AppealsInbox(PagedQueue):
                 self._dialog)
 
         self.open_dialog(GrantAppealDialog(self.subject(detail), valid_days=detail.validity_days,
-                                           parent=self, submit=submit))
+                                           parent=self, submit=submit,
+                                           time_zone=detail.time_zone))
 
     @Slot()
     def deny(self) -> None:

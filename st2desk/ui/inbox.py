@@ -799,7 +799,8 @@ class Inbox(PagedQueue):
 
         self.open_dialog(ApproveDialog(
             self.subject(detail), valid_days=detail.validity_days, units=self._units,
-            performing_unit_id=detail.performing_unit_id, parent=self, submit=submit))
+            performing_unit_id=detail.performing_unit_id, parent=self, submit=submit,
+            time_zone=detail.time_zone))
 
     @Slot()
     def reject(self) -> None:
