@@ -85,10 +85,21 @@ def record_use(session: Session, actor: Actor, authorization_id: int, *,
         raise PermissionDenied(
             f"La autorización {auth.number} es para otra unidad de destino; "
             "el uso se registra en la unidad que realiza el servicio.")
+    # Refused by what the authorization is, and naming it (issue 13, item 7), before the
+    # request's state is looked at (it follows the authorization's).
+    zone = timezones.request_zone(auth.request)
+    if auth.status is AuthorizationStatus.USED:
+        when = f" el {clock.stamp(auth.used_at, zone)}" if auth.used_at else ""
+        raise InvalidTransition(f"La autorización {auth.number} ya se utilizó{when}; "
+                                "no se registra otra vez.")
+    if auth.status is AuthorizationStatus.CANCELLED:
+        raise InvalidTransition(f"La autorización {auth.number} fue cancelada; no puede usarse.")
+    if auth.status is AuthorizationStatus.EXPIRED:
+        raise InvalidTransition(
+            f"La autorización {auth.number} venció el {auth.valid_until:%d/%m/%Y}; "
+            "el médico debe elaborar una nueva solicitud.")
     ensure_allowed(auth.request, "record_use")
-    today = clock.today_in(timezones.request_zone(auth.request))  # the owning unit's day
-    if auth.status is not AuthorizationStatus.VALID:
-        raise InvalidTransition(f"La autorización {auth.number} no está vigente.")
+    today = clock.today_in(zone)  # the owning unit's day
     if today > auth.valid_until:
         raise InvalidTransition(
             f"La autorización {auth.number} venció el {auth.valid_until:%d/%m/%Y}; "
