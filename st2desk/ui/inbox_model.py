@@ -77,6 +77,8 @@ class Column(Generic[R]):
 class PagedTableModel(QAbstractTableModel, Generic[R]):
     """Rows of a keyset-paged query, fetched a page at a time as the view scrolls."""
 
+    EMPHASISED: frozenset[str] = frozenset({"clock", "priority"})  # keys drawn bold at times
+
     sig_fetch_failed = Signal(str)
     """A page could not be read; the argument is the Spanish message."""
 
@@ -285,9 +287,9 @@ class InboxModel(PagedTableModel[InboxRow]):
                    tooltip=lambda r: self.tr("Due %1").replace(
                        "%1", fmt_datetime(r.due_at, r.time_zone))),
             Column("priority", self.tr("Priority"), lambda r: priorities[r.priority], width=80),
-            Column("patient", self.tr("Patient"), lambda r: r.patient_name, width=180,
+            Column("patient", self.tr("Patient"), lambda r: r.patient_name, width=160,
                    tooltip=lambda r: f"{r.patient_name}\n{r.nss} {r.agregado}"),
-            Column("service", self.tr("Service"), lambda r: r.service_name, width=210,
+            Column("service", self.tr("Service"), lambda r: r.service_name, width=190,
                    tooltip=lambda r: f"{r.service_code} — {r.service_name}"),
             Column("warnings", self.tr("Warnings"), lambda r: str(r.warnings) if r.warnings else "",
                    align=_CENTER, width=70,
