@@ -226,6 +226,9 @@ class UnitCombo(ChoiceCombo):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(15)
+        # As wide as the form gives it, not as the longest unit name of the catalog.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(24)
         completer = FoldingCompleter(self)
         completer.setModel(self.model())
         self.setCompleter(completer)
