@@ -157,3 +157,39 @@ def test_folios_reserved_at_the_command_line_take_the_units_year(
         assert cli.main(["--database", db_url, "folios", "reserve", "--unit", REQUESTING_UNIT,
                          "--count", "2", "--user", "admin1"]) == 0
     assert f"{REQUESTING_UNIT}-2026-" in capsys.readouterr().out
+
+
+def test_a_late_appeal_names_the_deadline_on_the_units_clock(db, cast, tijuana):  # type: ignore[no-untyped-def]
+    """Rejected at 21:30 on 28 February in Tijuana (05:30 UTC on 1 March): the 15 days end
+    at 22:30 on 15 March there, not on "16/03/2026" (the UTC day)."""
+    from st2desk.errors import InvalidTransition
+    from st2desk.services import decisions
+
+    with clock.frozen_at(datetime(2026, 3, 1, 5, 30, tzinfo=UTC)):
+        request_id = flows.rejected(db, cast)
+    with clock.frozen_at(datetime(2026, 3, 18, 18, 0, tzinfo=UTC)), db.transaction() as s:
+        with pytest.raises(InvalidTransition) as late:
+            decisions.file_appeal(s, cast.physician, request_id, "La exploración sí justifica "
+                                  "el estudio; se anexan notas previas.")
+    assert "venció el 15/03/2026 22:30 (hora de Tijuana)" in late.value.message
+
+
+def test_a_broken_checkpoint_is_dated_on_the_units_clock(db, cast, tijuana):  # type: ignore[no-untyped-def]
+    """`audit verify` names the checkpoint's time as the signed-in unit reads it."""
+    from sqlalchemy import delete
+
+    from st2desk import audit
+    from st2desk.models import AuditEvent
+    from tests.tamper import as_dba
+
+    with clock.frozen_at(MOMENT):
+        flows.draft(db, cast)
+        with db.transaction() as s:
+            audit.checkpoint(s, "prueba")
+    with db.transaction() as s:
+        as_dba(s)
+        s.execute(delete(AuditEvent))
+    clock.set_zone("America/Tijuana")
+    with db.session() as s:
+        report = audit.verify(s)
+    assert not report.ok and f"firmado el {TIJUANA_DAY} 23:30" in report.reason, report.reason

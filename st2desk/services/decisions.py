@@ -162,7 +162,7 @@ def file_appeal(session: Session, actor: Actor, request_id: int, grounds: str, *
     if req.rejected_at is not None and clock.now() - req.rejected_at > APPEAL_WINDOW:
         raise InvalidTransition(
             f"El plazo de 15 días para interponer el recurso venció el "
-            f"{(req.rejected_at + APPEAL_WINDOW):%d/%m/%Y}.")
+            f"{clock.stamp(req.rejected_at + APPEAL_WINDOW, timezones.request_zone(req))}.")
     text = clean_text(F.APPEAL_GROUNDS, grounds)
     appeal = Appeal(request_id=req.id, filed_by_id=actor.user_id, filed_at=clock.now(), grounds=text)
     session.add(appeal)
