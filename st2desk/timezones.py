@@ -91,6 +91,13 @@ def request_zone(request: Any) -> str | None:
     return getattr(getattr(request, "requesting_unit", None), "time_zone", None)
 
 
+def authorization_zone(authorization: Any) -> str | None:
+    """The zone of an authorization's days (validity, use, expiry, its slip): its
+    performing unit's, where the patient presents and reception records the use; the
+    PostgreSQL wall judges a use and an expiry on the same calendar."""
+    return getattr(getattr(authorization, "performing_unit", None), "time_zone", None)
+
+
 def local_day(moment: datetime, tz: ZoneInfo | str | None = None) -> date:
     """The calendar day of an aware moment in `tz` (a ZoneInfo or a name)."""
     if moment.tzinfo is None:

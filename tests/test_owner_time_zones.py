@@ -1,10 +1,12 @@
-"""Issue 13 (1), outside the windows: a request's and its authorization's days are those of
-the unit that owns them (the requesting unit's zone), in the slip and paper PDFs, at the
-command line, at reception and when authorizations expire; whoever acts and from wherever.
+"""Issue 13 (1), outside the windows: every day is that of the unit that owns it, in the
+slip and paper PDFs, at the command line, at reception and when authorizations expire;
+whoever acts and from wherever. A request's days and times (requested, sent, decided, its
+appeal deadline) are its requesting unit's; an authorization's (valid from and until, used,
+expired, its slip) its performing unit's, where the patient presents and the use is
+recorded (the PostgreSQL wall judges a use and an expiry on that calendar too).
 
-The scene: a Tijuana clinic's request is approved and used at 23:30 on 2 December, Tijuana
-time; it is already 01:30 on 3 December in Mexico City, where the hospital, its specialist,
-its reception and the scheduled jobs are.
+The scenes happen at 23:30 on 2 December, Tijuana time; it is already 01:30 on 3 December
+in Mexico City, where the other unit, the scheduled jobs and the command line's default are.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from st2desk import cli, clock
 from st2desk.models import Authorization, AuthorizationStatus, Request, Unit
 from st2desk.services import authorizations, reception, users
 from tests import flows
-from tests.cast import PASSWORD, REQUESTING_UNIT
+from tests.cast import PASSWORD, PERFORMING_UNIT, REQUESTING_UNIT
 
 # 07:30 UTC: 23:30 on 2 December in Tijuana, 01:30 on 3 December in Mexico City.
 MOMENT = datetime(2026, 12, 3, 7, 30, tzinfo=UTC)
@@ -34,9 +36,17 @@ needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
 
 @pytest.fixture
 def tijuana(db):  # type: ignore[no-untyped-def]
-    """The requesting unit is in Tijuana; the performing unit stays in Mexico City."""
+    """The requesting clinic is in Tijuana; the performing hospital stays in Mexico City."""
     with db.transaction() as s:
         s.scalar(select(Unit).where(Unit.code == REQUESTING_UNIT)).time_zone = "America/Tijuana"
+
+
+@pytest.fixture
+def tijuana_hospital(db):  # type: ignore[no-untyped-def]
+    """The performing hospital (its specialists and reception) is in Tijuana; the
+    requesting clinic stays in Mexico City."""
+    with db.transaction() as s:
+        s.scalar(select(Unit).where(Unit.code == PERFORMING_UNIT)).time_zone = "America/Tijuana"
 
 
 def pdf_text(path: Path) -> str:
@@ -49,36 +59,45 @@ def approved_and_used(db, cast):  # type: ignore[no-untyped-def]
     """Submitted, approved and used, all at MOMENT; returns (request id, number)."""
     with clock.frozen_at(MOMENT):
         request_id, auth_id = flows.authorized(db, cast)
-        receptionist = users.login(db, "recepcion1", PASSWORD)  # Mexico City's reception
+        receptionist = users.login(db, "recepcion1", PASSWORD)  # the hospital's reception
         with db.transaction() as s:
             authorizations.record_use(s, receptionist, auth_id)
     with db.session() as s:
         return request_id, s.get(Authorization, auth_id).number
 
 
-def test_approval_at_2330_in_tijuana_is_valid_from_that_day(db, cast, tijuana):  # type: ignore[no-untyped-def]
+def test_a_tijuana_clinics_request_is_dated_on_its_day(db, cast, tijuana):  # type: ignore[no-untyped-def]
     with clock.frozen_at(MOMENT):
         request_id, auth_id = flows.authorized(db, cast)
     with db.session() as s:
-        req = s.get(Request, request_id)
+        assert s.get(Request, request_id).requested_on == date(2026, 12, 2)
+        # Valid from the Mexico City hospital's day, where it will be used.
+        assert s.get(Authorization, auth_id).valid_from == date(2026, 12, 3)
+
+
+def test_approval_at_2330_in_a_tijuana_hospital_is_valid_from_that_day(
+        db, cast, tijuana_hospital):  # type: ignore[no-untyped-def]
+    with clock.frozen_at(MOMENT):
+        request_id, auth_id = flows.authorized(db, cast)
+    with db.session() as s:
+        assert s.get(Request, request_id).requested_on == date(2026, 12, 3)  # the clinic's
         auth = s.get(Authorization, auth_id)
-        assert req.requested_on == date(2026, 12, 2)
         assert auth.valid_from == date(2026, 12, 2)
         assert auth.number.startswith("A09HGZ24-2026-")  # the issuing unit's year
 
 
 @needs_pdftotext
 def test_slip_printed_at_the_command_line_shows_the_tijuana_day(
-        db, db_url, cast, tijuana, tmp_path, cli_password, capsys):  # type: ignore[no-untyped-def]
+        db, db_url, cast, tijuana_hospital, tmp_path, cli_password, capsys):  # type: ignore[no-untyped-def]
     with clock.frozen_at(MOMENT):
         _request_id, auth_id = flows.authorized(db, cast)
         with db.session() as s:
             number = s.get(Authorization, auth_id).number
         first, again = tmp_path / "slip.pdf", tmp_path / "again.pdf"
-        # Printed in Mexico City (recepcion1's unit) at 01:30 on 3 December.
+        # Printed at the Mexico City clinic (recepcion.umf) at 01:30 on 3 December.
         for target in (first, again):
             assert cli.main(["--database", db_url, "print", "slip", number, "-o", str(target),
-                             "--user", "recepcion1"]) == 0
+                             "--user", "recepcion.umf"]) == 0
     capsys.readouterr()
     text = pdf_text(again)
     assert f"el {TIJUANA_DAY}" in text  # issued on
@@ -105,37 +124,37 @@ def test_paper_st2_of_the_request_shows_the_tijuana_days(
 
 
 def test_verify_at_the_command_line_names_the_day_and_zone_of_use(
-        db, db_url, cast, tijuana, cli_password, capsys):  # type: ignore[no-untyped-def]
+        db, db_url, cast, tijuana_hospital, cli_password, capsys):  # type: ignore[no-untyped-def]
     _request_id, number = approved_and_used(db, cast)
     capsys.readouterr()
-    with clock.frozen_at(MOMENT):
-        code = cli.main(["--database", db_url, "verify", number, "--user", "recepcion1"])
+    with clock.frozen_at(MOMENT):  # checked at the Mexico City clinic
+        code = cli.main(["--database", db_url, "verify", number, "--user", "recepcion.umf"])
     out = capsys.readouterr().out
     assert code != 0  # used: not valid any more
     assert f"ya se utilizó el {TIJUANA_DAY} 23:30 (hora de Tijuana)" in out, out
-    # The Tijuana clinic's own receptionist reads its own clock: no zone named.
+    # The Tijuana hospital's own receptionist reads its own clock: no zone named.
     with clock.frozen_at(MOMENT):
-        cli.main(["--database", db_url, "verify", number, "--user", "recepcion.umf"])
+        cli.main(["--database", db_url, "verify", number, "--user", "recepcion1"])
     out = capsys.readouterr().out
     assert f"ya se utilizó el {TIJUANA_DAY} 23:30." in out, out
 
 
-def test_reception_cards_show_the_days_of_the_requesting_unit(db, cast, tijuana):  # type: ignore[no-untyped-def]
+def test_reception_cards_show_the_days_of_the_performing_unit(db, cast, tijuana_hospital):  # type: ignore[no-untyped-def]
     _request_id, number = approved_and_used(db, cast)
-    receptionist = users.login(db, "recepcion1", PASSWORD)
+    receptionist = users.login(db, "recepcion.umf", PASSWORD)  # in Mexico City
     with clock.frozen_at(MOMENT), db.session() as s:
         card = reception.find(s, receptionist, number).cards[0]
     assert card.issued_on == card.used_on == card.state_date == date(2026, 12, 2)
 
 
 def test_authorizations_expire_by_their_own_units_day(
-        db, db_url, cast, tijuana, cli_password, capsys):  # type: ignore[no-untyped-def]
+        db, db_url, cast, tijuana_hospital, cli_password, capsys):  # type: ignore[no-untyped-def]
     with clock.frozen_at(MOMENT):
         _request_id, auth_id = flows.authorized(db, cast)
     with db.transaction() as s:
         s.get(Authorization, auth_id).valid_until = date(2026, 12, 2)
-    # Still 2 December in Tijuana: the command run from anywhere (and the job with no
-    # unit, in Mexico City's day) leaves it valid.
+    # Still 2 December in Tijuana: the command run from Mexico City (admin1) and the job
+    # with no unit leave it valid.
     with clock.frozen_at(MOMENT):
         assert cli.main(["--database", db_url, "expire", "--user", "admin1"]) == 0
         assert "vencidas hoy: 0" in capsys.readouterr().out

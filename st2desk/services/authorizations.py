@@ -87,7 +87,7 @@ def record_use(session: Session, actor: Actor, authorization_id: int, *,
             "el uso se registra en la unidad que realiza el servicio.")
     # Refused by what the authorization is, and naming it (issue 13, item 7), before the
     # request's state is looked at (it follows the authorization's).
-    zone = timezones.request_zone(auth.request)
+    zone = timezones.authorization_zone(auth)  # the performing unit's calendar
     if auth.status is AuthorizationStatus.USED:
         when = f" el {clock.stamp(auth.used_at, zone)}" if auth.used_at else ""
         raise InvalidTransition(f"La autorización {auth.number} ya se utilizó{when}; "
@@ -99,7 +99,7 @@ def record_use(session: Session, actor: Actor, authorization_id: int, *,
             f"La autorización {auth.number} venció el {auth.valid_until:%d/%m/%Y}; "
             "el médico debe elaborar una nueva solicitud.")
     ensure_allowed(auth.request, "record_use")
-    today = clock.today_in(zone)  # the owning unit's day
+    today = clock.today_in(zone)  # the performing unit's day, as the PostgreSQL wall judges
     if today > auth.valid_until:
         raise InvalidTransition(
             f"La autorización {auth.number} venció el {auth.valid_until:%d/%m/%Y}; "
@@ -137,18 +137,18 @@ def expire_due(session: Session, actor: Actor | None = None) -> int:
     """
     if actor is not None:
         require_role(session, actor, Role.ADMIN, "vencer autorizaciones")
-    # Each authorization expires when its own unit's day (the requesting unit's zone) is
-    # past its last day: candidates by the latest day any unit's zone has reached, then
-    # each by its own.
+    # Each authorization expires when its performing unit's day is past its last day (the
+    # PostgreSQL wall allows no earlier): candidates by the latest day any unit's zone has
+    # reached, then each by its own.
     zones = set(session.scalars(select(Unit.time_zone).distinct())) | {clock.zone_name()}
     latest = max(clock.today_in(z) for z in zones)
     candidates = session.scalars(
         select(Authorization).where(Authorization.status == AuthorizationStatus.VALID,
                                     Authorization.valid_until < latest)
-        .options(joinedload(Authorization.request).joinedload(Request.requesting_unit))
+        .options(joinedload(Authorization.request), joinedload(Authorization.performing_unit))
     ).all()
     due = [a for a in candidates
-           if a.valid_until < clock.today_in(timezones.request_zone(a.request))]
+           if a.valid_until < clock.today_in(timezones.authorization_zone(a))]
     for auth in due:
         auth.status = AuthorizationStatus.EXPIRED
         auth.request.status = RequestStatus.EXPIRED

@@ -82,13 +82,13 @@ def _issue_authorization(session: Session, actor: Actor, req: Request, *, valid_
     unit_id = performing_unit_id or req.performing_unit_id
     if unit_id is None:
         raise ValidationError("Indique la unidad de destino.", field="performing_unit")
-    get_or_404(session, Unit, unit_id, "una unidad")
+    performing = get_or_404(session, Unit, unit_id, "una unidad")
     note = clean_text(F.SCHEDULING_NOTE, scheduling_note) or None
     issuing_unit = session.get(Unit, actor.unit_id)
-    # The number counts in the issuing unit's year; the validity in the days of the unit
-    # that owns the request (its requesting unit), like every other date of it.
+    # The number counts in the issuing unit's year; the validity in the performing unit's
+    # days (where it is used; the PostgreSQL wall judges a use on that calendar).
     year = clock.today_in(issuing_unit.time_zone if issuing_unit else None).year
-    today = clock.today_in(timezones.request_zone(req))
+    today = clock.today_in(performing.time_zone)
     seq = numbering.allocate(session, actor.unit_id, year, SequenceKind.AUTHORIZATION)
     # An emergency is authorized retroactively: validity starts the day it was performed.
     start = req.performed_on if req.is_emergency and req.performed_on else today

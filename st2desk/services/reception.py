@@ -160,7 +160,6 @@ def _card_query() -> Select:  # type: ignore[type-arg]
     performing = aliased(Unit, name="performing_unit")
     issuer = aliased(User, name="issuer")
     recorder = aliased(User, name="recorder")
-    requesting = aliased(Unit, name="requesting_unit")
     return (
         select(Authorization.id, Authorization.version, Authorization.number, Request.folio,
                Authorization.status, Authorization.valid_from, Authorization.valid_until,
@@ -168,9 +167,8 @@ def _card_query() -> Select:  # type: ignore[type-arg]
                Authorization.retroactive, Authorization.performing_unit_id,
                Patient.first_name, Patient.last_name, Patient.second_last_name, Patient.nss,
                Patient.agregado, Service.code, Service.name, performing.code, performing.name,
-               issuer.full_name, recorder.full_name, requesting.time_zone)
+               issuer.full_name, recorder.full_name, performing.time_zone)
         .join(Request, Authorization.request_id == Request.id)
-        .join(requesting, Request.requesting_unit_id == requesting.id)
         .outerjoin(Patient, Request.patient_id == Patient.id)
         .outerjoin(Service, Request.service_id == Service.id)
         .join(performing, Authorization.performing_unit_id == performing.id)
@@ -188,7 +186,7 @@ def _cards(session: Session, actor: Actor, ids: list[int]) -> list[Authorization
     for (ident, version, number, folio, status, valid_from, valid_until, used_at, issued_at, note,
          retroactive, performing_unit_id, first, last, second, nss, agregado, service_code,
          service_name, unit_code, unit_name, issuer, recorder, zone) in rows:
-        # Days of an authorization are its requesting unit's (issue 13, item 1).
+        # An authorization's days are its performing unit's (issue 13, item 1).
         state, state_date = _state(status, valid_from, valid_until, used_at,
                                    clock.today_in(zone), zone)
         cards.append(AuthorizationCard(

@@ -107,8 +107,8 @@ def _matches(payload: signing.SlipPayload, auth: Authorization) -> bool:
 
 
 def owner_today(auth: Authorization) -> date:
-    """Today in the zone of the unit that owns the authorization (its request's unit)."""
-    return clock.today_in(timezones.request_zone(auth.request))
+    """Today on the authorization's calendar: its performing unit's (`timezones.authorization_zone`)."""
+    return clock.today_in(timezones.authorization_zone(auth))
 
 
 def usable_today(auth: Authorization, today: date | None = None) -> bool:
@@ -168,7 +168,7 @@ def slip_content(session: Session, auth: Authorization) -> object:
     patient = req.patient
     issuer = auth.issued_by
     reprint = previous_prints(session, auth) > 0
-    zone = timezones.request_zone(req)  # every day on the slip is the requesting unit's
+    zone = timezones.authorization_zone(auth)  # the slip's days: the performing unit's
     return SlipContent(
         number=auth.number, folio=req.folio, payload=payload.text() if payload else "",
         key_id=payload.kid if payload else "",
@@ -290,7 +290,7 @@ def _state_of(auth: Authorization, today: date) -> tuple[VerifyState, str]:
     if auth.status is AuthorizationStatus.CANCELLED:
         return VerifyState.CANCELLED, f"La autorización {auth.number} fue cancelada."
     if auth.status is AuthorizationStatus.USED:
-        when = (f" el {clock.stamp(auth.used_at, timezones.request_zone(auth.request))}"
+        when = (f" el {clock.stamp(auth.used_at, timezones.authorization_zone(auth))}"
                 if auth.used_at else "")
         return VerifyState.USED, f"La autorización {auth.number} ya se utilizó{when}."
     if auth.status is AuthorizationStatus.EXPIRED or today > auth.valid_until:

@@ -146,8 +146,7 @@ class AppealsInbox(PagedQueue):
                 self._dialog)
 
         self.open_dialog(GrantAppealDialog(self.subject(detail), valid_days=detail.validity_days,
-                                           parent=self, submit=submit,
-                                           time_zone=detail.time_zone))
+                                           parent=self, submit=submit))
 
     @Slot()
     def deny(self) -> None:

@@ -204,9 +204,7 @@ class DecisionDialog(QDialog):
 class _ValidityMixin:
     """Validity in days (default: the service's) with the resulting last day shown."""
 
-    def _build_validity(self, dialog: DecisionDialog, default_days: int,
-                        time_zone: str | None = None) -> QSpinBox:
-        """`time_zone`: the requesting unit's, whose day the validity counts from."""
+    def _build_validity(self, dialog: DecisionDialog, default_days: int) -> QSpinBox:
         spin = QSpinBox()
         spin.setObjectName("validDaysSpin")
         spin.setRange(1, MAX_VALIDITY_DAYS)
@@ -220,7 +218,7 @@ class _ValidityMixin:
 
         def show_until(days: int) -> None:
             until.setText(QCoreApplication.translate("DecisionDialog", "valid until %1").replace(
-                "%1", fmt_date(clock.today_in(time_zone) + timedelta(days=days))))
+                "%1", fmt_date(clock.today() + timedelta(days=days))))
 
         spin.valueChanged.connect(show_until)
         show_until(spin.value())
@@ -233,12 +231,12 @@ class ApproveDialog(DecisionDialog, _ValidityMixin):
 
     def __init__(self, subject: Subject, *, valid_days: int, units: Sequence[Choice],
                  performing_unit_id: int | None, parent: QWidget | None = None,
-                 submit: Submit | None = None, time_zone: str | None = None) -> None:
+                 submit: Submit | None = None) -> None:
         super().__init__(subject, parent, submit)
         self.setObjectName("approveDialog")
         self.setWindowTitle(self.tr("Approve request"))
         self.confirm_button.setText(self.tr("&Approve"))
-        self.days_spin = self._build_validity(self, valid_days, time_zone)
+        self.days_spin = self._build_validity(self, valid_days)
         self.unit_combo = QComboBox()
         self.unit_combo.setObjectName("performingUnitCombo")
         self.unit_combo.setMaxVisibleItems(20)
@@ -373,12 +371,12 @@ class GrantAppealDialog(DecisionDialog, _ValidityMixin):
     """Grant an appeal: the request is authorized with the given validity."""
 
     def __init__(self, subject: Subject, *, valid_days: int, parent: QWidget | None = None,
-                 submit: Submit | None = None, time_zone: str | None = None) -> None:
+                 submit: Submit | None = None) -> None:
         super().__init__(subject, parent, submit)
         self.setObjectName("grantAppealDialog")
         self.setWindowTitle(self.tr("Grant appeal"))
         self.confirm_button.setText(self.tr("&Grant and authorize"))
-        self.days_spin = self._build_validity(self, valid_days, time_zone)
+        self.days_spin = self._build_validity(self, valid_days)
         self.text_edit = _TextBox("resolutionTextEdit")
         self.text_edit.setPlaceholderText(self.tr("Why the first decision is reversed."))
         self.counter = self._counter("resolutionTextCounter")

@@ -801,8 +801,7 @@ class Inbox(PagedQueue):
 
         self.open_dialog(ApproveDialog(
             self.subject(detail), valid_days=detail.validity_days, units=self._units,
-            performing_unit_id=detail.performing_unit_id, parent=self, submit=submit,
-            time_zone=detail.time_zone))
+            performing_unit_id=detail.performing_unit_id, parent=self, submit=submit))
 
     @Slot()
     def reject(self) -> None:
