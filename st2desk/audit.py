@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC
 
 from sqlalchemy import Integer, String, column, func, select, text
 from sqlalchemy.orm import Session
@@ -353,4 +353,6 @@ def verify(session: Session, batch: int = 5000, extra: list[dict] | None = None)
 
 
 def _when(cp: AuditCheckpoint) -> str:
-    return f"{(cp.at - timedelta(hours=6)):%d/%m/%Y %H:%M}"
+    """The checkpoint's time on the wall clock of the person's unit (issue 13, item 1)."""
+    at = cp.at if cp.at.tzinfo is not None else cp.at.replace(tzinfo=UTC)
+    return f"{clock.local(at):%d/%m/%Y %H:%M}"

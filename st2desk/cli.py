@@ -88,6 +88,11 @@ def database(args: argparse.Namespace, *, owner: bool = False, person: bool = Tr
         if person and not owner:
             require_schema(db)
             args.actor = cli_auth.sign_in(db, getattr(args, "user", None))
+            # "Today" and the times a command prints are the person's unit's, as at the
+            # desk (issue 13, item 1); a record's own dates follow its own unit.
+            from st2desk import clock
+
+            clock.set_zone(args.actor.time_zone)
     except cli_auth.NotSignedIn as exc:
         raise CliError(str(exc)) from None
     return db

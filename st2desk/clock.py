@@ -90,6 +90,41 @@ def today() -> date:
     return local_date(now())
 
 
+# A record's times and days belong to the unit that owns it (issue 13, item 1): a request
+# and its authorization to the requesting unit, whoever looks at them and from wherever.
+
+
+def local_in(moment: datetime, name: str | None) -> datetime:
+    """An aware moment as the wall-clock time of zone `name` (IANA; None: the default)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to clock.local_in")
+    return moment.astimezone(timezones.zone(name))
+
+
+def date_in(moment: datetime, name: str | None) -> date:
+    """The calendar day of an aware moment in zone `name`."""
+    return local_in(moment, name).date()
+
+
+def today_in(name: str | None) -> date:
+    """Today's calendar day in zone `name` (a unit's zone)."""
+    return date_in(now(), name)
+
+
+def is_local(name: str | None, moment: datetime | None = None) -> bool:
+    """Whether zone `name` reads the same wall clock as the current unit's zone at
+    `moment` (default: now), so a time in it needs no "hora de …"."""
+    moment = moment or now()
+    return local_in(moment, name).utcoffset() == local(moment).utcoffset()
+
+
+def stamp(moment: datetime, name: str | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    """`moment` in zone `name` as `fmt`, followed by "(hora de Tijuana)" when the current
+    unit's clock reads otherwise (Spanish, for domain messages and printouts)."""
+    text = local_in(moment, name).strftime(fmt)
+    return text if is_local(name, moment) else f"{text} (hora de {timezones.place(name)})"
+
+
 def skew() -> timedelta:
     """How far the server's clock is ahead of this workstation's (zero on SQLite)."""
     return _offset

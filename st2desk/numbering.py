@@ -10,6 +10,7 @@ workstations never receive the same number.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select, text, update
@@ -43,7 +44,12 @@ def format_authorization(unit_code: str, year: int, sequence: int) -> str:
 
 
 def normalize(text: str) -> str:
-    return (text or "").strip().upper().replace(" ", "")
+    """Upper case without spaces or invisible format characters (a number copied from a
+    message may carry word joiners that keep it on one line)."""
+    value = (text or "").strip().upper().replace(" ", "")
+    if value.isascii():
+        return value
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
 
 
 def parse_number(text: str) -> ParsedNumber:

@@ -67,6 +67,37 @@ def unit_zone(unit: Any) -> ZoneInfo:
     return zone(getattr(unit, "time_zone", None))
 
 
+# How a zone is named to a person ("hora de Tijuana"): the city IANA names it after.
+ZONE_PLACES = {
+    "America/Mexico_City": "Ciudad de México",
+    "America/Cancun": "Cancún",
+    "America/Chihuahua": "Chihuahua",
+    "America/Ciudad_Juarez": "Ciudad Juárez",
+    "America/Hermosillo": "Hermosillo",
+    "America/Mazatlan": "Mazatlán",
+    "America/Tijuana": "Tijuana",
+}
+
+
+def place(name: str | None) -> str:
+    """The place a zone is named after, in Spanish ("Tijuana"; unknown: the IANA name)."""
+    name = (name or "").strip() or DEFAULT_ZONE
+    return ZONE_PLACES.get(name, name.rsplit("/", 1)[-1].replace("_", " "))
+
+
+def request_zone(request: Any) -> str | None:
+    """The zone of the unit that owns a request (and its authorization): the requesting
+    unit's. Anything with a `requesting_unit` (a `models.Request`)."""
+    return getattr(getattr(request, "requesting_unit", None), "time_zone", None)
+
+
+def authorization_zone(authorization: Any) -> str | None:
+    """The zone of an authorization's days (validity, use, expiry, its slip): its
+    performing unit's, where the patient presents and reception records the use; the
+    PostgreSQL wall judges a use and an expiry on the same calendar."""
+    return getattr(getattr(authorization, "performing_unit", None), "time_zone", None)
+
+
 def local_day(moment: datetime, tz: ZoneInfo | str | None = None) -> date:
     """The calendar day of an aware moment in `tz` (a ZoneInfo or a name)."""
     if moment.tzinfo is None:

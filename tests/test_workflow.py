@@ -245,6 +245,29 @@ def test_admin_cancels_an_authorization(db, cast):
         authorizations.record_use(s, cast.reception, auth_id)
 
 
+def test_a_refused_use_names_the_authorization_not_the_request(db, cast):
+    """Issue 13 (7): a second use, or a use of a cancelled or expired authorization, is
+    refused by naming the authorization and what happened to it."""
+    used_at = datetime(2026, 3, 2, 17, 5, tzinfo=UTC)
+    with clock.frozen_at(used_at):
+        _, used = flows.authorized(db, cast)
+        with db.transaction() as s:
+            authorizations.record_use(s, cast.reception, used)
+    _, cancelled = flows.authorized(db, cast, patient_id=cast.patient_female_id,
+                                    service_id=cast.female_service_id)
+    with db.transaction() as s:
+        authorizations.cancel_authorization(s, cast.admin, cancelled, "Error de captura")
+        numbers = {i: s.get(Authorization, i).number for i in (used, cancelled)}
+    expected = {used: f"La autorización {numbers[used]} ya se utilizó el 02/03/2026 11:05; "
+                      "no se registra otra vez.",
+                cancelled: f"La autorización {numbers[cancelled]} fue cancelada; no puede usarse."}
+    for auth_id, message in expected.items():
+        with pytest.raises(InvalidTransition) as refused, db.transaction() as s:
+            authorizations.record_use(s, cast.reception, auth_id)
+        assert refused.value.message == message
+        assert "solicitud" not in refused.value.message
+
+
 # --------------------------------------------------------------------------- forbidden
 
 

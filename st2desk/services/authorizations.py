@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from st2desk import audit, clock, numbering
+from st2desk import audit, clock, numbering, timezones
 from st2desk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from st2desk.forms import st2_fields as F
 from st2desk.identifiers import compact_nss, validate_nss
@@ -16,6 +16,7 @@ from st2desk.models import (
     Request,
     RequestStatus,
     Role,
+    Unit,
 )
 from st2desk.services.common import Actor, check_version, clean_text, require_role
 from st2desk.services.visibility import readable_authorization
@@ -83,10 +84,21 @@ def record_use(session: Session, actor: Actor, authorization_id: int, *,
         raise PermissionDenied(
             f"La autorización {auth.number} es para otra unidad de destino; "
             "el uso se registra en la unidad que realiza el servicio.")
+    # Refused by what the authorization is, and naming it (issue 13, item 7), before the
+    # request's state is looked at (it follows the authorization's).
+    zone = timezones.authorization_zone(auth)  # the performing unit's calendar
+    if auth.status is AuthorizationStatus.USED:
+        when = f" el {clock.stamp(auth.used_at, zone)}" if auth.used_at else ""
+        raise InvalidTransition(f"La autorización {auth.number} ya se utilizó{when}; "
+                                "no se registra otra vez.")
+    if auth.status is AuthorizationStatus.CANCELLED:
+        raise InvalidTransition(f"La autorización {auth.number} fue cancelada; no puede usarse.")
+    if auth.status is AuthorizationStatus.EXPIRED:
+        raise InvalidTransition(
+            f"La autorización {auth.number} venció el {auth.valid_until:%d/%m/%Y}; "
+            "el médico debe elaborar una nueva solicitud.")
     ensure_allowed(auth.request, "record_use")
-    today = clock.today()
-    if auth.status is not AuthorizationStatus.VALID:
-        raise InvalidTransition(f"La autorización {auth.number} no está vigente.")
+    today = clock.today_in(zone)  # the performing unit's day, as the PostgreSQL wall judges
     if today > auth.valid_until:
         raise InvalidTransition(
             f"La autorización {auth.number} venció el {auth.valid_until:%d/%m/%Y}; "
@@ -122,12 +134,18 @@ def expire_due(session: Session, actor: Actor | None = None) -> int:
     """
     if actor is not None:
         require_role(session, actor, Role.ADMIN, "vencer autorizaciones")
-    today = clock.today()
-    due = session.scalars(
+    # Each authorization expires when its performing unit's day is past its last day (the
+    # PostgreSQL wall allows no earlier): candidates by the latest day any unit's zone has
+    # reached, then each by its own.
+    zones = set(session.scalars(select(Unit.time_zone).distinct())) | {clock.zone_name()}
+    latest = max(clock.today_in(z) for z in zones)
+    candidates = session.scalars(
         select(Authorization).where(Authorization.status == AuthorizationStatus.VALID,
-                                    Authorization.valid_until < today)
-        .options(joinedload(Authorization.request))
+                                    Authorization.valid_until < latest)
+        .options(joinedload(Authorization.request), joinedload(Authorization.performing_unit))
     ).all()
+    due = [a for a in candidates
+           if a.valid_until < clock.today_in(timezones.authorization_zone(a))]
     for auth in due:
         auth.status = AuthorizationStatus.EXPIRED
         auth.request.status = RequestStatus.EXPIRED

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from st2desk import audit, clock, numbering
+from st2desk import audit, clock, numbering, timezones
 from st2desk.errors import InvalidTransition, PermissionDenied, ValidationError
 from st2desk.forms import st2_fields as F
 from st2desk.models import (
@@ -82,16 +82,19 @@ def _issue_authorization(session: Session, actor: Actor, req: Request, *, valid_
     unit_id = performing_unit_id or req.performing_unit_id
     if unit_id is None:
         raise ValidationError("Indique la unidad de destino.", field="performing_unit")
-    get_or_404(session, Unit, unit_id, "una unidad")
+    performing = get_or_404(session, Unit, unit_id, "una unidad")
     note = clean_text(F.SCHEDULING_NOTE, scheduling_note) or None
     issuing_unit = session.get(Unit, actor.unit_id)
-    today = clock.today()
-    seq = numbering.allocate(session, actor.unit_id, today.year, SequenceKind.AUTHORIZATION)
+    # The number counts in the issuing unit's year; the validity in the performing unit's
+    # days (where it is used; the PostgreSQL wall judges a use on that calendar).
+    year = clock.today_in(issuing_unit.time_zone if issuing_unit else None).year
+    today = clock.today_in(performing.time_zone)
+    seq = numbering.allocate(session, actor.unit_id, year, SequenceKind.AUTHORIZATION)
     # An emergency is authorized retroactively: validity starts the day it was performed.
     start = req.performed_on if req.is_emergency and req.performed_on else today
     auth = Authorization(
         uuid=uuid.uuid4(),
-        number=numbering.format_authorization(issuing_unit.code, today.year, seq),  # type: ignore[union-attr]
+        number=numbering.format_authorization(issuing_unit.code, year, seq),  # type: ignore[union-attr]
         request_id=req.id,
         status=AuthorizationStatus.VALID,
         valid_from=start,
@@ -159,7 +162,7 @@ def file_appeal(session: Session, actor: Actor, request_id: int, grounds: str, *
     if req.rejected_at is not None and clock.now() - req.rejected_at > APPEAL_WINDOW:
         raise InvalidTransition(
             f"El plazo de 15 días para interponer el recurso venció el "
-            f"{(req.rejected_at + APPEAL_WINDOW):%d/%m/%Y}.")
+            f"{clock.stamp(req.rejected_at + APPEAL_WINDOW, timezones.request_zone(req))}.")
     text = clean_text(F.APPEAL_GROUNDS, grounds)
     appeal = Appeal(request_id=req.id, filed_by_id=actor.user_id, filed_at=clock.now(), grounds=text)
     session.add(appeal)

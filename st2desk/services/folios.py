@@ -106,8 +106,9 @@ def reserve_block(session: Session, actor: Actor | None, unit_code: str, count: 
     unit = unit_by_code(session, unit_code)
     if not unit.active:
         raise ValidationError(f"La unidad {unit.code} no está activa.", field="unit")
-    year = year or clock.today().year
-    if year not in (clock.today().year, clock.today().year + 1):
+    this_year = clock.today_in(unit.time_zone).year  # the unit's own year (issue 13, 1)
+    year = year or this_year
+    if year not in (this_year, this_year + 1):
         raise ValidationError("Solo se reservan folios del año en curso o del siguiente.",
                               field="year")
     first = numbering.allocate(session, unit.id, year, SequenceKind.FOLIO, count)

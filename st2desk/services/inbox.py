@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from st2desk import clock, numbering
+from st2desk import clock, numbering, timezones
 from st2desk.errors import NotFound, PermissionDenied, ValidationError
 from st2desk.identifiers import compact_nss, validate_nss
 from st2desk.models import (
@@ -115,6 +115,7 @@ class InboxRow:
     requesting_unit_code: str
     requesting_unit_name: str
     warnings: int
+    time_zone: str | None = None  # the requesting unit's: the request's times are in it
 
     @property
     def cursor(self) -> Cursor:
@@ -156,6 +157,7 @@ class AppealRow:
     rejection_reason: str
     rejection_text: str
     first_decided_by_me: bool
+    time_zone: str | None = None  # the requesting unit's: the request's times are in it
 
     @property
     def cursor(self) -> Cursor:
@@ -257,6 +259,7 @@ class RequestDetail:
     appeals: tuple[AppealInfo, ...]
     history: tuple[HistoryItem, ...]
     attachments: tuple[AttachmentInfo, ...] = ()
+    time_zone: str | None = None  # the requesting unit's: the request's times are in it
 
     @property
     def warnings(self) -> tuple[FindingInfo, ...]:
@@ -383,7 +386,7 @@ def _row_columns() -> tuple:
             Request.is_emergency, Request.submitted_at, Request.due_at, Request.clock_paused_at,
             Patient.first_name, Patient.last_name, Patient.second_last_name, Patient.nss,
             Patient.agregado, Service.code, Service.name, Specialty.name, _requesting.code,
-            _requesting.name, warnings.label("warnings"))
+            _requesting.name, warnings.label("warnings"), _requesting.time_zone)
 
 
 def _with_row_joins(query: Select) -> Select:
@@ -399,10 +402,10 @@ def _name(first: str | None, last: str | None, second: str | None) -> str:
 
 def _inbox_row(r: Any) -> InboxRow:
     (rid, version, folio, status, priority, emergency, submitted, due, paused, first, last,
-     second, nss, agregado, scode, sname, spec, ucode, uname, warnings) = r
+     second, nss, agregado, scode, sname, spec, ucode, uname, warnings, zone) = r
     return InboxRow(rid, version, folio, status, priority, bool(emergency), submitted, due, paused,
                     _name(first, last, second), nss or "", agregado or "", scode or "", sname or "",
-                    spec or "", ucode, uname, int(warnings or 0))
+                    spec or "", ucode, uname, int(warnings or 0), zone)
 
 
 # --------------------------------------------------------------------------- the inbox
@@ -529,7 +532,7 @@ def appeals_page(session: Session, actor: Actor, after: Cursor | None = None,
                     Request.rejected_at, Patient.first_name, Patient.last_name,
                     Patient.second_last_name, Patient.nss, Service.code, Service.name,
                     Specialty.name, _requesting.code, Appeal.id, Appeal.filed_at, Appeal.grounds,
-                    User.full_name)
+                    User.full_name, _requesting.time_zone)
              .join(Appeal, and_(Appeal.request_id == Request.id, Appeal.decided_at.is_(None)))
              .join(User, User.id == Appeal.filed_by_id)
              .outerjoin(Patient, Patient.id == Request.patient_id)
@@ -572,6 +575,7 @@ def appeals_page(session: Session, actor: Actor, after: Cursor | None = None,
             rejected_by_name=rej[3] if rej else "", rejection_reason_code=(rej[4] or "") if rej else "",
             rejection_reason=(rej[5] or "") if rej else "", rejection_text=rej[6] if rej else "",
             first_decided_by_me=user.id in first_deciders.get(r[0], set()),
+            time_zone=r[17],
         ))
     return result
 
@@ -670,6 +674,7 @@ def request_detail(session: Session, actor: Actor, request_id: int) -> RequestDe
         authorization_number=req.authorization.number if req.authorization else None,
         findings=findings, information=information, decisions=decisions, appeals=appeals,
         history=history, attachments=attachment_infos(session, req.id),
+        time_zone=timezones.request_zone(req),
     )
 
 

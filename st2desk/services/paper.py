@@ -39,7 +39,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from st2desk import audit, clock, numbering
+from st2desk import audit, clock, numbering, timezones
 from st2desk.db import Database
 from st2desk.errors import NotFound, St2Error, ValidationError
 from st2desk.forms import paper as P
@@ -378,7 +378,8 @@ def _parse(session: Session, actor: Actor | None, form: P.PaperForm,
     else:
         try:
             requested_on = parse_paper_date(form.requested_on)
-            if requested_on > clock.today():
+            # The form's unit's day (issue 13, item 1), wherever it is captured.
+            if requested_on > clock.today_in(unit.time_zone if unit else None):
                 raise ValidationError("La fecha de la solicitud está en el futuro.")
         except ValidationError as exc:
             problems.append(PaperProblem(P.REQUESTED_ON.name, exc.message))
@@ -412,7 +413,8 @@ def _parse(session: Session, actor: Actor | None, form: P.PaperForm,
                                      f"La justificación excede {F.JUSTIFICATION.max_length} caracteres."))
     if problems:
         raise PaperRejected(problems, reserved.folio if reserved else (form.folio or "").strip())
-    if reserved and requested_on and requested_on < clock.local_date(reserved.block.reserved_at):
+    if reserved and requested_on and requested_on < clock.date_in(reserved.block.reserved_at,
+                                                                  reserved.unit.time_zone):
         notes.append(f"La fecha de la solicitud ({requested_on:%d/%m/%Y}) es anterior a la reserva "
                      "del folio: verifique que esté bien escrita.")
     assert reserved and physician and service and performing and requested_on
@@ -611,11 +613,12 @@ def request_form_content(session: Session, req: Request) -> object:
     service = req.service
     dx = session.scalar(select(Diagnosis).where(Diagnosis.code == (req.diagnosis_code or "")))
     decision = None
+    zone = timezones.request_zone(req)  # the paper's dates are the requesting unit's days
     last = req.decisions[-1] if req.decisions else None
     if last is not None:
         auth = req.authorization
         decision = DecisionContent(
-            outcome=last.kind.value, decided_on=clock.local_date(last.decided_at),
+            outcome=last.kind.value, decided_on=clock.date_in(last.decided_at, zone),
             authorization_number=auth.number if auth and last.kind.value == "approve" else "",
             valid_until=auth.valid_until if auth and last.kind.value == "approve" else None,
             reason=_reason(session, last.reason_code), text=last.text or "",
@@ -626,7 +629,7 @@ def request_form_content(session: Session, req: Request) -> object:
         asked = req.info_requests[-1] if req.info_requests else None
         asker = session.get(User, asked.asked_by_id) if asked else None
         decision = DecisionContent(
-            outcome="info", decided_on=clock.local_date(asked.asked_at) if asked else None,
+            outcome="info", decided_on=clock.date_in(asked.asked_at, zone) if asked else None,
             text=f"Pregunta: {asked.question}" if asked else "",
             specialist_name=asker.full_name if asker else "",
             specialist_license=(asker.professional_license or "") if asker else "")

@@ -98,10 +98,6 @@ class LookupResult:
     warning: str | None = None  # a scanned code whose signature does not hold
 
 
-def local_date(moment: datetime) -> date:
-    return clock.local_date(moment)
-
-
 def looks_like_payload(text: str) -> bool:
     """Longer than any number, folio or NSS, or with the punctuation of a structured text."""
     raw = (text or "").strip()
@@ -145,11 +141,12 @@ def read_scan(session: Session, text: str) -> tuple[str, str | None] | None:
 
 
 def _state(status: AuthorizationStatus, valid_from: date, valid_until: date,
-           used_at: datetime | None, today: date) -> tuple[CardState, date | None]:
+           used_at: datetime | None, today: date, zone: str | None = None
+           ) -> tuple[CardState, date | None]:
     if status is AuthorizationStatus.CANCELLED:
         return CardState.CANCELLED, None
     if status is AuthorizationStatus.USED:
-        return CardState.USED, local_date(used_at) if used_at else None
+        return CardState.USED, clock.date_in(used_at, zone) if used_at else None
     if status is AuthorizationStatus.EXPIRED or today > valid_until:
         return CardState.EXPIRED, valid_until
     if today < valid_from:
@@ -170,7 +167,7 @@ def _card_query() -> Select:  # type: ignore[type-arg]
                Authorization.retroactive, Authorization.performing_unit_id,
                Patient.first_name, Patient.last_name, Patient.second_last_name, Patient.nss,
                Patient.agregado, Service.code, Service.name, performing.code, performing.name,
-               issuer.full_name, recorder.full_name)
+               issuer.full_name, recorder.full_name, performing.time_zone)
         .join(Request, Authorization.request_id == Request.id)
         .outerjoin(Patient, Request.patient_id == Patient.id)
         .outerjoin(Service, Request.service_id == Service.id)
@@ -183,14 +180,15 @@ def _card_query() -> Select:  # type: ignore[type-arg]
 def _cards(session: Session, actor: Actor, ids: list[int]) -> list[AuthorizationCard]:
     if not ids:
         return []
-    today = clock.today()
     rows = session.execute(_card_query().where(Authorization.id.in_(ids))).all()
     order = {ident: i for i, ident in enumerate(ids)}
     cards = []
     for (ident, version, number, folio, status, valid_from, valid_until, used_at, issued_at, note,
          retroactive, performing_unit_id, first, last, second, nss, agregado, service_code,
-         service_name, unit_code, unit_name, issuer, recorder) in rows:
-        state, state_date = _state(status, valid_from, valid_until, used_at, today)
+         service_name, unit_code, unit_name, issuer, recorder, zone) in rows:
+        # An authorization's days are its performing unit's (issue 13, item 1).
+        state, state_date = _state(status, valid_from, valid_until, used_at,
+                                   clock.today_in(zone), zone)
         cards.append(AuthorizationCard(
             id=ident, version=version, number=number, folio=folio, state=state,
             state_date=state_date,
@@ -198,9 +196,9 @@ def _cards(session: Session, actor: Actor, ids: list[int]) -> list[Authorization
             nss=nss or "", agregado=agregado or "", service_code=service_code or "",
             service_name=service_name or "", performing_unit_code=unit_code,
             performing_unit_name=unit_name, for_my_unit=performing_unit_id == actor.unit_id,
-            issued_by=issuer, issued_on=local_date(issued_at), valid_from=valid_from,
+            issued_by=issuer, issued_on=clock.date_in(issued_at, zone), valid_from=valid_from,
             valid_until=valid_until, scheduling_note=note or "", retroactive=retroactive,
-            used_on=local_date(used_at) if used_at else None, used_by=recorder or ""))
+            used_on=clock.date_in(used_at, zone) if used_at else None, used_by=recorder or ""))
     cards.sort(key=lambda c: order[c.id])
     return cards
 

@@ -101,24 +101,37 @@ def _apply(session: Session, req: Request, data: RequestData) -> None:
     if data.priority is not None:
         req.priority = Priority(data.priority)
     if data.requested_on is not None:
-        if data.requested_on > clock.today():
+        if data.requested_on > _unit_today(session, req):
             raise ValidationError("La fecha de la solicitud no puede estar en el futuro.",
                                   field="requested_on")
         req.requested_on = data.requested_on
     if data.performed_on is not None:
         req.performed_on = data.performed_on
         req.performed_time = data.performed_time
-        if (data.performed_time is not None and data.performed_on == clock.today()
-                and data.performed_time > clock.local(clock.now()).time()):
+        zone = _unit_zone(session, req)
+        if (data.performed_time is not None and data.performed_on == clock.today_in(zone)
+                and data.performed_time > clock.local_in(clock.now(), zone).time()):
             raise ValidationError("La hora de realización no puede estar en el futuro.",
                                   field="performed_time")
 
 
+def _unit_zone(session: Session, req: Request) -> str | None:
+    """The zone of the unit that owns `req` (its requesting unit), also before a flush."""
+    unit = req.requesting_unit or session.get(Unit, req.requesting_unit_id)
+    return unit.time_zone if unit is not None else None
+
+
+def _unit_today(session: Session, req: Request) -> date:
+    """Today in the zone of the unit that owns `req` (issue 13, item 1)."""
+    return clock.today_in(_unit_zone(session, req))
+
+
 def _new_request(session: Session, user_unit_id: int, physician_id: int, origin: Origin,
                  folio: str | None) -> Request:
+    unit = session.get(Unit, user_unit_id)
+    today = clock.today_in(unit.time_zone if unit is not None else None)  # the unit's own day
     if folio is None:
-        unit = session.get(Unit, user_unit_id)
-        year = clock.today().year
+        year = today.year
         seq = numbering.allocate(session, user_unit_id, year, SequenceKind.FOLIO)
         folio = numbering.format_folio(unit.code, year, seq)  # type: ignore[union-attr]
     return Request(
@@ -128,7 +141,7 @@ def _new_request(session: Session, user_unit_id: int, physician_id: int, origin:
         origin=origin,
         physician_id=physician_id,
         requesting_unit_id=user_unit_id,
-        requested_on=clock.today(),
+        requested_on=today,
         justification="",
     )
 
@@ -149,10 +162,10 @@ def file_emergency(session: Session, actor: Actor, data: RequestData) -> Request
     require_role(session, actor, Role.PHYSICIAN, "registrar una urgencia")
     if data.performed_on is None:
         raise ValidationError("Indique la fecha en que se realizó la urgencia.", field="performed_on")
-    if data.performed_on > clock.today():
+    req = _new_request(session, actor.unit_id, actor.user_id, Origin.APP, None)
+    if data.performed_on > req.requested_on:  # the unit's today
         raise ValidationError("La fecha de realización no puede estar en el futuro.",
                               field="performed_on")
-    req = _new_request(session, actor.unit_id, actor.user_id, Origin.APP, None)
     req.status = RequestStatus.PERFORMED_EMERGENCY
     req.is_emergency = True
     req.priority = Priority.URGENT
@@ -175,7 +188,7 @@ def draft_to_emergency(session: Session, actor: Actor, request_id: int, data: Re
                               f"ahora como urgencia realizada.")
     if data.performed_on is None:
         raise ValidationError("Indique la fecha en que se realizó la urgencia.", field="performed_on")
-    if data.performed_on > clock.today():
+    if data.performed_on > _unit_today(session, req):
         raise ValidationError("La fecha de realización no puede estar en el futuro.",
                               field="performed_on")
     _apply(session, req, data)

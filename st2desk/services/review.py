@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from st2desk import clock
+from st2desk import clock, timezones
 from st2desk.forms import st2_fields as F
 from st2desk.identifiers import identity_problems
 from st2desk.models import (
@@ -280,6 +280,8 @@ CHECKS: tuple[Callable[[Session, Request], list[Finding]], ...] = (
 
 
 def run_review(session: Session, req: Request) -> list[Finding]:
-    """All findings for `req`, blocking ones first."""
-    findings = [f for check in CHECKS for f in check(session, req)]
+    """All findings for `req`, blocking ones first. "Today" is the requesting unit's day,
+    whoever submits (a paper form captured elsewhere, a bundle imported at central)."""
+    with clock.in_zone(timezones.request_zone(req)):
+        findings = [f for check in CHECKS for f in check(session, req)]
     return sorted(findings, key=lambda f: not f.blocks)

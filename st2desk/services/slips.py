@@ -35,7 +35,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from st2desk import audit, clock, numbering, signing
+from st2desk import audit, clock, numbering, signing, timezones
 from st2desk.errors import NotFound, St2Error, ValidationError
 from st2desk.models import Authorization, AuthorizationStatus, Request, Role, Unit
 from st2desk.services.common import Actor
@@ -106,8 +106,13 @@ def _matches(payload: signing.SlipPayload, auth: Authorization) -> bool:
             and payload.nss_matches(str(f["nss"])))
 
 
+def owner_today(auth: Authorization) -> date:
+    """Today on the authorization's calendar: its performing unit's (`timezones.authorization_zone`)."""
+    return clock.today_in(timezones.authorization_zone(auth))
+
+
 def usable_today(auth: Authorization, today: date | None = None) -> bool:
-    today = today or clock.today()
+    today = today or owner_today(auth)
     return auth.status is AuthorizationStatus.VALID and today <= auth.valid_until
 
 
@@ -135,7 +140,7 @@ def ensure_signed(session: Session, auth: Authorization) -> signing.SlipPayload 
 
 
 def _status_label(auth: Authorization) -> str:
-    if auth.status is AuthorizationStatus.VALID and auth.valid_until >= clock.today():
+    if auth.status is AuthorizationStatus.VALID and auth.valid_until >= owner_today(auth):
         return ""
     return {AuthorizationStatus.USED: "utilizada", AuthorizationStatus.CANCELLED: "cancelada"}.get(
         auth.status, "vencida")
@@ -163,10 +168,11 @@ def slip_content(session: Session, auth: Authorization) -> object:
     patient = req.patient
     issuer = auth.issued_by
     reprint = previous_prints(session, auth) > 0
+    zone = timezones.authorization_zone(auth)  # the slip's days: the performing unit's
     return SlipContent(
         number=auth.number, folio=req.folio, payload=payload.text() if payload else "",
         key_id=payload.kid if payload else "",
-        reprinted_on=clock.today() if reprint else None,
+        reprinted_on=clock.today_in(zone) if reprint else None,
         performed_on=req.performed_on if auth.retroactive else None,
         unsigned_reason="" if payload or not usable_today(auth) else (
             "Sin código firmado: la autorización llegó sin la firma de la unidad que la emitió; "
@@ -179,7 +185,7 @@ def slip_content(session: Session, auth: Authorization) -> object:
         performing_unit_name=auth.performing_unit.name,
         valid_from=auth.valid_from, valid_until=auth.valid_until,
         specialist_name=issuer.full_name, specialist_license=issuer.professional_license or "",
-        issued_on=clock.local_date(auth.issued_at),
+        issued_on=clock.date_in(auth.issued_at, zone),
         requesting_unit=f"{req.requesting_unit.code} — {req.requesting_unit.name}",
         retroactive=auth.retroactive, scheduling_note=auth.scheduling_note or "",
         emergency_performed=" ".join(part for part in (
@@ -287,7 +293,8 @@ def _state_of(auth: Authorization, today: date) -> tuple[VerifyState, str]:
     if auth.status is AuthorizationStatus.CANCELLED:
         return VerifyState.CANCELLED, f"La autorización {auth.number} fue cancelada."
     if auth.status is AuthorizationStatus.USED:
-        when = f" el {clock.local(auth.used_at):%d/%m/%Y}" if auth.used_at else ""
+        when = (f" el {clock.stamp(auth.used_at, timezones.authorization_zone(auth))}"
+                if auth.used_at else "")
         return VerifyState.USED, f"La autorización {auth.number} ya se utilizó{when}."
     if auth.status is AuthorizationStatus.EXPIRED or today > auth.valid_until:
         return VerifyState.EXPIRED, (f"La autorización {auth.number} venció el "
@@ -308,7 +315,7 @@ def verify_number(session: Session, number: str) -> Verification:
     if auth is None:
         return Verification(VerifyState.UNKNOWN, f"No hay ninguna autorización {value} en esta base "
                                                  "de datos.", value)
-    state, message = _state_of(auth, clock.today())
+    state, message = _state_of(auth, owner_today(auth))
     return Verification(state, message, value)
 
 
@@ -376,7 +383,7 @@ def verify_payload(session: Session, text: str, *, nss: str | None = None) -> Ve
         return Verification(VerifyState.FORGED, f"Los datos del código no coinciden con la "
                                                 f"autorización {auth.number} registrada.",
                             payload.number, payload)
-    state, message = _state_of(auth, clock.today())
+    state, message = _state_of(auth, owner_today(auth))
     return _with_nss(Verification(state, message, auth.number, payload), _nss_check(payload, nss))
 
 

@@ -449,12 +449,11 @@ def collect(session: Session, since: int, until: int, unit_code: str | None) -> 
     patient_ids: set[int] = set()
 
     def add(entity: str, obj: Any) -> None:
-        if entity == "authorization" and obj.status is AuthorizationStatus.VALID \
-                and obj.valid_until >= clock.today():
+        from st2desk.services.slips import ensure_signed, usable_today
+
+        if entity == "authorization" and usable_today(obj):  # by its own unit's day
             # Signed by the site that issued it, so the other site prints this signature
             # and never one of its own for a number it may not sign (DESIGN §7.2).
-            from st2desk.services.slips import ensure_signed
-
             ensure_signed(session, obj)
         out[entity][str(obj.uuid)] = serialize(entity, obj, refs)
         for _key, attr, kind in SPECS[entity][1]:

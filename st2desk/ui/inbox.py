@@ -134,14 +134,16 @@ class PagedQueue(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
-        # Samples are measured in bold: overdue times and urgent priorities are drawn bold.
+        # Samples of columns drawn bold at times (overdue times, urgent priorities) are
+        # measured in bold, the others (folio, date) as drawn: at 1,280 px the columns up
+        # to Service show without scrolling sideways (issue 13, item 8).
         bold = QFont(self.font())
         bold.setBold(True)
-        metrics = QFontMetrics(bold)
         for i, column in enumerate(model.columns):
             width = column.width
             if column.sample:
-                width = max(width, metrics.horizontalAdvance(column.sample) + 24)
+                metrics = QFontMetrics(bold if column.key in model.EMPHASISED else self.font())
+                width = max(width, metrics.horizontalAdvance(column.sample) + 16)
             header.resizeSection(i, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.detail = RequestDetailPane()
@@ -599,7 +601,7 @@ class Inbox(PagedQueue):
         self.reject_button = self._button(self.reject_action, "rejectButton")
         self.ask_button = self._button(self.ask_action, "askInfoButton")
         self.refresh_button.clicked.connect(self.refresh)
-        actions = self._build_body("inbox", [660, 400],
+        actions = self._build_body("inbox", [700, 380],
                                    [self.approve_button, self.reject_button, self.ask_button])
 
         layout = QVBoxLayout(self)

@@ -41,8 +41,8 @@ from st2desk.services.inbox import (
 )
 from st2desk.ui.request_detail import (
     clock_text,
-    fmt_date,
     fmt_datetime,
+    fmt_owner_date,
     priority_labels,
     status_labels,
 )
@@ -76,6 +76,8 @@ class Column(Generic[R]):
 
 class PagedTableModel(QAbstractTableModel, Generic[R]):
     """Rows of a keyset-paged query, fetched a page at a time as the view scrolls."""
+
+    EMPHASISED: frozenset[str] = frozenset({"clock", "priority"})  # keys drawn bold at times
 
     sig_fetch_failed = Signal(str)
     """A page could not be read; the argument is the Spanish message."""
@@ -282,19 +284,22 @@ class InboxModel(PagedTableModel[InboxRow]):
                    sample=max((clock_text(INBOX_STATUSES[0], _EPOCH, None, _EPOCH + _SAMPLE_LATE),
                                clock_text(INBOX_STATUSES[1], _EPOCH + _SAMPLE_LATE, _EPOCH,
                                           _EPOCH)), key=len),
-                   tooltip=lambda r: self.tr("Due %1").replace("%1", fmt_datetime(r.due_at))),
+                   tooltip=lambda r: self.tr("Due %1").replace(
+                       "%1", fmt_datetime(r.due_at, r.time_zone))),
             Column("priority", self.tr("Priority"), lambda r: priorities[r.priority], width=80),
-            Column("patient", self.tr("Patient"), lambda r: r.patient_name, width=180,
+            Column("patient", self.tr("Patient"), lambda r: r.patient_name, width=160,
                    tooltip=lambda r: f"{r.patient_name}\n{r.nss} {r.agregado}"),
-            Column("service", self.tr("Service"), lambda r: r.service_name, width=210,
+            Column("service", self.tr("Service"), lambda r: r.service_name, width=190,
                    tooltip=lambda r: f"{r.service_code} — {r.service_name}"),
             Column("warnings", self.tr("Warnings"), lambda r: str(r.warnings) if r.warnings else "",
                    align=_CENTER, width=70,
                    tooltip=lambda r: self.tr("Warnings from the automated review: %1").replace(
                        "%1", str(r.warnings))),
-            Column("submitted", self.tr("Submitted"), lambda r: fmt_date(
-                clock.local_date(r.submitted_at) if r.submitted_at else None), width=85,
-                   sample="00/00/0000"),
+            # The requesting unit's day; the tooltip names its zone when it is not ours.
+            Column("submitted", self.tr("Submitted"),
+                   lambda r: fmt_owner_date(r.submitted_at, r.time_zone), width=85,
+                   sample="00/00/0000",
+                   tooltip=lambda r: fmt_datetime(r.submitted_at, r.time_zone)),
             Column("unit", self.tr("Requesting unit"), lambda r: r.requesting_unit_code, width=120,
                    tooltip=lambda r: f"{r.requesting_unit_code} — {r.requesting_unit_name}"),
             Column("specialty", self.tr("Specialty"), lambda r: r.specialty_name, width=160),
@@ -340,7 +345,7 @@ class AppealsModel(PagedTableModel[AppealRow]):
                    sample="09UMF20-2026-000000-W"),
             Column("waiting", self.tr("Waiting"), self._waiting, width=80,
                    tooltip=lambda r: self.tr("Appeal filed %1").replace(
-                       "%1", fmt_datetime(r.filed_at))),
+                       "%1", fmt_datetime(r.filed_at, r.time_zone))),
             Column("patient", self.tr("Patient"), lambda r: r.patient_name, width=180),
             Column("reason", self.tr("Rejection reason"),
                    lambda r: f"{r.rejection_reason_code} {r.rejection_reason}".strip(), width=220,
@@ -351,7 +356,8 @@ class AppealsModel(PagedTableModel[AppealRow]):
                    width=260, tooltip=lambda r: r.grounds),
             Column("service", self.tr("Service"), lambda r: r.service_name, width=200,
                    tooltip=lambda r: f"{r.service_code} — {r.service_name}"),
-            Column("filed", self.tr("Appeal filed"), lambda r: fmt_datetime(r.filed_at), width=125),
+            Column("filed", self.tr("Appeal filed"),
+                   lambda r: fmt_datetime(r.filed_at, r.time_zone), width=125),
             Column("priority", self.tr("Priority"), lambda r: priorities[r.priority], width=80),
             Column("unit", self.tr("Requesting unit"), lambda r: r.requesting_unit_code, width=110),
         ]

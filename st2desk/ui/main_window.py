@@ -231,6 +231,10 @@ class MainWindow(QMainWindow):
             self._section_failed(placeholder, exc.message)
             return
         self.stack.setCurrentWidget(widget)
+        # A section opens at its top: on a short screen the window may have scrolled
+        # down for the previous one (its title would be cut off).
+        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll.horizontalScrollBar().setValue(0)
         if self.isVisible():
             self._focus_section(widget)
 

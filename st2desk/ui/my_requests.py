@@ -731,8 +731,8 @@ class MyRequests(QWidget):
         diagnosis = "—"
         if d.diagnosis is not None:
             diagnosis = f"{e(d.diagnosis.dotted)} — {e(d.diagnosis.description)}"
-        elif d.diagnosis_code:
-            diagnosis = e(d.diagnosis_code)
+        elif d.diagnosis_code:  # a code outside the catalog, still written with its dot
+            diagnosis = e(lookup.dotted_cie10(d.diagnosis_code))
         unit = "—"
         if d.performing_unit is not None:
             unit = f"{e(d.performing_unit.code)} — {e(d.performing_unit.name)}"

@@ -17,6 +17,7 @@ shown and a Cancel button, instead of freezing the window.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import traceback
@@ -46,9 +47,22 @@ BUSY_STEP_MS = 250
 BUSY_TOTAL_S = 15.0
 
 
+# A folio or authorization number: UNIT-YEAR-SEQUENCE-CHECK, with an A before a number.
+_NUMBER_IN_TEXT = re.compile(r"\b[0-9A-Z]{2,13}-\d{4}-\d{6}-[0-9A-Z]\b")
+WORD_JOINER = "\u2060"
+
+
+def keep_numbers_whole(message: str) -> str:
+    """`message` with a word joiner after each hyphen of its folios and numbers, so a
+    wrapped line never ends in "…-000001-" with the check character on the next (issue 13,
+    item 7). The joiner is invisible, and `numbering.normalize` drops it if copied."""
+    return _NUMBER_IN_TEXT.sub(lambda m: m.group(0).replace("-", "-" + WORD_JOINER), message)
+
+
 def show_error(parent: QWidget | None, message: str) -> None:
     """The one place errors reach the user (tests patch QMessageBox)."""
-    QMessageBox.warning(parent, QCoreApplication.translate("Operations", "st2desk"), message)
+    QMessageBox.warning(parent, QCoreApplication.translate("Operations", "st2desk"),
+                        keep_numbers_whole(message))
 
 
 class _Signals(QObject):

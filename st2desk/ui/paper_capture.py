@@ -74,7 +74,7 @@ from st2desk.ui.patient_lookup import (
 )
 from st2desk.ui.pdf_import import ImportReportDialog, ImportResult, outcome_lines, run_import
 from st2desk.ui.request_detail import status_labels
-from st2desk.ui.screen_fit import FieldsScrollArea
+from st2desk.ui.screen_fit import FieldsScrollArea, ReflowBoxLayout
 
 log = logging.getLogger(__name__)
 
@@ -439,7 +439,7 @@ class PaperCapture(QWidget):
             right.addWidget(box)
         right.addWidget(scan_box)
         right.addWidget(self.result_box)
-        columns = QHBoxLayout()
+        columns = ReflowBoxLayout()  # one above the other where both do not fit (150 %, 200 %)
         columns.setContentsMargins(4, 4, 4, 4)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -454,14 +454,17 @@ class PaperCapture(QWidget):
         scroll.setWidget(self.body)
         self.scroll_area = scroll
 
-        header = QHBoxLayout()
+        header = ReflowBoxLayout()  # the buttons go under the title where they do not fit
         titles = QVBoxLayout()
         titles.setSpacing(0)
         titles.addWidget(title)
         titles.addWidget(subtitle)
         header.addLayout(titles, 1)
-        header.addWidget(self.blank_button, 0, Qt.AlignmentFlag.AlignTop)
-        header.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
+        header_buttons = QHBoxLayout()
+        header_buttons.addStretch(1)
+        header_buttons.addWidget(self.blank_button, 0, Qt.AlignmentFlag.AlignTop)
+        header_buttons.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addLayout(header_buttons)
 
         self.state_label = QLabel()
         self.state_label.setObjectName("paperState")

@@ -231,6 +231,11 @@ class PatientPanel(QGroupBox):
 
         self.patient_combo = ChoiceCombo()  # a key press never swaps the patient
         self.patient_combo.setObjectName("patientCombo")
+        # As wide as the form gives it, not as its longest name: a long one must not push
+        # the form's columns apart (150 %, 200 %, 1,024 px).
+        self.patient_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.patient_combo.setMinimumContentsLength(24)
         self.patient_combo.setAccessibleName(self.tr("Registered patients under this NSS"))
         self.edit_button = QPushButton(self.tr("&Edit patient data"))
         self.edit_button.setObjectName("editPatientButton")

@@ -68,6 +68,7 @@ from st2desk.ui import accessibility
 from st2desk.ui.context import UiContext
 from st2desk.ui.operations import show_error
 from st2desk.ui.report_models import ReportTableModel
+from st2desk.ui.screen_fit import ReflowBoxLayout
 
 log = logging.getLogger(__name__)
 
@@ -575,15 +576,21 @@ class ReportsView(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
-        dates = QHBoxLayout()
+        # The period buttons go under the dates where both do not fit (150 %, 200 %).
+        dates = ReflowBoxLayout()
         dates.setSpacing(6)
-        dates.addWidget(self.from_edit)
-        dates.addWidget(self.to_label)
-        dates.addWidget(self.to_edit)
-        dates.addSpacing(10)
+        days = QHBoxLayout()
+        days.addWidget(self.from_edit)
+        days.addWidget(self.to_label)
+        days.addWidget(self.to_edit)
+        days.addSpacing(10)
+        days.addStretch(1)
+        periods = QHBoxLayout()
         for button in self.period_buttons.values():
-            dates.addWidget(button)
-        dates.addStretch(1)
+            periods.addWidget(button)
+        periods.addStretch(1)
+        dates.addLayout(days)
+        dates.addLayout(periods, 1)
         grid.addWidget(self.from_label, 0, 0)
         grid.addLayout(dates, 0, 1, 1, 3)
 
@@ -598,11 +605,19 @@ class ReportsView(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
 
-        boxes = QHBoxLayout(self.by_box)
+        # Periods, then groupings; the groupings go under the periods where both do not fit.
+        boxes = ReflowBoxLayout(self.by_box)
         boxes.setContentsMargins(0, 0, 0, 0)
         boxes.setSpacing(14)
-        for check in self.by_checks.values():
-            boxes.addWidget(check)
+        by_period, by_group = QHBoxLayout(), QHBoxLayout()
+        for row in (by_period, by_group):
+            row.setSpacing(14)
+        for dim, check in self.by_checks.items():
+            (by_period if dim in (Dimension.WEEK, Dimension.MONTH) else by_group).addWidget(check)
+        by_period.addStretch(1)
+        by_group.addStretch(1)
+        boxes.addLayout(by_period)
+        boxes.addLayout(by_group, 1)
         checks = QHBoxLayout()
         checks.addWidget(self.by_box)
         checks.addStretch(1)

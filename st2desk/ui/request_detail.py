@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from st2desk import clock
+from st2desk import clock, timezones
 from st2desk.errors import St2Error
 from st2desk.models import DecisionKind, Priority, RequestStatus, Severity, Sex
 from st2desk.services import inbox as inbox_service
@@ -61,9 +61,27 @@ def fmt_date(value: date | None) -> str:
     return f"{value:%d/%m/%Y}" if value else ""
 
 
-def fmt_datetime(value: datetime | None) -> str:
-    """The signed-in unit's wall-clock time (its own zone), day first."""
-    return f"{clock.local(value):%d/%m/%Y %H:%M}" if value else ""
+def fmt_datetime(value: datetime | None, zone: str | None = None) -> str:
+    """Day first, on the wall clock of `zone`, the zone of the unit that owns the record
+    (its requesting unit: issue 13, item 1); without `zone`, the signed-in unit's. When the
+    signed-in unit's clock reads otherwise, the zone is named: "… (Tijuana time)"."""
+    if not value:
+        return ""
+    if zone is None:
+        return f"{clock.local(value):%d/%m/%Y %H:%M}"
+    text = f"{clock.local_in(value, zone):%d/%m/%Y %H:%M}"
+    return text if clock.is_local(zone, value) else zone_note(text, zone)
+
+
+def zone_note(text: str, zone: str | None) -> str:
+    """`text` followed by the place whose clock it reads, e.g. "02/12/2026 23:30 (Tijuana time)"."""
+    return QCoreApplication.translate("RequestFormat", "%1 (%2 time)").replace(
+        "%1", text).replace("%2", timezones.place(zone))
+
+
+def fmt_owner_date(value: datetime | None, zone: str | None) -> str:
+    """The calendar day of `value` in the owning unit's `zone` (no note: a column's cell)."""
+    return fmt_date(clock.date_in(value, zone)) if value else ""
 
 
 def fmt_duration(delta: timedelta) -> str:
@@ -267,8 +285,8 @@ class RequestDetailPane(QWidget):
             (self.tr("Physician"), _e(physician)),
             (self.tr("Performing unit"), _e(d.performing_unit)),
             (self.tr("Requested on"), _e(fmt_date(d.requested_on))),
-            (self.tr("Submitted"), _e(fmt_datetime(d.submitted_at))),
-            (self.tr("Due"), _e(fmt_datetime(d.due_at))),
+            (self.tr("Submitted"), _e(fmt_datetime(d.submitted_at, d.time_zone))),
+            (self.tr("Due"), _e(fmt_datetime(d.due_at, d.time_zone))),
             (self.tr("Revision of"), _e(d.revision_of_folio)),
             (self.tr("Authorization"), _e(d.authorization_number)),
         ])
@@ -297,10 +315,10 @@ class RequestDetailPane(QWidget):
             h3(self.tr("Information requested"))
             for i in d.information:
                 asked = self.tr("%1 asked on %2:").replace("%1", i.asked_by_name).replace(
-                    "%2", fmt_datetime(i.asked_at))
+                    "%2", fmt_datetime(i.asked_at, d.time_zone))
                 parts.append(f"<p><b>{_e(asked)}</b> {_multiline(i.question)}</p>")
                 if i.answer:
-                    answered = self.tr("Answer (%1):").replace("%1", fmt_datetime(i.answered_at))
+                    answered = self.tr("Answer (%1):").replace("%1", fmt_datetime(i.answered_at, d.time_zone))
                     parts.append(f"<p><b>{_e(answered)}</b> {_multiline(i.answer)}</p>")
                 else:
                     muted(self.tr("Not answered yet."))
@@ -314,7 +332,7 @@ class RequestDetailPane(QWidget):
                 else:
                     what = self.tr("Appeal denied") if dec.on_appeal else self.tr("Rejected")
                 by = self.tr("%1 by %2 on %3").replace("%1", what).replace(
-                    "%2", dec.decided_by_name).replace("%3", fmt_datetime(dec.decided_at))
+                    "%2", dec.decided_by_name).replace("%3", fmt_datetime(dec.decided_at, d.time_zone))
                 reason = (f"<br>{_e(reason_label)} <b>{_e(dec.reason_code)}</b> — {_e(dec.reason)}"
                           if dec.reason_code else "")
                 text = f"<br>{_multiline(dec.text)}" if dec.text else ""
@@ -324,7 +342,7 @@ class RequestDetailPane(QWidget):
             h3(self.tr("Appeal (recurso de revisión)"))
             for a in d.appeals:
                 filed = self.tr("Filed by %1 on %2. Grounds:").replace(
-                    "%1", a.filed_by_name).replace("%2", fmt_datetime(a.filed_at))
+                    "%1", a.filed_by_name).replace("%2", fmt_datetime(a.filed_at, d.time_zone))
                 parts.append(f"<p><b>{_e(filed)}</b><br>{_multiline(a.grounds)}</p>")
 
         h3(self.tr("Earlier requests of the patient (%1)").replace("%1", str(len(d.history))))

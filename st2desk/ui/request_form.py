@@ -83,7 +83,7 @@ from st2desk.ui.patient_lookup import (
     set_reason,
 )
 from st2desk.ui.request_detail import status_labels
-from st2desk.ui.screen_fit import FieldsScrollArea
+from st2desk.ui.screen_fit import FieldsScrollArea, ReflowBoxLayout
 
 T = TypeVar("T")
 INSERT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -226,6 +226,9 @@ class UnitCombo(ChoiceCombo):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(15)
+        # As wide as the form gives it, not as the longest unit name of the catalog.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(24)
         completer = FoldingCompleter(self)
         completer.setModel(self.model())
         self.setCompleter(completer)
@@ -490,7 +493,7 @@ class RequestForm(QWidget):
         right.addWidget(justification_box, 3)
         right.addWidget(attachments_box)
         right.addWidget(self.findings_box, 2)
-        columns = QHBoxLayout()
+        columns = ReflowBoxLayout()  # one above the other where both do not fit (150 %, 200 %)
         columns.addLayout(left, 11)
         columns.addLayout(right, 9)
         body = QWidget()

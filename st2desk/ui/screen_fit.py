@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtWidgets import QApplication, QBoxLayout, QScrollArea, QWidget
 
 
 def fit_to_screen(widget: QWidget, width: int, height: int) -> QSize:
@@ -45,3 +45,42 @@ class FieldsScrollArea(QScrollArea):
             return hint
         width = inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
         return QSize(max(hint.width(), width), hint.height())
+
+
+class ReflowBoxLayout(QBoxLayout):
+    """Items side by side where their minimum widths fit, one above the other where they
+    do not (issue 13, item 3: a 1,366×768 screen at 150 % or a 1,920×1,080 one at 200 %
+    lays out in 910 or 960 logical pixels). Its minimum width is its widest item's, so a
+    scroll area around it scrolls down instead of sideways."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(QBoxLayout.Direction.LeftToRight, parent)
+
+    def _widths(self) -> list[int]:
+        items = (self.itemAt(i) for i in range(self.count()))
+        return [item.minimumSize().width() for item in items
+                if item is not None and not item.isEmpty()]
+
+    def _gap(self) -> int:
+        return max(self.spacing(), 6)
+
+    def side_by_side_width(self) -> int:
+        widths = self._widths()
+        margins = self.contentsMargins()
+        return (sum(widths) + self._gap() * max(0, len(widths) - 1) + margins.left()
+                + margins.right())
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt API
+        wanted = (QBoxLayout.Direction.LeftToRight if rect.width() >= self.side_by_side_width()
+                  else QBoxLayout.Direction.TopToBottom)
+        if wanted != self.direction():
+            self.setDirection(wanted)
+        super().setGeometry(rect)
+
+    def minimumSize(self) -> QSize:  # noqa: N802 - Qt API
+        size = super().minimumSize()
+        widths = self._widths()
+        if not widths:
+            return size
+        margins = self.contentsMargins()
+        return QSize(max(widths) + margins.left() + margins.right(), size.height())

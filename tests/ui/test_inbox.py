@@ -427,3 +427,36 @@ def test_time_left_cells_are_not_cut(qtbot, db, cast, make_ctx):
     for request_id in (late, paused):
         text = cell(inbox, inbox.model.row_of(request_id), "clock")
         assert QFontMetrics(bold).horizontalAdvance(text) + 12 <= inbox.table.columnWidth(column), text
+
+
+def test_at_1280_pixels_the_service_column_shows_without_scrolling_sideways(
+        qtbot, db, cast, make_ctx):  # type: ignore[no-untyped-def]
+    """Issue 13 (8): on a 1,280-px screen the specialist reads folio to service at a glance."""
+    from st2desk.ui.main_window import MainWindow
+
+    flows.in_review(db, cast)
+    window = MainWindow(make_ctx(cast.specialist))
+    qtbot.addWidget(window)
+    window.resize(1280, 740)
+    window.show()
+    qtbot.waitExposed(window)
+    inbox = window.show_section("inbox")
+    qtbot.waitUntil(lambda: inbox.model.rowCount() == 1)
+    qtbot.wait(50)
+    table = inbox.table
+    column = inbox.model.column_of("service")
+    right = table.columnViewportPosition(column) + table.columnWidth(column)
+    assert table.horizontalScrollBar().value() == 0
+    assert 0 <= table.columnViewportPosition(column) and right <= table.viewport().width(), (
+        right, table.viewport().width())
+
+
+def test_detail_shows_the_diagnosis_as_written_with_its_dot(qtbot, db, cast, make_ctx):  # type: ignore[no-untyped-def]
+    """Issue 13 (2): stored as G439, read everywhere as G43.9 (inbox detail, appeals)."""
+    request_id = flows.in_review(db, cast, diagnosis_code="G43.9")
+    with db.session() as s:
+        assert s.get(Request, request_id).diagnosis_code == "G439"
+    inbox = open_inbox(qtbot, make_ctx, cast.specialist)
+    inbox.table.selectRow(0)
+    qtbot.waitUntil(lambda: "G43.9" in inbox.detail.browser.toPlainText())
+    assert "G439" not in inbox.detail.browser.toPlainText()

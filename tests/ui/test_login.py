@@ -79,3 +79,20 @@ def test_the_dialog_grows_with_the_error_instead_of_squashing_the_inputs(qtbot, 
         assert field.height() >= field.sizeHint().height()
     label = dialog.error_label
     assert label.height() >= label.heightForWidth(label.width())  # the whole message shows
+
+
+def test_the_lock_dialog_grows_with_the_error_too(qtbot, db, cast):
+    """Issue 13 (9): the session-locked dialog, like sign-in, makes room for the message."""
+    dialog = LoginDialog(db, locked_user="medico1")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    before = dialog.height()
+    for _ in range(5):
+        qtbot.keyClicks(dialog.password_edit, "equivocada")
+        qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert dialog.error_label.text()
+    assert dialog.height() > before
+    assert dialog.password_edit.height() >= dialog.password_edit.sizeHint().height()
+    label = dialog.error_label
+    assert label.height() >= label.heightForWidth(label.width())

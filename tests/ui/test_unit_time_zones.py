@@ -1,5 +1,6 @@
 """Issue 13 (1): every time shown, every "today" and every deadline follows the zone of the
-signed-in user's unit, the same in every window, whatever the computer's own zone."""
+signed-in user's unit, the same in every window, whatever the computer's own zone; a
+request of another unit reads in its own unit's zone and names it."""
 
 from __future__ import annotations
 
@@ -77,3 +78,24 @@ def test_the_same_moment_reads_the_same_in_every_window(
         view.table.selectRow(0)
         qtbot.waitUntil(lambda: view.detail is not None and view.detail.id == request_id)
         qtbot.waitUntil(lambda: "02/12/2026 23:30" in view.detail_browser.toPlainText())
+
+
+def test_another_units_request_reads_in_its_own_zone_and_says_so(
+        qtbot, db, cast, make_ctx, computer_in_tokyo):  # type: ignore[no-untyped-def]
+    """A Tijuana clinic's request, submitted at 23:30 on 2 December there, seen by the
+    Mexico City hospital's specialist at 01:30 on the 3rd: the inbox shows the 2nd and the
+    detail says "23:30 (hora de Tijuana)"."""
+    set_zone(db, REQUESTING_UNIT, "America/Tijuana")
+    with clock.frozen_at(MOMENT):
+        flows.in_review(db, cast)
+        ctx = make_ctx(users.login(db, "dictaminador1", PASSWORD))
+        assert clock.today() == date(2026, 12, 3)  # the specialist's own day
+        inbox = Inbox(ctx)
+        qtbot.addWidget(inbox)
+        inbox.show()
+        qtbot.waitUntil(lambda: inbox.model.rowCount() == 1)
+        column = [c.key for c in inbox.model.columns].index("submitted")
+        assert inbox.model.index(0, column).data() == "02/12/2026"
+        inbox.table.selectRow(0)
+        qtbot.waitUntil(lambda: "hora de Tijuana" in inbox.detail.browser.toPlainText())
+        assert "02/12/2026 23:30 (hora de Tijuana)" in inbox.detail.browser.toPlainText()

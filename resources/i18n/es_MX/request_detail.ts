@@ -247,6 +247,10 @@
         <translation>Ordinaria</translation>
     </message>
     <message>
+        <source>%1 (%2 time)</source>
+        <translation>%1 (hora de %2)</translation>
+    </message>
+    <message>
         <source>%1 d %2 h</source>
         <translation>%1 d %2 h</translation>
     </message>
