@@ -33,12 +33,14 @@ def supports_listen(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
 
 
-def listen(url: str, on_change: Callable[[str], None], should_stop: Callable[[], bool],
+def listen(url: str | Callable[[], str], on_change: Callable[[str], None], should_stop: Callable[[], bool],
            poll_seconds: float = 1.0, on_state: Callable[[bool], None] | None = None,
            sleep: Callable[[float], None] | None = None) -> None:
     """Call `on_change(entity)` for each notification until `should_stop()` is true.
 
-    `on_state(False)` when the connection is lost, `on_state(True)` when it is back."""
+    `on_state(False)` when the connection is lost, `on_state(True)` when it is back.
+    `url` may be a function: it is asked at every (re)connection, so a listener follows a
+    person who changed their password (PostgreSQL refuses the old one)."""
     import time
 
     import psycopg
@@ -46,12 +48,15 @@ def listen(url: str, on_change: Callable[[str], None], should_stop: Callable[[],
     from st2desk.db import PG_CONNECT_TIMEOUT_S, PG_TCP_USER_TIMEOUT_MS
 
     pause = sleep or time.sleep
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    def conninfo() -> str:
+        current = url() if callable(url) else url
+        return make_url(current).set(drivername="postgresql").render_as_string(hide_password=False)
+
     retry = FIRST_RETRY_S
     connected_before = False
     while not should_stop():
         try:
-            with psycopg.connect(conninfo, autocommit=True, connect_timeout=PG_CONNECT_TIMEOUT_S,
+            with psycopg.connect(conninfo(), autocommit=True, connect_timeout=PG_CONNECT_TIMEOUT_S,
                                  tcp_user_timeout=PG_TCP_USER_TIMEOUT_MS, keepalives=1,
                                  keepalives_idle=10, keepalives_interval=3,
                                  keepalives_count=3) as conn:

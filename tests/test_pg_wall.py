@@ -305,6 +305,25 @@ def test_a_person_changes_their_own_password_and_nobody_elses(db_url, cast, pers
         psql(db_url, "medico1", "clave-robada-1")
 
 
+def test_after_changing_their_password_a_workstation_keeps_working(db_url, cast):
+    # The forced change at first sign-in and Sesión ▸ Cambiar mi contraseña: the server
+    # refuses the old password from then on, so every later connection of the workstation
+    # (its pool after a drop, the notification listener's reconnections) must use the new.
+    from st2desk.services.users import change_own_password, keep_signed_in
+
+    workstation = Database(db_url)
+    actor = login(workstation, "medico2", PASSWORD)
+    with workstation.transaction() as s:
+        change_own_password(s, actor, PASSWORD, "otra-clave-nueva-2")
+    keep_signed_in(workstation, actor, "otra-clave-nueva-2")
+    workstation.engine.dispose()  # the server restarted, the network dropped: new connections
+    with workstation.session() as s:
+        assert s.scalar(text("SELECT session_user")) == "medico2"
+    listener_url = make_url(workstation.connect_url)  # what ui.operations gives notify.listen
+    assert (listener_url.username, listener_url.password) == ("medico2", "otra-clave-nueva-2")
+    workstation.dispose()
+
+
 def test_a_use_on_the_last_valid_day_is_judged_on_the_units_calendar(db, cast, person_db):
     # The wall judged validity on the server's calendar, the services on the performing
     # unit's: late in a Tijuana evening the server (UTC) is already on the next day and a

@@ -410,6 +410,14 @@ def must_change_password(session: Session, actor: Actor) -> bool:
     return bool(user is not None and user.must_change_password)
 
 
+def keep_signed_in(db: Database, actor: Actor, new_password: str) -> None:
+    """After `change_own_password` commits: on PostgreSQL the old password no longer opens
+    a connection, so the workstation's later connections (its pool, a reconnect, the
+    notification listener) sign in with the new one."""
+    if not db.is_sqlite:
+        db.sign_in(actor.username, new_password)
+
+
 def change_own_password(session: Session, actor: Actor, current_password: str,
                         new_password: str) -> None:
     """The signed-in person replaces their password (any role); clears `must_change_password`."""

@@ -17,7 +17,12 @@ from PySide6.QtWidgets import (
 from st2desk.db import Database, storage_errors
 from st2desk.errors import AuthenticationFailed, St2Error
 from st2desk.services.common import Actor
-from st2desk.services.users import change_own_password, login, must_change_password
+from st2desk.services.users import (
+    change_own_password,
+    keep_signed_in,
+    login,
+    must_change_password,
+)
 
 
 class LoginDialog(QDialog):
@@ -153,6 +158,7 @@ class LoginDialog(QDialog):
         try:
             with self.db.transaction() as session:
                 change_own_password(session, actor, current, new)
+            keep_signed_in(self.db, actor, new)
         except St2Error as exc:
             self._show_error(exc.message)
             return

@@ -133,7 +133,7 @@ class Operations(QObject):
             self._sig_notified.emit(notify.RECONNECTED if connected else notify.LOST)
 
         try:
-            notify.listen(self.db.connect_url, self._sig_notified.emit, self._stop_listening.is_set,
+            notify.listen(lambda: self.db.connect_url, self._sig_notified.emit, self._stop_listening.is_set,
                           on_state=state)
         except Exception as exc:  # noqa: BLE001 - polling still covers us
             log.warning("change notifications unavailable (%s); polling instead", type(exc).__name__)

@@ -66,11 +66,9 @@ class ChangePasswordDialog(FormDialog):
             self._field = getattr(exc, "field", None)
             self.show_error(exc.message)
             return
-        if not self.ctx.db.is_sqlite:
-            # New connections sign in with the new password (the old one no longer works).
-            try:
-                self.ctx.db.sign_in(self.ctx.actor.username, self.new_edit.text())
-            except St2Error as exc:
-                self.show_error(exc.message)
-                return
+        try:
+            users_service.keep_signed_in(self.ctx.db, self.ctx.actor, self.new_edit.text())
+        except St2Error as exc:
+            self.show_error(exc.message)
+            return
         self.accept()
