@@ -55,6 +55,7 @@ from sqlalchemy import (
     Integer,
     and_,
     case,
+    column,
     distinct,
     func,
     literal,
@@ -62,6 +63,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    table,
     text,
     true,
     union_all,
@@ -122,6 +124,9 @@ IR = InformationRequest.__table__
 U = Unit.__table__
 SV = Service.__table__
 US = User.__table__
+# The report facts' breakdown keys (`sqlite_facts`, `pg_facts`: same names on both).
+RF = table("report_facts", column("request_id"), column("unit_id"), column("specialty_id"),
+           column("delegation_id"), column("category"))
 _UZ = U.alias("uz")  # the requesting unit, for its zone (`_Scope.unit_zone`)
 
 S = RequestStatus
@@ -580,15 +585,25 @@ def _public_table(rows: dict[tuple[int, int], dict[str, Any]]) -> Table:
 
 def _appeal_decisions(session: Session, scope: _Scope,
                       groupings: list[tuple[Dimension, ...]]) -> _Grouped:
+    """Appeal decisions made in the range. Their requests' breakdown keys and filters are
+    read from the report facts (a narrow row by key; every appealed request was submitted),
+    not from the wide `requests` rows; the unit only for its zone."""
     dims = _dims_of(groupings)
-    zone = scope.joined_zone()
-    facts = (select(*[_key_expr(scope, d, D.c.decided_at, zone).label(_key_name(d))
-                      for d in dims],
+    zone = U.c.time_zone if scope.zones else literal(timezones.DEFAULT_ZONE)
+    keys = {Dimension.SPECIALTY: RF.c.specialty_id, Dimension.UNIT: RF.c.unit_id,
+            Dimension.DELEGATION: RF.c.delegation_id, Dimension.CATEGORY: RF.c.category}
+    base = D.join(RF, RF.c.request_id == D.c.request_id)
+    if scope.zones:
+        base = base.join(U, U.c.id == RF.c.unit_id)
+    conds = [RF.c[column] == value for column, value in (
+        ("unit_id", scope.unit_id), ("delegation_id", scope.delegation_id),
+        ("specialty_id", scope.specialty_id),
+        ("category", scope.category.value if scope.category else None)) if value is not None]
+    facts = (select(*[(_key_expr(scope, d, D.c.decided_at, zone) if d.is_period else keys[d])
+                      .label(_key_name(d)) for d in dims],
                     case((D.c.kind == DecisionKind.APPROVE, 1), else_=0).label("granted"))
-             .select_from(_with_dimension_joins(D.join(R, R.c.id == D.c.request_id), dims,
-                                                units=True))
-             .where(*scope.in_days(D.c.decided_at, zone),
-                    D.c.on_appeal.is_(True), *scope.conditions()))
+             .select_from(base)
+             .where(*scope.in_days(D.c.decided_at, zone), D.c.on_appeal.is_(True), *conds))
     return _run_grouped(session, scope, facts, groupings, (), {
         "appeals_decided": ("count", None),
         "approved_on_appeal": ("sum", "granted"),
