@@ -429,26 +429,38 @@ def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping
             slot = items[i - 1][1]
             slot["p50"], slot["p90"] = p50, p90
     if public is not None:
-        _public_medians(session, scope, public)
+        _public_medians(session, scope, public, out.get(()))
     return out
 
 
-def _public_medians(session: Session, scope: Scope, public: Public) -> None:
+def _public_medians(session: Session, scope: Scope, public: Public,
+                    total: dict[tuple[Any, ...], dict[str, Any]] | None) -> None:
+    """Nearest-rank medians of the working and elapsed seconds per (pr, emergency). A
+    group as large as its priority's total (no emergency of that priority) is that
+    total: its working median is the total's, already walked."""
     where, params = scope.where("dec_day")
     items = [(key, slot) for key, slot in public.items() if slot.get("n")]
     if not items:
         return
-    sql = ("SELECT g.i, "
-           + ", ".join(f"(SELECT f.{c} FROM report_facts f WHERE f.pr = g.pr "
-                       f"AND f.emergency = g.em AND {where} ORDER BY f.{c} OFFSET g.a LIMIT 1) "
-                       f"AS {c}_p50" for c in ("secs", "el"))
+    known = {}
+    for (pr, _em), slot in items:
+        whole = (total or {}).get((pr,))
+        if whole is not None and whole.get("n") == slot["n"] and "p50" in whole:
+            known[pr] = whole["p50"]
+    walk = ("(SELECT f.{c} FROM report_facts f WHERE f.pr = g.pr AND f.emergency = g.em "
+            f"AND {where} ORDER BY f.{{c}} OFFSET g.a LIMIT 1)")
+    sql = ("SELECT g.i, CASE WHEN g.known THEN NULL ELSE " + walk.format(c="secs")
+           + " END AS secs_p50, " + walk.format(c="el") + " AS el_p50"
            + " FROM unnest(CAST(:prs AS smallint[]), CAST(:ems AS smallint[]), "
-             "CAST(:a AS integer[])) WITH ORDINALITY AS g(pr, em, a, i)")
+             "CAST(:a AS integer[]), CAST(:known AS boolean[])) WITH ORDINALITY "
+             "AS g(pr, em, a, known, i)")
     bind = dict(params, prs=[k[0] for k, _s in items], ems=[k[1] for k, _s in items],
-                a=[(int(s["n"]) + 1) // 2 - 1 for _k, s in items])
+                a=[(int(s["n"]) + 1) // 2 - 1 for _k, s in items],
+                known=[k[0] in known for k, _s in items])
     for i, secs_p50, el_p50 in session.execute(text(sql), bind):
-        slot = items[i - 1][1]
-        slot["secs_p50"], slot["el_p50"] = secs_p50, el_p50
+        (pr, _em), slot = items[i - 1]
+        slot["secs_p50"] = known[pr] if pr in known else secs_p50
+        slot["el_p50"] = el_p50
 
 
 def is_own(name: str | None) -> bool:

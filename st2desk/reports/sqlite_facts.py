@@ -365,13 +365,16 @@ def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping
                                                 dict(bind, skip=skip)).fetchone()[0]
     finally:
         cursor.close()
+    if public is not None and by_day:
+        _public_medians(session, scope, public, out.get(()))
     return out
 
 
 def _by_day_with_public(session: Session, scope: Scope, by_day: Sequence[Grouping],
                         public: Public) -> Groups:
     """The per-day sums of `first_decisions` (periods and the total), split by emergency
-    too so the same rows give the public metrics' sums; then their medians."""
+    too so the same rows give the public metrics' sums (their medians: `_public_medians`,
+    once the total's are known)."""
     out: Groups = {g: {} for g in by_day}
     where, params = scope.where("dec_day")
     names = {**_DECISION_SUMS, **_PUBLIC_SUMS}
@@ -388,7 +391,6 @@ def _by_day_with_public(session: Session, scope: Scope, by_day: Sequence[Groupin
         _add(public.setdefault((int(m["pr"]), int(m["emergency"])), {}),
              {"n": m["n"], "approved": m["approved"], "granted": m["granted"],
               "secs": m["secs"], **{name: m[name] for name in _PUBLIC_SUMS}})
-    _public_medians(session, scope, public)
     return out
 
 
@@ -401,14 +403,23 @@ def public_metrics(session: Session, scope: Scope) -> Public:
     return out
 
 
-def _public_medians(session: Session, scope: Scope, out: Public) -> None:
+def _public_medians(session: Session, scope: Scope, out: Public,
+                    total: dict[tuple[Any, ...], dict[str, Any]] | None = None) -> None:
+    """Nearest-rank medians of the working and elapsed seconds per (pr, emergency). A
+    group as large as its priority's total (no emergency of that priority) is that
+    total: its working median is the total's, already walked."""
     where, params = scope.where("dec_day")
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         for (pr, em), slot in out.items():
             n = int(slot["n"])
             rank = (n + 1) // 2
+            whole = (total or {}).get((pr,))
+            if whole is not None and whole.get("n") == n and "p50" in whole:
+                slot["secs_p50"] = whole["p50"]
             for column, index in (("secs", "pubw"), ("el", "pube")):
+                if f"{column}_p50" in slot:
+                    continue
                 slot[f"{column}_p50"] = cursor.execute(
                     f"SELECT {column} FROM report_facts INDEXED BY ix_report_facts_{index} "
                     f"WHERE pr = :pr AND emergency = :em AND {where} "

@@ -610,25 +610,45 @@ def _appeal_decisions(session: Session, scope: _Scope,
     })
 
 
-def _duplicates(session: Session, scope: _Scope,
-                groupings: list[tuple[Dimension, ...]], by_code: bool = True) -> _Grouped:
-    """Duplicates found in the range, per grouping and finding code: every submission
-    attempt's (`duplicate_hits`), also those blocked and then corrected."""
+def _duplicates(session: Session, scope: _Scope, groupings: list[tuple[Dimension, ...]]
+                ) -> tuple[_Grouped, _Grouped]:
+    """Duplicates found in the range: (per grouping, per finding code) — every submission
+    attempt's (`duplicate_hits`), also those blocked and then corrected. One read of the
+    findings and their requests (a few thousand rows a year), counted here."""
     dims = _dims_of(groupings)
     zone = scope.joined_zone()
-    facts = (select(*[_key_expr(scope, d, DH.c.found_at, zone).label(_key_name(d))
+    query = (select(*[_key_expr(scope, d, DH.c.found_at, zone).label(_key_name(d))
                       for d in dims],
-                    DH.c.code.label("code"), DH.c.request_id.label("rid"),
-                    case((R.c.status == S.DRAFT, DH.c.request_id)).label("draft_rid"))
+                    DH.c.code, DH.c.request_id, (R.c.status == S.DRAFT).label("draft"))
              .select_from(_with_dimension_joins(DH.join(R, R.c.id == DH.c.request_id), dims,
                                                 units=True))
              .where(DH.c.code.in_(DUPLICATE_CODES), *scope.in_days(DH.c.found_at, zone),
                     *scope.conditions()))
-    return _run_grouped(session, scope, facts, groupings, ("code",) if by_code else (), {
-        "findings": ("count", None),
-        "duplicates": ("count_distinct", "rid"),
-        "still_draft": ("count_distinct", "draft_rid"),
-    })
+    # group → (findings, requests, requests still in draft)
+    counted: dict[tuple[Any, ...], tuple[list[int], set[int], set[int]]] = {}
+
+    def count(group: tuple[Any, ...], rid: int, draft: bool) -> None:
+        slot = counted.setdefault(group, ([0], set(), set()))
+        slot[0][0] += 1
+        slot[1].add(rid)
+        if draft:
+            slot[2].add(rid)
+
+    for row in session.execute(query):
+        *keys, code, rid, draft = row
+        by_dim = dict(zip(dims, keys, strict=True))
+        for g in groupings:
+            count((g, *(_normalize_key(d, by_dim[d]) for d in g)), rid, draft)
+        count(("code", code), rid, draft)
+    by_group = _Grouped(groupings, {g: {} for g in groupings})
+    by_code = _Grouped([()], {(): {}})
+    for (tag, *key), (findings, rids, drafts) in counted.items():
+        values = {"findings": findings[0], "duplicates": len(rids), "still_draft": len(drafts)}
+        if tag == "code":
+            by_code.values[()][tuple(key)] = values
+        else:
+            by_group.values[tag][tuple(key)] = values
+    return by_group, by_code
 
 
 # --------------------------------------------------------------------------- activity tables
@@ -1311,8 +1331,7 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
            for i, part in enumerate(parts)},
         "appeals": lambda s: _appeal_decisions(s, scope, groupings),
         **({} if counted else {"physicians": lambda s: _physicians(s, scope)}),
-        "dups": lambda s: _duplicates(s, scope, groupings, by_code=False),
-        "dup_codes": lambda s: _duplicates(s, scope, [()]),
+        "dups": lambda s: _duplicates(s, scope, groupings),
         "emergencies": lambda s: _emergency_rows(s, scope),
         "pending": lambda s: _pending_at(s, scope),
     })
@@ -1326,7 +1345,7 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     for i in range(len(parts)):
         first.values.update(results[f"first{i}"].values)
         sub.values.update(results[f"sub{i}"].values)
-    dups = results["dups"]
+    dups, dup_codes = results["dups"]
 
     labels = _Labels(session)
     ids: dict[Dimension, set[Any]] = defaultdict(set)
@@ -1341,7 +1360,7 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     overdue_total = sum(backlog.values("overdue"))
     overdue = _overdue_table(pending, scope, labels)
     physicians, _medians = results["physicians"]
-    duplicates = _duplicate_table(results["dup_codes"], dups.of(()))
+    duplicates = _duplicate_table(dup_codes, dups.of(()))
     emergency_rows, (unfiled, _unfiled_late) = results["emergencies"]
     emergencies = _emergency_table(emergency_rows, (unfiled, _unfiled_late), labels)
 
