@@ -15,9 +15,8 @@ the order that breakdown groups and ranks by. A report then reads indexes in ord
 The facts are a pure function of the request row (and of its unit's delegation and its
 service's category); triggers on `requests`, `units` and `services` keep them so, in the
 same transaction as the change, whatever code path writes — services, paper capture,
-sync imports or a bulk load. PostgreSQL does not need them (GROUPING SETS and
-``percentile_disc``) and does not have them. The migration that creates them fills them
-from the existing requests.
+sync imports or a bulk load. PostgreSQL has its own (`st2desk.reports.pg_facts`, the same
+columns). The migration that creates them fills them from the existing requests.
 
 The working time matches `st2desk.services.reports._decision_time_seconds`: the service
 level (SLA) of each priority is written into the view; a migration that changes

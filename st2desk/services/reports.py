@@ -19,17 +19,15 @@ drawing on a matplotlib `Figure` the GUI wraps in ``FigureCanvasQTAgg``; exports
 
 How the work is split so a year at the reference scale stays fast:
 
-- PostgreSQL reads the requests: submissions and physicians' counts from the covering
-  index ``ix_requests_report_submitted``; first decisions (rates, late, times) from
-  ``ix_requests_report_decided`` and the partial ``ix_requests_report_rejected`` — the
-  request's own ``decided_at`` / ``rejected_at`` (see `_first_decisions`), no join to
-  `decisions`; each scan feeds every breakdown and the total at once with
-  ``GROUPING SETS`` and ``percentile_disc``;
-- SQLite, which has neither hash aggregation nor percentiles, reads the same figures
-  from `st2desk.reports.sqlite_facts`: narrow rows kept by triggers, one index per
-  breakdown, grouped and ranked in index order without sorting;
-- on both: appeal decisions (``ix_decisions_report``) and duplicate findings
-  (``ix_review_findings_report``): few rows, joined to their requests by key;
+- submissions, first decisions (rates, late, times), the public metrics and the
+  physicians' counts come from the report facts, one narrow trigger-kept row per
+  submitted request: SQLite's (`st2desk.reports.sqlite_facts`, which has neither hash
+  aggregation nor percentiles: one index per breakdown, grouped and ranked in index
+  order without sorting) and PostgreSQL's (`st2desk.reports.pg_facts`: one ``GROUPING
+  SETS`` scan of the day index; percentiles walked on each breakdown's index);
+- on both: appeal decisions (``ix_decisions_report``, joined by key to the facts) and
+  duplicate findings (``ix_duplicate_hits_report``, joined by key to their requests): a
+  few thousand rows a year;
   emergencies: the partial index ``ix_requests_report_emergency``; snapshots (backlog,
   overdue, unfiled emergencies): the status indexes;
 - `generate` runs the independent queries on two connections that read one snapshot
