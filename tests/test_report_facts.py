@@ -20,6 +20,7 @@ from st2desk.reports.model import MEXICO, ReportFilter
 from st2desk.services import decisions, reports, requests
 from tests import flows
 from tests.cast import Cast
+from tests.test_sync import dirs, offline  # noqa: F401  (fixtures: a second site)
 
 
 def _differences(db: Database) -> tuple[list, list, int]:
@@ -192,3 +193,49 @@ def test_pg_facts_use_their_indexes(db: Database, cast: Cast) -> None:
             plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql, params))
             assert "Sort" not in plan, plan
             assert "ix_report_facts_" in plan, plan
+
+
+def test_paper_capture_and_sync_imports_keep_the_facts(db: Database,
+                                                       offline: Database,  # noqa: F811
+                                                       cast: Cast, dirs: dict  # noqa: F811
+                                                       ) -> None:
+    """A paper form captured at an offline unit, a request filed in its own application,
+    both imported centrally (Core inserts), decided there and the decisions imported back
+    (updates by import): at both sites the facts equal their definition."""
+    from st2desk.forms.paper import PaperForm
+    from st2desk.services import folios, paper
+    from tests.cast import REQUESTING_UNIT
+    from tests.paper_support import installation, paper_values
+    from tests.test_sync import by_folio, export, folio_of, import_, pair, submitted_request
+
+    central, unit = dirs["central"], dirs["offline"]
+    pair(db, offline, dirs)
+    with installation(central), db.transaction() as s:
+        block = folios.reserve_block(s, cast.admin, REQUESTING_UNIT, 5)
+    assert not import_(offline, unit, export(db, central, unit_code=REQUESTING_UNIT)).conflicts
+    with installation(unit), offline.transaction() as s:
+        paper.capture_paper(s, cast.reception_elsewhere,
+                            PaperForm(**paper_values(offline, cast, block.first_folio)))
+    app_folio = folio_of(offline, submitted_request(offline, cast, patient_id=cast.patient_female_id))
+    report = import_(db, central, export(offline, unit))
+    assert report.inserted["request"] == 2 and not report.conflicts, report.lines()
+    with installation(central), db.transaction() as s:
+        decisions.approve(s, cast.specialist, by_folio(db, app_folio).id)
+    with installation(central), db.transaction() as s:
+        decisions.reject(s, cast.specialist, by_folio(db, block.first_folio).id,
+                         _a_reason(s), "No cumple los criterios de referencia del servicio.")
+    report = import_(offline, unit, export(db, central))
+    assert report.updated["request"] == 2 and not report.conflicts, report.lines()
+    for site in (db, offline):
+        missing, stale, facts = _differences(site)
+        assert (missing, stale) == ([], [])
+    with offline.session() as s:
+        decided = s.execute(text("SELECT count(*) FROM report_facts WHERE dec_day IS NOT NULL")
+                            ).scalar_one()
+    assert decided == 2
+
+
+def _a_reason(session) -> str:  # type: ignore[no-untyped-def]
+    from st2desk.models import RejectionReason
+
+    return session.scalar(select(RejectionReason.code).order_by(RejectionReason.code).limit(1))
