@@ -26,7 +26,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
-        # SQLite's report facts are built by hand, not from the models.
+        # The report facts (SQLite, PostgreSQL) are built by hand, not from the models.
         include_name=lambda name, type_, parent: not sqlite_facts.is_own(name),
     )
     with context.begin_transaction():

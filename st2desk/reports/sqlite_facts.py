@@ -15,9 +15,8 @@ the order that breakdown groups and ranks by. A report then reads indexes in ord
 The facts are a pure function of the request row (and of its unit's delegation and its
 service's category); triggers on `requests`, `units` and `services` keep them so, in the
 same transaction as the change, whatever code path writes — services, paper capture,
-sync imports or a bulk load. PostgreSQL does not need them (GROUPING SETS and
-``percentile_disc``) and does not have them. The migration that creates them fills them
-from the existing requests.
+sync imports or a bulk load. PostgreSQL has its own (`st2desk.reports.pg_facts`, the same
+columns). The migration that creates them fills them from the existing requests.
 
 The working time matches `st2desk.services.reports._decision_time_seconds`: the service
 level (SLA) of each priority is written into the view; a migration that changes
@@ -365,13 +364,16 @@ def first_decisions(session: Session, scope: Scope, groupings: Sequence[Grouping
                                                 dict(bind, skip=skip)).fetchone()[0]
     finally:
         cursor.close()
+    if public is not None and by_day:
+        _public_medians(session, scope, public, out.get(()))
     return out
 
 
 def _by_day_with_public(session: Session, scope: Scope, by_day: Sequence[Grouping],
                         public: Public) -> Groups:
     """The per-day sums of `first_decisions` (periods and the total), split by emergency
-    too so the same rows give the public metrics' sums; then their medians."""
+    too so the same rows give the public metrics' sums (their medians: `_public_medians`,
+    once the total's are known)."""
     out: Groups = {g: {} for g in by_day}
     where, params = scope.where("dec_day")
     names = {**_DECISION_SUMS, **_PUBLIC_SUMS}
@@ -388,7 +390,6 @@ def _by_day_with_public(session: Session, scope: Scope, by_day: Sequence[Groupin
         _add(public.setdefault((int(m["pr"]), int(m["emergency"])), {}),
              {"n": m["n"], "approved": m["approved"], "granted": m["granted"],
               "secs": m["secs"], **{name: m[name] for name in _PUBLIC_SUMS}})
-    _public_medians(session, scope, public)
     return out
 
 
@@ -401,14 +402,23 @@ def public_metrics(session: Session, scope: Scope) -> Public:
     return out
 
 
-def _public_medians(session: Session, scope: Scope, out: Public) -> None:
+def _public_medians(session: Session, scope: Scope, out: Public,
+                    total: dict[tuple[Any, ...], dict[str, Any]] | None = None) -> None:
+    """Nearest-rank medians of the working and elapsed seconds per (pr, emergency). A
+    group as large as its priority's total (no emergency of that priority) is that
+    total: its working median is the total's, already walked."""
     where, params = scope.where("dec_day")
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         for (pr, em), slot in out.items():
             n = int(slot["n"])
             rank = (n + 1) // 2
+            whole = (total or {}).get((pr,))
+            if whole is not None and whole.get("n") == n and "p50" in whole:
+                slot["secs_p50"] = whole["p50"]
             for column, index in (("secs", "pubw"), ("el", "pube")):
+                if f"{column}_p50" in slot:
+                    continue
                 slot[f"{column}_p50"] = cursor.execute(
                     f"SELECT {column} FROM report_facts INDEXED BY ix_report_facts_{index} "
                     f"WHERE pr = :pr AND emergency = :em AND {where} "

@@ -19,17 +19,15 @@ drawing on a matplotlib `Figure` the GUI wraps in ``FigureCanvasQTAgg``; exports
 
 How the work is split so a year at the reference scale stays fast:
 
-- PostgreSQL reads the requests: submissions and physicians' counts from the covering
-  index ``ix_requests_report_submitted``; first decisions (rates, late, times) from
-  ``ix_requests_report_decided`` and the partial ``ix_requests_report_rejected`` — the
-  request's own ``decided_at`` / ``rejected_at`` (see `_first_decisions`), no join to
-  `decisions`; each scan feeds every breakdown and the total at once with
-  ``GROUPING SETS`` and ``percentile_disc``;
-- SQLite, which has neither hash aggregation nor percentiles, reads the same figures
-  from `st2desk.reports.sqlite_facts`: narrow rows kept by triggers, one index per
-  breakdown, grouped and ranked in index order without sorting;
-- on both: appeal decisions (``ix_decisions_report``) and duplicate findings
-  (``ix_review_findings_report``): few rows, joined to their requests by key;
+- submissions, first decisions (rates, late, times), the public metrics and the
+  physicians' counts come from the report facts, one narrow trigger-kept row per
+  submitted request: SQLite's (`st2desk.reports.sqlite_facts`, which has neither hash
+  aggregation nor percentiles: one index per breakdown, grouped and ranked in index
+  order without sorting) and PostgreSQL's (`st2desk.reports.pg_facts`: one ``GROUPING
+  SETS`` scan of the day index; percentiles walked on each breakdown's index);
+- on both: appeal decisions (``ix_decisions_report``, joined by key to the facts) and
+  duplicate findings (``ix_duplicate_hits_report``, joined by key to their requests): a
+  few thousand rows a year;
   emergencies: the partial index ``ix_requests_report_emergency``; snapshots (backlog,
   overdue, unfiled emergencies): the status indexes;
 - `generate` runs the independent queries on two connections that read one snapshot
@@ -53,9 +51,9 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Select,
     and_,
     case,
+    column,
     distinct,
     func,
     literal,
@@ -63,6 +61,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    table,
     text,
     true,
     union_all,
@@ -92,7 +91,7 @@ from st2desk.models import (
     User,
 )
 from st2desk.reports import dialect as sqlx
-from st2desk.reports import sqlite_facts
+from st2desk.reports import pg_facts, sqlite_facts
 from st2desk.reports.model import (
     CATEGORY_LABELS,
     DIMENSION_LABELS,
@@ -123,6 +122,9 @@ IR = InformationRequest.__table__
 U = Unit.__table__
 SV = Service.__table__
 US = User.__table__
+# The report facts' breakdown keys (`sqlite_facts`, `pg_facts`: same names on both).
+RF = table("report_facts", column("request_id"), column("unit_id"), column("specialty_id"),
+           column("delegation_id"), column("category"))
 _UZ = U.alias("uz")  # the requesting unit, for its zone (`_Scope.unit_zone`)
 
 S = RequestStatus
@@ -354,7 +356,6 @@ class _Grouped:
 
     groupings: list[tuple[Dimension, ...]]
     values: dict[tuple[Dimension, ...], dict[_Key, dict[str, Any]]]
-    extra: list[Any] = field(default_factory=list)  # rows of `_run_grouped`'s `also` query
     public: dict[tuple[int, int], dict[str, Any]] | None = None  # see `_first_decisions`
     physicians: dict[int, int] | None = None  # see `_submissions`
 
@@ -383,19 +384,12 @@ def _aggregate(kind: str, column: Any) -> Any:
 
 def _run_grouped(session: Session, scope: _Scope, facts: Any,
                  groupings: list[tuple[Dimension, ...]], extra: Sequence[str],
-                 aggregates: dict[str, _Agg], percentile_of: str | None = None,
-                 also: Callable[[Any], tuple[dict[str, Any], list[Any]]] | None = None
-                 ) -> _Grouped:
+                 aggregates: dict[str, _Agg]) -> _Grouped:
     """Aggregate `facts` (a select whose key columns are labelled ``k_<dim>``) for every
     grouping (a tuple of dimensions; ``()`` is the total), each also split by the
-    `extra` fact columns. With `percentile_of`, add the nearest-rank median (``p50``) and
-    90th percentile (``p90``) of that column per group. One statement, one scan.
-    Empty sums come back as None.
-
-    PostgreSQL only: `also(cte)` → ({column: expression}, GROUP BY list) is one more
-    query over the same facts in the same statement (the facts are then computed once,
-    materialized); its `gid` must be outside the groupings' masks, its rows come back in
-    the result's `extra`.
+    `extra` fact columns. One statement, one scan. Empty sums come back as None.
+    (The requests' own figures, with their percentiles, come from the report facts: see
+    `_submissions` and `_first_decisions`.)
     """
     dims = _dims_of(groupings)
     out = _Grouped(groupings, {g: {} for g in groupings})
@@ -408,22 +402,16 @@ def _run_grouped(session: Session, scope: _Scope, facts: Any,
 
     if scope.dialect == "postgresql":
         # GROUPING SETS; GROUPING(k…) tells which set a row belongs to. The CTE is left to
-        # the planner (inlined, so the scan can run in parallel where possible), unless a
-        # second query reads it too.
-        cte = facts.cte("f") if also is None else facts.cte("f").prefix_with("MATERIALIZED")
+        # the planner (inlined, so the scan can run in parallel where possible).
+        cte = facts.cte("f")
         kcols = {d: cte.c[_key_name(d)] for d in dims}
         aggs = [_aggregate(kind, cte.c[col] if col else None).label(name)
                 for name, (kind, col) in aggregates.items()]
-        pct = []
-        if percentile_of:
-            col = cte.c[percentile_of]
-            pct = [func.percentile_disc(literal_column("0.5")).within_group(col).label("p50"),
-                   func.percentile_disc(literal_column("0.9")).within_group(col).label("p90")]
         key_list = [kcols[d] for d in dims]
         gid = func.grouping(*key_list).label("gid") if key_list else literal(0).label("gid")
         sets = ", ".join("(" + ", ".join([f"f.{_key_name(d)}" for d in g] +
                                          [f"f.{x}" for x in extra]) + ")" for g in groupings)
-        query = (select(gid, *key_list, *[cte.c[x] for x in extra], *aggs, *pct)
+        query = (select(gid, *key_list, *[cte.c[x] for x in extra], *aggs)
                  .select_from(cte).group_by(literal_column(f"GROUPING SETS ({sets})")))
         masks = {}
         for g in groupings:
@@ -431,32 +419,15 @@ def _run_grouped(session: Session, scope: _Scope, facts: Any,
             for d in dims:
                 mask = (mask << 1) | (0 if d in g else 1)
             masks[mask] = g
-        if also is None:
-            statement = query
-        else:
-            # One more query over the same (materialized) facts, in the same statement: its
-            # columns are the main query's, by name (NULL where it has none), its `gid`
-            # outside the masks; its rows go to `extra`.
-            exprs, group_by = also(cte)
-            missing = [name for name in exprs if name not in query.selected_columns.keys()]
-            query = query.add_columns(*[null().label(name) for name in missing])
-            statement = union_all(query, select(*[
-                exprs.get(name, null()).label(name) for name in query.selected_columns.keys()
-            ]).select_from(cte).group_by(*group_by))
-        for row in session.execute(statement):
-            if row.gid not in masks:
-                out.extra.append(row._mapping)
-                continue
+        for row in session.execute(query):
             slot = slot_for(masks[row.gid], row._mapping)
-            for name in names + [p.name for p in pct]:
+            for name in names:
                 slot[name] = row._mapping[name]
         return out
 
     # SQLite has no GROUPING SETS: the facts are materialized once and each grouping is
     # one GROUP BY over them, all in one UNION ALL. (Percentiles on SQLite come from
     # `st2desk.reports.sqlite_facts`, see `_first_decisions`.)
-    if percentile_of:
-        raise ValueError("SQLite percentiles are read from report_facts")
     cte = facts.cte("f").prefix_with("MATERIALIZED")
     kcols = {d: cte.c[_key_name(d)] for d in dims}
     xcols = [cte.c[x] for x in extra]
@@ -489,6 +460,13 @@ def _facts_scope(scope: _Scope) -> sqlite_facts.Scope:
                               round(scope.as_of.timestamp() * 1000))
 
 
+def _pg_scope(scope: _Scope) -> pg_facts.Scope:
+    return pg_facts.Scope(scope.flt.date_from, scope.flt.date_to,
+                          scope.as_of.astimezone(UTC).replace(tzinfo=None), scope.delegation_id,
+                          scope.unit_id, scope.specialty_id,
+                          scope.category.value if scope.category else None)
+
+
 def _from_facts(groupings: list[tuple[Dimension, ...]], groups: sqlite_facts.Groups) -> _Grouped:
     out = _Grouped(groupings, {g: {} for g in groupings})
     for g in groupings:
@@ -503,155 +481,39 @@ def _dims_of(groupings: list[tuple[Dimension, ...]]) -> list[Dimension]:
     return sorted({d for g in groupings for d in g}, key=lambda d: d.value)
 
 
-_PHYSICIAN_GID = 2000  # `gid` of the physicians' counts folded into `_submissions`
-
-
 def _submissions(session: Session, scope: _Scope, groupings: list[tuple[Dimension, ...]],
                  physicians: bool = False) -> _Grouped:
-    """Requests submitted in the range, per grouping. PostgreSQL, with `physicians`: also
-    the requests of each physician from the same scan, in the result's `physicians`
-    ({user id: requests}, for `_physicians`)."""
-    dims = _dims_of(groupings)
+    """Requests submitted in the range, per grouping, from the report facts. PostgreSQL,
+    with `physicians`: also the requests of each physician from the same scan, in the
+    result's `physicians` ({user id: requests}, for `_physicians`)."""
     if scope.dialect == "sqlite":
         return _from_facts(groupings,
                            sqlite_facts.submissions(session, _facts_scope(scope), groupings))
-
-    def per_physician(f: Any) -> tuple[dict[str, Any], list[Any]]:
-        return ({"gid": literal(_PHYSICIAN_GID), "pid": f.c.pid,
-                 "requests": func.count()}, [f.c.pid])
-
-    facts = (select(*[_key_expr(scope, d, R.c.submitted_at).label(_key_name(d)) for d in dims],
-                    R.c.physician_id.label("pid"),
-                    case((R.c.priority == Priority.URGENT, 1), else_=0).label("urgent"),
-                    case((R.c.is_emergency.is_(True), 1), else_=0).label("emergency"),
-                    case((and_(R.c.is_emergency.is_(True), _filed_late(scope)), 1),
-                         else_=0).label("em_late"),
-                    case((_cancelled_by(scope.as_of), 1), else_=0).label("cancelled"))
-             .select_from(_with_dimension_joins(R, dims))
-             .where(*scope.in_days(R.c.submitted_at), *scope.conditions()))
-    out = _run_grouped(session, scope, facts, groupings, (), {
-        "requests": ("count", None),
-        "urgent": ("sum", "urgent"),
-        "emergencies": ("sum", "emergency"),
-        "emergencies_late": ("sum", "em_late"),
-        "cancelled": ("sum", "cancelled"),
-    }, also=per_physician if physicians else None)
-    out.physicians = {int(m["pid"]): int(m["requests"]) for m in out.extra}
+    groups, counts = pg_facts.submissions(session, _pg_scope(scope), groupings, physicians)
+    out = _from_facts(groupings, groups)
+    out.physicians = counts if physicians else None
     return out
-
-
-def _cancelled_by(moment: datetime) -> ColumnElement[bool]:
-    """Withdrawn by the physician before any decision, before `moment`."""
-    # No recorded time (rows older than the column): as if withdrawn when submitted.
-    return and_(R.c.status == S.CANCELLED, R.c.decided_at.is_(None),
-                func.coalesce(R.c.cancelled_at, R.c.submitted_at) < moment)
-
-
-def _decision_time_seconds(scope: _Scope, decided: Any) -> ColumnElement[float]:
-    """Working seconds from submission to the decision at `decided`, pauses excluded.
-
-    The workflow extends `due_at` by exactly each pause (answer_information), so
-    ``due_at − SLA`` is the submission moved forward by all the paused time, and the
-    working time is ``decided − (due_at − SLA)``.
-    """
-    sla = case((R.c.priority == Priority.URGENT, SLA_SECONDS[Priority.URGENT]),
-               else_=SLA_SECONDS[Priority.ORDINARY])
-    return case(
-        (R.c.due_at.is_(None), sqlx.seconds_between(scope.dialect, decided, R.c.submitted_at)),
-        else_=sqlx.seconds_between(scope.dialect, decided, R.c.due_at) + sla)
 
 
 def _first_decisions(session: Session, scope: _Scope,
                      groupings: list[tuple[Dimension, ...]], public: bool = False) -> _Grouped:
-    """The specialists' dictámenes (first decisions) made in the range.
+    """The specialists' dictámenes (first decisions) made in the range, from the report
+    facts (`st2desk.reports.sqlite_facts`, `st2desk.reports.pg_facts`).
 
-    PostgreSQL, with `public`: the public metrics (`_public_rows`) come from the same
-    scan, in the result's `extra` (read them with `_public_from`).
-
-    Read from the request's own columns, kept by the same transactions that write the
-    `decisions` rows: a first rejection sets `rejected_at` (which an appeal never
-    changes); a first approval sets `decided_at` and leaves `rejected_at` empty (an
-    approved request is never appealed). So the first decision is at ``rejected_at`` if
-    set, else at ``decided_at`` — two range scans of covering indexes, no join. SQLite
-    reads the same definitions from `st2desk.reports.sqlite_facts`.
+    The first decision is a request's first rejection (``rejected_at``, which an appeal
+    never changes) or else its approval (``decided_at``; an approved request is never
+    appealed). With `public`, the public metrics (`_public_rows`) from the same day scan,
+    in the result's `public`.
     """
-    dims = _dims_of(groupings)
+    public_rows: dict[tuple[int, int], dict[str, Any]] | None = {} if public else None
     if scope.dialect == "sqlite":
-        public_rows: sqlite_facts.Public | None = {} if public else None
-        out = _from_facts(groupings, sqlite_facts.first_decisions(
-            session, _facts_scope(scope), groupings, public_rows))
-        out.public = public_rows
-        return out
-
-    sla = case((R.c.priority == Priority.URGENT, SLA_SECONDS[Priority.URGENT]),
-               else_=SLA_SECONDS[Priority.ORDINARY])
-
-    def branch(when: Any, approved: int, condition: ColumnElement[bool]) -> Select[Any]:
-        granted = (case((_granted_by(scope.as_of), 1), else_=0) if not approved
-                   else literal(0))
-        cols = [case((and_(R.c.due_at.is_not(None), when > R.c.due_at), 1),
-                     else_=0).label("late"),
-                granted.label("granted"),
-                _decision_time_seconds(scope, when).label("secs")]
-        if public:
-            # The public metrics' own columns (see `_public_rows`): emergency filed after
-            # the service, approved after the clock was stopped for information, and the
-            # elapsed (calendar) seconds.
-            extended = and_(R.c.due_at.is_not(None), sqlx.seconds_between(
-                scope.dialect, R.c.due_at, R.c.submitted_at) > sla)
-            cols += [case((R.c.is_emergency.is_(True), 1), else_=0).label("em"),
-                     (case((extended, 1), else_=0) if approved else literal(0)).label("ext"),
-                     sqlx.seconds_between(scope.dialect, when, R.c.submitted_at).label("el")]
-        return (select(*[_key_expr(scope, d, when).label(_key_name(d)) for d in dims],
-                       # 1 urgent, 0 ordinary: an integer sorts faster than a collated string.
-                       case((R.c.priority == Priority.URGENT, 1), else_=0).label("pr"),
-                       literal(approved).label("approved"), *cols)
-                .select_from(_with_dimension_joins(R, dims))
-                .where(condition, *scope.in_days(when),
-                       R.c.submitted_at.is_not(None), *scope.conditions()))
-
-    aggregates: dict[str, _Agg] = {
-        "n": ("count", None),
-        "approved": ("sum", "approved"),
-        "late": ("sum", "late"),
-        "granted": ("sum", "granted"),
-        "mean": ("avg", "secs"),
-    }
-    also = None
-    if public:
-        aggregates.update(ext=("sum", "ext"), el=("sum", "el"), secs=("sum", "secs"))
-
-        def also(f: Any) -> tuple[dict[str, Any], list[Any]]:
-            # Per (urgent, emergency): gid 1000 + emergency; the p50/p90 columns carry the
-            # medians of the working and of the elapsed seconds.
-            half = literal_column("0.5")
-            return ({"gid": literal(_PUBLIC_GID) + f.c.em, "pr": f.c.pr,
-                     **{name: _aggregate(kind, f.c[col] if col else None)
-                        for name, (kind, col) in aggregates.items()},
-                     "p50": func.percentile_disc(half).within_group(f.c.secs),
-                     "p90": func.percentile_disc(half).within_group(f.c.el)},
-                    [f.c.pr, f.c.em])
-
-    facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
-                      branch(R.c.rejected_at, 0, R.c.rejected_at.is_not(None)))
-    out = _run_grouped(session, scope, facts, groupings, ("pr",), aggregates,
-                       percentile_of="secs", also=also)
-    if public:
-        out.public = {(int(m["pr"]), int(m["gid"]) - _PUBLIC_GID): {
-            "n": m["n"], "approved": m["approved"], "extended_approved": m["ext"],
-            "granted": m["granted"], "secs": m["secs"], "el": m["el"],
-            "secs_p50": m["p50"], "el_p50": m["p90"]} for m in out.extra}
+        groups = sqlite_facts.first_decisions(session, _facts_scope(scope), groupings,
+                                              public_rows)
+    else:
+        groups = pg_facts.first_decisions(session, _pg_scope(scope), groupings, public_rows)
+    out = _from_facts(groupings, groups)
+    out.public = public_rows
     return out
-
-
-_PUBLIC_GID = 1000  # `gid` of the public metrics' rows folded into `_first_decisions`
-
-
-def _granted_by(moment: datetime) -> ColumnElement[bool]:
-    """A first rejection that an appeal turned into an authorization before `moment` (the
-    grant is the request's last decision, after the rejection, and not a final rejection)."""
-    return and_(R.c.rejected_at.is_not(None), R.c.decided_at > R.c.rejected_at,
-                R.c.status != S.REJECTED_FINAL, R.c.decided_at < moment)
 
 
 PUBLIC_GROUPS = (
@@ -687,49 +549,9 @@ PUBLIC_COLUMNS = (
 
 
 def _public_rows(session: Session, scope: _Scope) -> dict[tuple[int, int], dict[str, Any]]:
-    """CMS-style figures of the first decisions in the range, per (urgent, emergency)."""
-    if scope.dialect != "sqlite":
-        return _public_rows_pg(session, scope)
-    # The same scan as the first decisions' total (build_report folds it into theirs).
+    """CMS-style figures of the first decisions in the range, per (urgent, emergency):
+    the same day scan as the first decisions' total (build_report folds it into theirs)."""
     return _first_decisions(session, scope, [()], public=True).public or {}
-
-
-def _public_rows_pg(session: Session, scope: _Scope) -> dict[tuple[int, int], dict[str, Any]]:
-    """PostgreSQL: the public metrics in a scan of their own, on a connection of their own
-    (folding them into the first decisions' statement made that statement slower than the
-    two apart: it has to materialize the facts and sort them twice)."""
-    sla = case((R.c.priority == Priority.URGENT, SLA_SECONDS[Priority.URGENT]),
-               else_=SLA_SECONDS[Priority.ORDINARY])
-
-    def branch(when: Any, approved: int, condition: ColumnElement[bool]) -> Select[Any]:
-        extended = and_(R.c.due_at.is_not(None),
-                        sqlx.seconds_between(scope.dialect, R.c.due_at, R.c.submitted_at) > sla)
-        return (select(case((R.c.priority == Priority.URGENT, 1), else_=0).label("pr"),
-                       case((R.c.is_emergency.is_(True), 1), else_=0).label("em"),
-                       literal(approved).label("approved"),
-                       (case((extended, 1), else_=0) if approved else literal(0))
-                       .label("ext_approved"),
-                       (case((_granted_by(scope.as_of), 1), else_=0) if not approved
-                        else literal(0)).label("granted"),
-                       _decision_time_seconds(scope, when).label("secs"),
-                       sqlx.seconds_between(scope.dialect, when, R.c.submitted_at).label("el"))
-                .select_from(R)
-                .where(condition, *scope.in_days(when), R.c.submitted_at.is_not(None),
-                       *scope.conditions()))
-
-    facts = union_all(branch(R.c.decided_at, 1, R.c.rejected_at.is_(None)),
-                      branch(R.c.rejected_at, 0, R.c.rejected_at.is_not(None))).subquery("f")
-    query = (select(facts.c.pr, facts.c.em, func.count().label("n"),
-                    func.sum(facts.c.approved).label("approved"),
-                    func.sum(facts.c.ext_approved).label("extended_approved"),
-                    func.sum(facts.c.granted).label("granted"),
-                    func.sum(facts.c.secs).label("secs"), func.sum(facts.c.el).label("el"),
-                    func.percentile_disc(literal_column("0.5")).within_group(facts.c.secs)
-                    .label("secs_p50"),
-                    func.percentile_disc(literal_column("0.5")).within_group(facts.c.el)
-                    .label("el_p50"))
-             .group_by(facts.c.pr, facts.c.em))
-    return {(int(r.pr), int(r.em)): dict(r._mapping) for r in session.execute(query)}
 
 
 def _public_table(rows: dict[tuple[int, int], dict[str, Any]]) -> Table:
@@ -761,40 +583,70 @@ def _public_table(rows: dict[tuple[int, int], dict[str, Any]]) -> Table:
 
 def _appeal_decisions(session: Session, scope: _Scope,
                       groupings: list[tuple[Dimension, ...]]) -> _Grouped:
+    """Appeal decisions made in the range. Their requests' breakdown keys and filters are
+    read from the report facts (a narrow row by key; every appealed request was submitted),
+    not from the wide `requests` rows; the unit only for its zone."""
     dims = _dims_of(groupings)
-    zone = scope.joined_zone()
-    facts = (select(*[_key_expr(scope, d, D.c.decided_at, zone).label(_key_name(d))
-                      for d in dims],
+    zone = U.c.time_zone if scope.zones else literal(timezones.DEFAULT_ZONE)
+    keys = {Dimension.SPECIALTY: RF.c.specialty_id, Dimension.UNIT: RF.c.unit_id,
+            Dimension.DELEGATION: RF.c.delegation_id, Dimension.CATEGORY: RF.c.category}
+    base = D.join(RF, RF.c.request_id == D.c.request_id)
+    if scope.zones:
+        base = base.join(U, U.c.id == RF.c.unit_id)
+    conds = [RF.c[column] == value for column, value in (
+        ("unit_id", scope.unit_id), ("delegation_id", scope.delegation_id),
+        ("specialty_id", scope.specialty_id),
+        ("category", scope.category.value if scope.category else None)) if value is not None]
+    facts = (select(*[(_key_expr(scope, d, D.c.decided_at, zone) if d.is_period else keys[d])
+                      .label(_key_name(d)) for d in dims],
                     case((D.c.kind == DecisionKind.APPROVE, 1), else_=0).label("granted"))
-             .select_from(_with_dimension_joins(D.join(R, R.c.id == D.c.request_id), dims,
-                                                units=True))
-             .where(*scope.in_days(D.c.decided_at, zone),
-                    D.c.on_appeal.is_(True), *scope.conditions()))
+             .select_from(base)
+             .where(*scope.in_days(D.c.decided_at, zone), D.c.on_appeal.is_(True), *conds))
     return _run_grouped(session, scope, facts, groupings, (), {
         "appeals_decided": ("count", None),
         "approved_on_appeal": ("sum", "granted"),
     })
 
 
-def _duplicates(session: Session, scope: _Scope,
-                groupings: list[tuple[Dimension, ...]], by_code: bool = True) -> _Grouped:
-    """Duplicates found in the range, per grouping and finding code: every submission
-    attempt's (`duplicate_hits`), also those blocked and then corrected."""
+def _duplicates(session: Session, scope: _Scope, groupings: list[tuple[Dimension, ...]]
+                ) -> tuple[_Grouped, _Grouped]:
+    """Duplicates found in the range: (per grouping, per finding code) — every submission
+    attempt's (`duplicate_hits`), also those blocked and then corrected. One read of the
+    findings and their requests (a few thousand rows a year), counted here."""
     dims = _dims_of(groupings)
     zone = scope.joined_zone()
-    facts = (select(*[_key_expr(scope, d, DH.c.found_at, zone).label(_key_name(d))
+    query = (select(*[_key_expr(scope, d, DH.c.found_at, zone).label(_key_name(d))
                       for d in dims],
-                    DH.c.code.label("code"), DH.c.request_id.label("rid"),
-                    case((R.c.status == S.DRAFT, DH.c.request_id)).label("draft_rid"))
+                    DH.c.code, DH.c.request_id, (R.c.status == S.DRAFT).label("draft"))
              .select_from(_with_dimension_joins(DH.join(R, R.c.id == DH.c.request_id), dims,
                                                 units=True))
              .where(DH.c.code.in_(DUPLICATE_CODES), *scope.in_days(DH.c.found_at, zone),
                     *scope.conditions()))
-    return _run_grouped(session, scope, facts, groupings, ("code",) if by_code else (), {
-        "findings": ("count", None),
-        "duplicates": ("count_distinct", "rid"),
-        "still_draft": ("count_distinct", "draft_rid"),
-    })
+    # group → (findings, requests, requests still in draft)
+    counted: dict[tuple[Any, ...], tuple[list[int], set[int], set[int]]] = {}
+
+    def count(group: tuple[Any, ...], rid: int, draft: bool) -> None:
+        slot = counted.setdefault(group, ([0], set(), set()))
+        slot[0][0] += 1
+        slot[1].add(rid)
+        if draft:
+            slot[2].add(rid)
+
+    for row in session.execute(query):
+        *keys, code, rid, draft = row
+        by_dim = dict(zip(dims, keys, strict=True))
+        for g in groupings:
+            count((g, *(_normalize_key(d, by_dim[d]) for d in g)), rid, draft)
+        count(("code", code), rid, draft)
+    by_group = _Grouped(groupings, {g: {} for g in groupings})
+    by_code = _Grouped([()], {(): {}})
+    for (tag, *key), (findings, rids, drafts) in counted.items():
+        values = {"findings": findings[0], "duplicates": len(rids), "still_draft": len(drafts)}
+        if tag == "code":
+            by_code.values[()][tuple(key)] = values
+        else:
+            by_group.values[tag][tuple(key)] = values
+    return by_group, by_code
 
 
 # --------------------------------------------------------------------------- activity tables
@@ -1462,31 +1314,28 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     # Independent queries, the slowest first; on more than one connection when given.
     # SQLite reads each breakdown from its own index: one job per breakdown, so they
     # spread over the connections. (PostgreSQL does all groupings in one statement.)
+    # Both read the public metrics' sums in the day scan of the first decisions' total;
+    # PostgreSQL also the physicians' counts in the scan of the submissions' total.
     parts = [groupings] if scope.dialect != "sqlite" else (
         [[g for g in groupings if not g or g[0].is_period]]
         + [[g] for g in groupings if g and not g[0].is_period])
-    # SQLite reads the public metrics' sums in the day scan of the first decisions' total;
-    # PostgreSQL the physicians' counts in the scan of the submissions' total.
-    folded = scope.dialect != "sqlite"
+    counted = scope.dialect != "sqlite"
     results = _run_jobs(session, helpers, {
         **{f"first{i}": partial(_first_decisions, scope=scope, groupings=part,
-                                public=not folded and () in part)
+                                public=() in part)
            for i, part in enumerate(parts)},
         **{f"sub{i}": partial(_submissions, scope=scope, groupings=part,
-                              physicians=folded and () in part)
+                              physicians=counted and () in part)
            for i, part in enumerate(parts)},
         "appeals": lambda s: _appeal_decisions(s, scope, groupings),
-        **({} if folded else {"physicians": lambda s: _physicians(s, scope)}),
-        "dups": lambda s: _duplicates(s, scope, groupings, by_code=False),
-        "dup_codes": lambda s: _duplicates(s, scope, [()]),
+        **({} if counted else {"physicians": lambda s: _physicians(s, scope)}),
+        "dups": lambda s: _duplicates(s, scope, groupings),
         "emergencies": lambda s: _emergency_rows(s, scope),
         "pending": lambda s: _pending_at(s, scope),
-        **({"public": lambda s: _public_rows(s, scope)} if folded else {}),
     })
-    if not folded:
-        results["public"] = next(results[f"first{i}"].public
-                                 for i, part in enumerate(parts) if () in part)
-    if folded:
+    results["public"] = next(results[f"first{i}"].public
+                             for i, part in enumerate(parts) if () in part)
+    if counted:
         results["physicians"] = _physicians(session, scope, next(
             results[f"sub{i}"].physicians for i, part in enumerate(parts) if () in part))
     appeals = results["appeals"]
@@ -1494,7 +1343,7 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     for i in range(len(parts)):
         first.values.update(results[f"first{i}"].values)
         sub.values.update(results[f"sub{i}"].values)
-    dups = results["dups"]
+    dups, dup_codes = results["dups"]
 
     labels = _Labels(session)
     ids: dict[Dimension, set[Any]] = defaultdict(set)
@@ -1509,7 +1358,7 @@ def build_report(session: Session, actor: Actor | None, flt: ReportFilter,
     overdue_total = sum(backlog.values("overdue"))
     overdue = _overdue_table(pending, scope, labels)
     physicians, _medians = results["physicians"]
-    duplicates = _duplicate_table(results["dup_codes"], dups.of(()))
+    duplicates = _duplicate_table(dup_codes, dups.of(()))
     emergency_rows, (unfiled, _unfiled_late) = results["emergencies"]
     emergencies = _emergency_table(emergency_rows, (unfiled, _unfiled_late), labels)
 

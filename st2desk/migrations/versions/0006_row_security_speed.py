@@ -38,7 +38,7 @@ wall refusing although the services allow it (and the reverse):
   reading the record, as on SQLite.
 
 Revision ID: 0006s
-Revises: 0005r
+Revises: 0006f
 """
 import re
 from pathlib import Path
@@ -46,7 +46,7 @@ from pathlib import Path
 from alembic import op
 
 revision = '0006s'
-down_revision = '0005r'
+down_revision = '0006f'
 branch_labels = None
 depends_on = None
 
