@@ -24,7 +24,8 @@ Operations arrive at random (Poisson) at ``--rate`` operations per second over a
 workstations — the clinic's rate, by default 20/s: every workstation busy, one action every
 10 s. Each step lasts ``--seconds``; the next steps double the rate until the p99 of a
 decision or of an inbox page is twice the first step's (or the server falls behind or
-fails), and the highest rate before that is printed as a figure. Latencies are from the
+fails), ``--refine`` more steps halve the gap between the last rate held and the first
+not held, and the highest rate held is printed as a figure. Latencies are from the
 start of each call to its end (a workstation that falls behind starts late: the step's
 achieved rate says so). Workstations run as threads (one connection each) in
 ``--processes`` processes; the client's own CPU is printed beside the server's, since
@@ -421,7 +422,7 @@ def print_step(rate: float, seconds: float, samples: list, client_cpu: float, se
         if outcome == "ok":
             by_op[label].append(ms)
     done = len(samples)
-    print(f"\nstep at {rate:g} operations/s offered for {seconds:g} s: {done:,} done "
+    print(f"\nstep at {rate:.1f} operations/s offered for {seconds:g} s: {done:,} done "
           f"({done / wall:.1f}/s achieved)")
     print(f"  {'operation':<26} {'count':>7} {'p50 ms':>9} {'p99 ms':>9}  target")
     p99s = {}
@@ -459,6 +460,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the clinic's rate: operations per second over all workstations")
     parser.add_argument("--steps", type=int, default=5,
                         help="steps at most (each doubles the rate); 1: the clinic's rate only")
+    parser.add_argument("--refine", type=int, default=2,
+                        help="steps that halve the gap between the last rate held and the "
+                             "first not held")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--no-listen", action="store_true",
                         help="workstations without their notification listener")
@@ -537,7 +541,10 @@ def main(argv: list[str] | None = None) -> int:
     rate = args.rate
     cpu = ws.ServerCpu(db)
     try:
-        for step in range(args.steps):
+        failed_rate = None
+        for step in range(args.steps + args.refine):
+            if step >= args.steps and (held_rate is None or failed_rate is None):
+                break  # nothing to refine: the first step failed, or none did
             start_at = time.time() + 1.0
             for q in commands:
                 q.put((rate / len(people), args.seconds, start_at))
@@ -570,10 +577,16 @@ def main(argv: list[str] | None = None) -> int:
                 why = (f"p99 of {', '.join(doubled)} more than doubled" if doubled else
                        "the achieved rate fell below 90 % of the offered" if behind else
                        "more than 1 % errors")
-                print(f"\nstop: at {offered(rate):.1f}/s {why}")
-                break
-            held_rate = rate
-            rate *= 2
+                print(f"\nnot held: at {offered(rate):.1f}/s {why}")
+                failed_rate = rate
+                if held_rate is None:
+                    break
+            else:
+                held_rate = rate
+            if failed_rate is None:
+                rate *= 2  # search upwards, doubling
+            else:
+                rate = (held_rate + failed_rate) / 2  # then halve the gap  # type: ignore[operator]
     finally:
         for q in commands:
             q.put(None)
@@ -581,9 +594,10 @@ def main(argv: list[str] | None = None) -> int:
             p.join(timeout=30)
         db.dispose()
     if held_rate is not None:
+        upper = (f"; not held at {offered(failed_rate):.1f}/s" if failed_rate is not None
+                 else "; no step failed: the server holds more")
         print(f"\nhighest rate held before p99 doubled: {offered(held_rate):.1f} operations/s "
-              f"({held_rate / len(people):.2f}/s per workstation; steps doubled the rate"
-              f"{', the last step tried is the upper bound' if args.steps > 1 else ''})")
+              f"({held_rate / len(people):.2f}/s per workstation{upper})")
     else:
         print("\nthe first step already failed its own criteria")
     return 0
