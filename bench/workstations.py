@@ -170,8 +170,8 @@ def cpu_seconds(pids: Iterable[int]) -> float:
 
 
 class ServerCpu:
-    """CPU the server's processes spend between `start()` and `stop()` (ends included via
-    the postmaster's children list taken at both ends)."""
+    """CPU the server's processes spend between `start()` and `stop()`: the postmaster and
+    its children at both ends (a backend that exits in between is not counted)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
