@@ -124,6 +124,14 @@ def ensure_people(db: Database, people: list[ws.PersonSpec]) -> None:
     if missing:
         say(f"creating {len(missing)} people with their login roles (services.users.add_user)…")
         ws.create_people(db, missing)
+    # People made by an earlier run with another plan keep their unit: work from what is.
+    with db.session() as s:
+        found = {u.username: u for u in s.scalars(select(User).where(
+            User.username.in_([p.username for p in people])))}
+        for p in people:
+            user = found[p.username]
+            p.unit_code = user.unit.code
+            p.specialty_code = user.specialty.code if user.specialty_id else None
 
 
 def work_material(db: Database, people: list[ws.PersonSpec], world: dict) -> dict:
@@ -571,11 +579,12 @@ def main(argv: list[str] | None = None) -> int:
                 baseline = p99s
             doubled = [op for op in TARGETS_MS if op in baseline and op in p99s
                        and p99s[op] > 2 * baseline[op]]
-            behind = p99s["_achieved"] < 0.9 * offered(rate)
+            expected = offered(rate) * args.seconds  # arrivals are random: allow 3 sigma
+            behind = p99s["_achieved"] * args.seconds < expected - 3 * expected ** 0.5
             failing = p99s["_errors"] > 0.01 * max(1, len(samples))
             if doubled or behind or failing:
                 why = (f"p99 of {', '.join(doubled)} more than doubled" if doubled else
-                       "the achieved rate fell below 90 % of the offered" if behind else
+                       "fewer operations done than arrived (3 standard deviations)" if behind else
                        "more than 1 % errors")
                 print(f"\nnot held: at {offered(rate):.1f}/s {why}")
                 failed_rate = rate
@@ -587,6 +596,12 @@ def main(argv: list[str] | None = None) -> int:
                 rate *= 2  # search upwards, doubling
             else:
                 rate = (held_rate + failed_rate) / 2  # then halve the gap  # type: ignore[operator]
+        pids = ws.backend_pids(db, [p.username for p in people])
+        rss = [kb for kb in (ws.rss_anon_kb(pid) for pid in pids) if kb is not None]
+        if rss:
+            print(f"\nserver memory after the steps: private memory per backend (RssAnon) "
+                  f"median {statistics.median(rss) / 1024:.1f} MiB, max {max(rss) / 1024:.1f} MiB; "
+                  f"{len(rss)} backends of the workstations: {sum(rss) / 1024:.0f} MiB")
     finally:
         for q in commands:
             q.put(None)
