@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Start a throwaway PostgreSQL server on loopback for the test suite and print its URL.
 # Usage: .ci/start-postgres.sh [DATADIR] [PORT]   (needs root or the postgres user)
+# max_connections: two per workstation for 200 workstations plus a reserve, as a
+# delegation sizes its server (docs/delegation.md; tests/test_connections.py checks it).
 # Connections over TCP authenticate with SCRAM, as at a site (README): the tests sign
 # people in with their own passwords and a wrong one is refused by the server itself.
 set -euo pipefail
@@ -27,6 +29,6 @@ if [ ! -f "$datadir/PG_VERSION" ]; then
   rm -f "$datadir.pw"
 fi
 if ! run "$bindir/pg_ctl -D $datadir status" >/dev/null 2>&1; then
-  run "$bindir/pg_ctl -D $datadir -l $datadir/server.log -w -o \"-p $port -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off -c max_connections=200\" start" >/dev/null
+  run "$bindir/pg_ctl -D $datadir -l $datadir/server.log -w -o \"-p $port -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off -c max_connections=450\" start" >/dev/null
 fi
 echo "$url"

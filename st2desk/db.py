@@ -38,6 +38,12 @@ PG_CONNECT_TIMEOUT_S = 5
 PG_STATEMENT_TIMEOUT_MS = 10_000
 PG_LOCK_TIMEOUT_MS = 8_000
 PG_TCP_USER_TIMEOUT_MS = 10_000
+# Connections a PostgreSQL engine keeps open between uses. A workstation then holds this
+# one plus its notification listener (st2desk.notify): two server connections, so the
+# server's max_connections is sized as two per workstation (docs/delegation.md). Work that
+# runs at once (a report's second snapshot session, background jobs) opens more for as
+# long as it runs; they close when returned.
+PG_POOL_SIZE = 1
 
 _OFFLINE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 
@@ -152,6 +158,8 @@ def make_engine(url: str, *, interactive: bool = False) -> Engine:
             connect_args["options"] = (f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS} "
                                        f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}")
         options["connect_args"] = connect_args
+    if parsed.get_backend_name() == "postgresql":
+        options["pool_size"] = PG_POOL_SIZE
     engine = create_engine(url, pool_pre_ping=True, **options)
     if interactive and parsed.get_backend_name() == "postgresql":
         from st2desk.watchdog import watch_statements
