@@ -29,6 +29,7 @@ from st2desk.models import (
 from st2desk.numbering import parse_number
 from st2desk.services import authorizations, decisions, requests
 from tests import flows
+from tests.persons import as_owner
 
 S = RequestStatus
 REASON_TEXT = "No se documentan estudios previos de primer nivel que orienten el diagnóstico."
@@ -249,7 +250,8 @@ def test_a_refused_use_names_the_authorization_not_the_request(db, cast):
     """Issue 13 (7): a second use, or a use of a cancelled or expired authorization, is
     refused by naming the authorization and what happened to it."""
     used_at = datetime(2026, 3, 2, 17, 5, tzinfo=UTC)
-    with clock.frozen_at(used_at):
+    # History built by the owner: the clock is set back, the database server's is not.
+    with clock.frozen_at(used_at), as_owner():
         _, used = flows.authorized(db, cast)
         with db.transaction() as s:
             authorizations.record_use(s, cast.reception, used)
