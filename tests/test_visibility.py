@@ -82,3 +82,52 @@ def test_printing_a_request_or_a_slip_is_scoped_like_reading_it(db, cast, tmp_pa
     with db.transaction() as s:  # the units that work the request print it
         assert paper.print_request(s, cast.reception, folio, tmp_path / "solicitud.pdf") >= 1
         slips.print_slip(s, cast.reception, number, tmp_path / "comprobante.pdf")
+
+
+def test_paper_capture_elsewhere_refers_to_a_patient_without_reading_the_record(db, cast):
+    """Reception of a unit that never saw the patient captures a paper form with that
+    patient's NSS: a different name is refused without showing the registered one, and the
+    same identity files the request for that patient without a second record."""
+    from sqlalchemy import func
+
+    from st2desk.forms.paper import PaperForm
+    from st2desk.services import folios, paper
+    from tests.paper_support import paper_values
+
+    desk = make_user(db, "recepcion.27", OTHER_UNIT, [Role.RECEPTION])
+    make_user(db, "medico.27", OTHER_UNIT, [Role.PHYSICIAN])
+    with db.transaction() as s:
+        first, second = folios.reserve_block(s, cast.admin, OTHER_UNIT, 2).folios()
+
+    def form(folio: str, **overrides: str) -> PaperForm:
+        values = paper_values(db, cast, folio, physician="medico.27",
+                              physician_name="Medico 27", **overrides)
+        return PaperForm(**{k: v for k, v in values.items() if k != "emergency"})
+
+    def counts() -> tuple[int, int]:
+        with db.session() as s:
+            return (s.scalar(select(func.count()).select_from(Request)),
+                    s.scalar(select(func.count()).select_from(Patient)))
+
+    with db.session() as s:
+        record = s.get(Patient, cast.patient_id)
+        kept = (record.first_name, record.last_name, record.second_last_name, record.birth_date)
+    before = counts()
+    for wrong in (dict(first_name="Juana"), dict(second_last_name="Otro")):
+        with pytest.raises(paper.PaperRejected) as refused, db.transaction() as s:
+            paper.capture_paper(s, desk, form(first, **wrong))
+        [problem] = refused.value.problems
+        assert problem.field == "nss"
+        assert "registrados en otra unidad con otros datos" in problem.message
+        for secret in (*kept[:3], f"{kept[3]:%d/%m/%Y}"):
+            assert secret.upper() not in problem.message.upper()
+        assert counts() == before
+    with db.transaction() as s:
+        outcome = paper.capture_paper(s, desk, form(second))
+    assert outcome.accepted, outcome.summary()
+    with db.session() as s:
+        assert s.get(Request, outcome.request_id).patient_id == cast.patient_id
+        record = s.get(Patient, cast.patient_id)
+        assert (record.first_name, record.last_name, record.second_last_name,
+                record.birth_date) == kept
+    assert counts() == (before[0] + 1, before[1])

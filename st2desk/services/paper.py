@@ -65,8 +65,9 @@ from st2desk.models import (
 from st2desk.services import requests as R
 from st2desk.services.common import Actor
 from st2desk.services.folios import acting_user, check_reserved_folio
+from st2desk.services.patients import PatientData, registered_elsewhere, registered_with_other_data
 from st2desk.services.review import Finding, normalize_cie10
-from st2desk.services.visibility import readable_request
+from st2desk.services.visibility import may_view_patient, readable_request
 from st2desk.services.workflow import STATUS_LABELS
 
 CAPTURERS = (Role.RECEPTION, Role.ADMIN)
@@ -235,8 +236,8 @@ def _resolve_physician(session: Session, actor: Actor | None, form: P.PaperForm,
     return doctors[0]
 
 
-def _resolve_patient(session: Session, form: P.PaperForm, problems: list[PaperProblem],
-                     notes: list[str]) -> tuple[Patient | None, dict]:
+def _resolve_patient(session: Session, user: User | None, form: P.PaperForm,
+                     problems: list[PaperProblem], notes: list[str]) -> tuple[Patient | None, dict]:
     count_before = len(problems)
     try:
         nss = validate_nss(form.nss)
@@ -251,6 +252,8 @@ def _resolve_patient(session: Session, form: P.PaperForm, problems: list[PaperPr
     existing = None
     if nss and agregado:
         existing = session.scalar(select(Patient).where(Patient.nss == nss, Patient.agregado == agregado))
+        if existing is not None and user is not None and not may_view_patient(session, user, existing.id):
+            existing = None  # another unit's patient: compared below, never shown (DESIGN §7.1)
     last = _clean_name(form.last_name, P.LAST_NAME.name, problems, existing is None)
     second = _clean_name(form.second_last_name, P.SECOND_LAST_NAME.name, problems, False)
     first = _clean_name(form.first_name, P.FIRST_NAME.name, problems, existing is None)
@@ -311,6 +314,19 @@ def _resolve_patient(session: Session, form: P.PaperForm, problems: list[PaperPr
     if len(problems) == count_before and birth and sex and nss and agregado:
         for issue in identity_problems(nss, agregado, curp, birth, Sex(sex)):
             problems.append(PaperProblem(issue.field, issue.message))
+    if len(problems) == count_before and birth and sex and nss and agregado:
+        given = PatientData(nss=nss, agregado=agregado, first_name=first, last_name=last,
+                            second_last_name=second, birth_date=birth, sex=Sex(sex), curp=curp)
+        elsewhere = registered_elsewhere(session, user, nss, agregado, given, curp)
+        if elsewhere is not None:
+            patient_id, same = elsewhere
+            if not same:
+                problems.append(PaperProblem(F.NSS.name, registered_with_other_data().message
+                                             + " No se registró nada."))
+                return None, {}
+            # The request refers to the patient by id; their record stays unread here.
+            return (session.get(Patient, patient_id)
+                    or Patient(id=patient_id, nss=nss, agregado=agregado)), {}
     return None, dict(nss=nss, agregado=agregado, curp=curp, first_name=first, last_name=last,
                       second_last_name=second, birth_date=birth, sex=sex)
 
@@ -342,7 +358,7 @@ def _resolve_unit(session: Session, text: str, problems: list[PaperProblem]) -> 
     return unit
 
 
-def _parse(session: Session, actor: Actor | None, form: P.PaperForm,
+def _parse(session: Session, actor: Actor | None, capturer: User | None, form: P.PaperForm,
            replace_drafts_of: tuple[Origin, ...] = ()) -> _Parsed:
     problems: list[PaperProblem] = []
     notes: list[str] = []
@@ -353,7 +369,7 @@ def _parse(session: Session, actor: Actor | None, form: P.PaperForm,
         problems.append(PaperProblem(P.FOLIO.name, exc.message))
     unit = reserved.unit if reserved else None
     physician = _resolve_physician(session, actor, form, unit, problems)
-    patient, patient_new = _resolve_patient(session, form, problems, notes)
+    patient, patient_new = _resolve_patient(session, capturer, form, problems, notes)
     service = _resolve_service(session, form.service, problems)
     diagnosis = normalize_cie10(form.diagnosis)
     if not diagnosis:
@@ -482,8 +498,8 @@ def _already_imported(session: Session, form: P.PaperForm, digest: str) -> None:
 
 def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Origin, source: str,
             scan: Scan | None = None) -> PaperOutcome:
-    acting_user(session, actor, CAPTURERS,
-                "capturar formatos en papel" if origin is Origin.PAPER else "importar formatos PDF")
+    capturer = acting_user(session, actor, CAPTURERS, "capturar formatos en papel"
+                           if origin is Origin.PAPER else "importar formatos PDF")
     scan_parts = _check_scan(scan) if scan is not None else None
     if scan_parts is not None and actor is None:
         raise PaperRejected([PaperProblem("scan", "Un escaneo se adjunta con un usuario identificado.")])
@@ -491,7 +507,7 @@ def _intake(session: Session, actor: Actor | None, form: P.PaperForm, origin: Or
     if origin is Origin.PDF:
         _already_imported(session, form, digest)
     # The fillable copy of a paper draft, corrected at the unit, replaces that draft.
-    parsed = _parse(session, actor, form,
+    parsed = _parse(session, actor, capturer, form,
                     (Origin.PDF, Origin.PAPER) if origin is Origin.PDF else ())
     patient = parsed.patient or _register_patient(session, actor, parsed.patient_new, parsed.unit)
     if parsed.draft_id is not None:

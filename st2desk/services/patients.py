@@ -70,19 +70,15 @@ def register_patient(session: Session, actor: Actor, data: PatientData) -> Patie
     nss = validate_nss(data.nss)
     agregado = str(parse_agregado(data.agregado))
     curp = validate_curp(data.curp) if data.curp else None
-    patient = session.scalar(select(Patient).where(Patient.nss == nss, Patient.agregado == agregado))
-    elsewhere = _registered_elsewhere(session, nss, agregado, data, curp) if patient is None else None
-    if elsewhere is not None:  # PostgreSQL: row security hid it from this person
-        patient_id, same = elsewhere
-        if not same:
-            raise _registered_with_other_data()
-        return session.get(Patient, patient_id) or Patient(id=patient_id, nss=nss, agregado=agregado)
-    if patient is not None and not may_view_patient(session, user, patient.id):
+    elsewhere = registered_elsewhere(session, user, nss, agregado, data, curp)
+    if elsewhere is not None:
         # Registered by another unit: this unit neither reads nor corrects that record. It
         # may refer to the patient only by giving the same identity, which reveals nothing.
-        if not _same_identity(patient, data, curp):
-            raise _registered_with_other_data()
-        return patient
+        patient_id, same = elsewhere
+        if not same:
+            raise registered_with_other_data()
+        return session.get(Patient, patient_id) or Patient(id=patient_id, nss=nss, agregado=agregado)
+    patient = session.scalar(select(Patient).where(Patient.nss == nss, Patient.agregado == agregado))
     action = "patient_update" if patient else "patient_add"
     if patient is None:
         patient = Patient(nss=nss, agregado=agregado)
@@ -102,7 +98,7 @@ def register_patient(session: Session, actor: Actor, data: PatientData) -> Patie
     return patient
 
 
-def _registered_with_other_data() -> ValidationError:
+def registered_with_other_data() -> ValidationError:
     return ValidationError(
         "Este NSS y agregado médico ya están registrados en otra unidad con otros datos "
         "(nombre, fecha de nacimiento, sexo o CURP). Verifique el NSS y el agregado; si "
@@ -113,19 +109,30 @@ def _norm(value: str | None) -> str:
     return " ".join((value or "").upper().split())
 
 
-def _registered_elsewhere(session: Session, nss: str, agregado: str, data: PatientData,
-                          curp: str | None) -> tuple[int, bool] | None:
-    """PostgreSQL: (id, same identity) of a patient this person may not read, compared by
-    the server (migration 0006s) so that nothing of the record comes back."""
-    if session.get_bind().dialect.name != "postgresql":
+def registered_elsewhere(session: Session, user: User | None, nss: str, agregado: str,
+                         data: PatientData, curp: str | None) -> tuple[int, bool] | None:
+    """(id, same identity) of the patient registered under `nss` and `agregado` when
+    `user` may not read that record; None when there is no such patient or they may.
+
+    The only thing told is whether the identity given is the same, so a workstation can
+    refer to another unit's patient without reading the record (DESIGN §7.1). On
+    PostgreSQL row security hides the row and the server compares (migration 0006s)."""
+    if user is None:  # the command line's bootstrap reads everything
         return None
-    row = session.execute(text(
-        "SELECT id, same FROM st2desk_patient_registered(:nss, :agregado, :first, :last, "
-        ":second, :birth, :sex, :curp)"), {
-            "nss": nss, "agregado": agregado, "first": _norm(data.first_name),
-            "last": _norm(data.last_name), "second": _norm(data.second_last_name),
-            "birth": data.birth_date, "sex": Sex(data.sex).value, "curp": curp}).first()
-    return None if row is None else (row.id, row.same)
+    patient = session.scalar(select(Patient).where(Patient.nss == nss, Patient.agregado == agregado))
+    if session.get_bind().dialect.name == "postgresql":
+        if patient is not None:  # row security let this person read it
+            return None
+        row = session.execute(text(
+            "SELECT id, same FROM st2desk_patient_registered(:nss, :agregado, :first, :last, "
+            ":second, :birth, :sex, :curp)"), {
+                "nss": nss, "agregado": agregado, "first": _norm(data.first_name),
+                "last": _norm(data.last_name), "second": _norm(data.second_last_name),
+                "birth": data.birth_date, "sex": Sex(data.sex).value, "curp": curp}).first()
+        return None if row is None else (row.id, row.same)
+    if patient is None or may_view_patient(session, user, patient.id):
+        return None
+    return patient.id, _same_identity(patient, data, curp)
 
 
 def _same_identity(patient: Patient, data: PatientData, curp: str | None) -> bool:
