@@ -314,6 +314,21 @@ def test_same_curp_under_a_second_nss_is_a_finding(db, cast):
         db, cast, service_id=cast.service_id)))
 
 
+def test_same_curp_at_a_unit_that_never_saw_the_patient_names_no_nss(db, cast):
+    """The finding names the other NSS, so it looks only among patients the requesting
+    unit may read (DESIGN §7.1): a physician typing someone's CURP learns nothing about
+    another unit's registry, on SQLite as on PostgreSQL."""
+    with db.session() as s:
+        first = s.get(Patient, cast.patient_id)
+        curp, birth, sex = first.curp, first.birth_date, first.sex
+    elsewhere_nss = make_nss(3, 11, birth.year, 779)
+    add_patient(db, nss=elsewhere_nss, agregado=f"1{sex.value}{birth.year}OR", curp=curp,
+                birth_date=birth, sex=sex, first_name="AJENO", unit_id=cast.other_unit_id)
+    result = submit(db, cast, flows.draft(db, cast))
+    assert "identity.curp_other_nss" not in codes(result)
+    assert all(elsewhere_nss not in f.message for f in result.findings)
+
+
 def test_same_curp_under_two_nss_on_imported_forms_is_a_finding(db, cast, tmp_path):
     from st2desk.services import paper
     from tests.test_paper_import import filled_copy, print_fillable_blanks

@@ -28,6 +28,7 @@ from st2desk.models import (
     Severity,
     Unit,
 )
+from st2desk.services.visibility import patient_of_unit
 from st2desk.services.workflow import EMERGENCY_FILING_WINDOW, PENDING_STATES
 
 # Reusing one justification for this many other patients is flagged (copy-paste requests).
@@ -101,9 +102,12 @@ def check_identity(session: Session, req: Request) -> list[Finding]:
     if p.curp:
         # A CURP names one person; the same CURP under another NSS is either a person
         # insured twice or a transcription error: the specialist decides, never silently.
+        # Only among the patients the requesting unit may read (DESIGN §7.1): the finding
+        # names the other NSS, and on PostgreSQL row security hides the rest anyway.
         other = session.execute(
             select(Patient.id, Patient.nss, Patient.agregado)
-            .where(Patient.curp == p.curp, Patient.nss != p.nss)
+            .where(Patient.curp == p.curp, Patient.nss != p.nss,
+                   patient_of_unit(req.requesting_unit_id))
             .order_by(Patient.id).limit(1)).first()
         if other is not None:
             related = session.scalar(

@@ -74,10 +74,15 @@ def patient_visible(user: User) -> ColumnElement[bool]:
     unit filed or performs (an admin reads all)."""
     if Role.ADMIN in user.roles:
         return true()
+    return patient_of_unit(user.unit_id)
+
+
+def patient_of_unit(unit_id: int) -> ColumnElement[bool]:
+    """Patients registered at the unit or with a request it filed or performs."""
     worked_here = exists(select(Request.id).where(
         Request.patient_id == Patient.id,
-        or_(Request.requesting_unit_id == user.unit_id, Request.performing_unit_id == user.unit_id)))
-    return or_(Patient.unit_id == user.unit_id, worked_here)
+        or_(Request.requesting_unit_id == unit_id, Request.performing_unit_id == unit_id)))
+    return or_(Patient.unit_id == unit_id, worked_here)
 
 
 def may_view_patient(session: Session, user: User, patient_id: int) -> bool:
