@@ -611,41 +611,23 @@ def _appeal_decisions(session: Session, scope: _Scope,
 def _duplicates(session: Session, scope: _Scope, groupings: list[tuple[Dimension, ...]]
                 ) -> tuple[_Grouped, _Grouped]:
     """Duplicates found in the range: (per grouping, per finding code) — every submission
-    attempt's (`duplicate_hits`), also those blocked and then corrected. One read of the
-    findings and their requests (a few thousand rows a year), counted here."""
+    attempt's (`duplicate_hits`), also those blocked and then corrected. Counted by the
+    database: findings, distinct requests, distinct requests still in draft."""
     dims = _dims_of(groupings)
     zone = scope.joined_zone()
-    query = (select(*[_key_expr(scope, d, DH.c.found_at, zone).label(_key_name(d))
+    facts = (select(*[_key_expr(scope, d, DH.c.found_at, zone).label(_key_name(d))
                       for d in dims],
-                    DH.c.code, DH.c.request_id, (R.c.status == S.DRAFT).label("draft"))
+                    DH.c.code, DH.c.request_id,
+                    case((R.c.status == S.DRAFT, DH.c.request_id)).label("draft_id"))
              .select_from(_with_dimension_joins(DH.join(R, R.c.id == DH.c.request_id), dims,
                                                 units=True))
              .where(DH.c.code.in_(DUPLICATE_CODES), *scope.in_days(DH.c.found_at, zone),
                     *scope.conditions()))
-    # group → (findings, requests, requests still in draft)
-    counted: dict[tuple[Any, ...], tuple[list[int], set[int], set[int]]] = {}
-
-    def count(group: tuple[Any, ...], rid: int, draft: bool) -> None:
-        slot = counted.setdefault(group, ([0], set(), set()))
-        slot[0][0] += 1
-        slot[1].add(rid)
-        if draft:
-            slot[2].add(rid)
-
-    for row in session.execute(query):
-        *keys, code, rid, draft = row
-        by_dim = dict(zip(dims, keys, strict=True))
-        for g in groupings:
-            count((g, *(_normalize_key(d, by_dim[d]) for d in g)), rid, draft)
-        count(("code", code), rid, draft)
-    by_group = _Grouped(groupings, {g: {} for g in groupings})
-    by_code = _Grouped([()], {(): {}})
-    for (tag, *key), (findings, rids, drafts) in counted.items():
-        values = {"findings": findings[0], "duplicates": len(rids), "still_draft": len(drafts)}
-        if tag == "code":
-            by_code.values[()][tuple(key)] = values
-        else:
-            by_group.values[tag][tuple(key)] = values
+    counts: dict[str, _Agg] = {"findings": ("count", None),
+                               "duplicates": ("count_distinct", "request_id"),
+                               "still_draft": ("count_distinct", "draft_id")}
+    by_group = _run_grouped(session, scope, facts, groupings, (), counts)
+    by_code = _run_grouped(session, scope, facts, [()], ("code",), counts)
     return by_group, by_code
 
 
@@ -898,11 +880,11 @@ def _pending_at(session: Session, scope: _Scope) -> list[_Pending]:
     pauses: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
     # Rows are unpacked as tuples (a Row's attribute access costs a microsecond each, and
     # a report can hold tens of thousands of pending requests).
-    for chunk in _chunks({r[0] for r in first}):
-        for rid, asked, answered in session.execute(
-                select(IR.c.request_id, IR.c.asked_at, IR.c.answered_at)
-                .where(IR.c.request_id.in_(chunk), IR.c.asked_at < t)):
-            pauses[rid].append((_aware(asked), _aware(answered)))
+    for rid, asked, answered in session.execute(
+            select(IR.c.request_id, IR.c.asked_at, IR.c.answered_at)
+            .where(sqlx.in_ids(scope.dialect, IR.c.request_id, [r[0] for r in first]),
+                   IR.c.asked_at < t)):
+        pauses[rid].append((_aware(asked), _aware(answered)))
     out: list[_Pending] = []
     append, levels, no_pause = out.append, SERVICE_LEVEL, timedelta()
     for rid, folio, specialty_id, unit_id, performing_id, priority, submitted in first:
@@ -1138,9 +1120,6 @@ def _duplicate_table(by_code: _Grouped, total: dict[_Key, dict[str, Any]]) -> Ta
                  note="Hallazgos de cada intento de envío en el periodo, también los que "
                       "bloquearon un envío que luego se corrigió. «Siguen en borrador»: el "
                       "bloqueo no se ha corregido.")
-
-
-
 
 
 def _filed_late(scope: _Scope) -> ColumnElement[bool]:
