@@ -50,7 +50,9 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    DateTime,
     Integer,
+    String,
     and_,
     case,
     column,
@@ -64,6 +66,7 @@ from sqlalchemy import (
     table,
     text,
     true,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -843,6 +846,9 @@ APPEAL_SERVICE_LEVEL = SERVICE_LEVEL
 
 @dataclass
 class _Pending:
+    """A request pending at the cut-off. Times are naive UTC, as stored: a report can hold
+    tens of thousands of these, and only the few shown are converted (`_aware`)."""
+
     request_id: int
     folio: str
     specialty_id: int | None
@@ -855,13 +861,23 @@ class _Pending:
     overdue_seconds: float  # working time past the deadline (≤ 0: on time)
 
 
+def _raw_time(column: Any) -> Any:
+    """`column` read as the stored naive UTC value (no per-row conversion)."""
+    return type_coerce(column, DateTime()).label(column.name)
+
+
+_PRIORITY_BY_RAW = {**{p.name: p for p in Priority}, **{p.value: p for p in Priority}}
+
+
 def _pending_at(session: Session, scope: _Scope) -> list[_Pending]:
     """Every request pending at the cut-off: waiting for its first decision (in review or
     paused for information) or with an appeal filed and not yet decided."""
     t = scope.as_of
+    now = _naive(t)
     submitted_before = min(t, scope.end)
     cols = (R.c.id, R.c.folio, R.c.specialty_id, R.c.requesting_unit_id,
-            R.c.performing_unit_id, R.c.priority, R.c.submitted_at)
+            R.c.performing_unit_id, type_coerce(R.c.priority, String).label("priority"),
+            _raw_time(R.c.submitted_at))
     # (`likely`: SQLite should search by the selective condition, not by these.)
     conds = [sqlx.likely(scope.dialect, R.c.submitted_at < submitted_before),
              *scope.conditions()]
@@ -872,40 +888,45 @@ def _pending_at(session: Session, scope: _Scope) -> list[_Pending]:
         sqlx.likely(scope.dialect, R.c.decided_at.is_(None)), not_cancelled, *conds)
     later = select(*cols).where(
         R.c.decided_at >= t, func.coalesce(R.c.rejected_at, R.c.decided_at) >= t, *conds)
-    first = list(session.execute(union_all(undecided, later)).all())
-    appeals = list(session.execute(
-        select(*cols, A.c.filed_at).select_from(A.join(R, R.c.id == A.c.request_id))
+    first = session.execute(union_all(undecided, later)).all()
+    appeals = session.execute(
+        select(*cols, _raw_time(A.c.filed_at)).select_from(A.join(R, R.c.id == A.c.request_id))
         .where(A.c.filed_at < t, or_(A.c.decided_at.is_(None), A.c.decided_at >= t),
-               *conds)).all())
+               *conds)).all()
     pauses: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
-    # Rows are unpacked as tuples (a Row's attribute access costs a microsecond each, and
-    # a report can hold tens of thousands of pending requests).
+    # Rows are unpacked as tuples (a Row's attribute access costs a microsecond each).
     for rid, asked, answered in session.execute(
-            select(IR.c.request_id, IR.c.asked_at, IR.c.answered_at)
+            select(IR.c.request_id, _raw_time(IR.c.asked_at), _raw_time(IR.c.answered_at))
             .where(sqlx.in_ids(scope.dialect, IR.c.request_id, [r[0] for r in first]),
                    IR.c.asked_at < t)):
-        pauses[rid].append((_aware(asked), _aware(answered)))
+        pauses[rid].append((asked, answered))
     out: list[_Pending] = []
-    append, levels, no_pause = out.append, SERVICE_LEVEL, timedelta()
-    for rid, folio, specialty_id, unit_id, performing_id, priority, submitted in first:
-        submitted = _aware(submitted)
+    append, no_pause, priorities = out.append, timedelta(), _PRIORITY_BY_RAW
+    for rid, folio, specialty_id, unit_id, performing_id, raw, submitted in first:
+        priority = priorities[raw]
         completed = no_pause
         paused_since: datetime | None = None
         for asked, answered in pauses.get(rid, ()):
-            if answered is not None and answered < t:
+            if answered is not None and answered < now:
                 completed += answered - asked
             else:
                 paused_since = asked
-        due = submitted + levels[priority] + completed
-        stop = paused_since if paused_since is not None else t
+        due = submitted + SERVICE_LEVEL[priority] + completed
+        stop = paused_since if paused_since is not None else now
         append(_Pending(rid, folio, specialty_id, unit_id, performing_id, priority, submitted,
                         S.INFO_REQUESTED if paused_since is not None else S.IN_REVIEW,
                         due, (stop - due).total_seconds()))
-    for rid, folio, specialty_id, unit_id, performing_id, priority, submitted, filed in appeals:
-        due = _aware(filed) + APPEAL_SERVICE_LEVEL[priority]
+    for rid, folio, specialty_id, unit_id, performing_id, raw, submitted, filed in appeals:
+        priority = priorities[raw]
+        due = filed + APPEAL_SERVICE_LEVEL[priority]
         append(_Pending(rid, folio, specialty_id, unit_id, performing_id, priority,
-                        _aware(submitted), S.IN_APPEAL, due, (t - due).total_seconds()))
+                        submitted, S.IN_APPEAL, due, (now - due).total_seconds()))
     return out
+
+
+def _naive(value: datetime) -> datetime:
+    """An aware time as the database stores it: naive UTC."""
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -929,7 +950,7 @@ BACKLOG_COLUMNS = (
 
 
 def _backlog_table(pending: list[_Pending], scope: _Scope, labels: _Labels) -> Table:
-    as_of = scope.as_of
+    as_of = _naive(scope.as_of)
     labels.load({p.specialty_id for p in pending}, set(), set())
     groups: dict[Any, list[_Pending]] = defaultdict(list)
     for p in pending:
@@ -944,11 +965,12 @@ def _backlog_table(pending: list[_Pending], scope: _Scope, labels: _Labels) -> T
                     sum(p.stage is S.INFO_REQUESTED for p in items),
                     sum(p.stage is S.IN_APPEAL for p in items),
                     sum(p.overdue_seconds > 0 for p in items),
-                    oldest, (as_of - oldest).total_seconds() / 86400, sum(ages) / len(ages)))
+                    _aware(oldest), (as_of - oldest).total_seconds() / 86400,
+                    sum(ages) / len(ages)))
     out.sort(key=lambda row: (row[7], -row[2], row[0]))
     return Table(name="backlog", title="Rezago por especialidad (pendientes al corte)",
                  columns=BACKLOG_COLUMNS, rows=out, key_columns=2,
-                 note=f"Al corte: {as_of.astimezone(MEXICO):%d/%m/%Y %H:%M} (hora del centro "
+                 note=f"Al corte: {scope.as_of.astimezone(MEXICO):%d/%m/%Y %H:%M} (hora del centro "
                       "de México). Pendientes de primer dictamen o con recurso sin resolver en "
                       "ese momento, según las fechas de cada evento; ordenadas por la más "
                       "antigua.")
@@ -978,7 +1000,8 @@ def _overdue_table(pending: list[_Pending], scope: _Scope, labels: _Labels) -> T
             labels.key_cells(Dimension.UNIT, p.unit_id)[0],
             labels.key_cells(Dimension.UNIT, p.performing_unit_id)[0]
             if p.performing_unit_id else "—",
-            PRIORITY_LABELS[p.priority], STATUS_LABELS[p.stage], p.submitted_at, p.due_at,
+            PRIORITY_LABELS[p.priority], STATUS_LABELS[p.stage], _aware(p.submitted_at),
+            _aware(p.due_at),
             p.overdue_seconds / 3600) for p in shown]
     note = ("Las más atrasadas primero (más horas de retraso). Recursos: vencen en el plazo "
             "de la prioridad contado desde su presentación.")
