@@ -63,32 +63,47 @@ def ensure_seeded(db: Database, requests: int, label: str) -> tuple[SeedInfo, bo
 
 
 class ServerCPU:
-    """CPU seconds of the PostgreSQL backends serving `db`'s connections, read from
-    /proc when the server runs on this machine (None otherwise): on a shared, noisy
-    machine CPU time says more than wall time."""
+    """CPU seconds of the PostgreSQL server, read from /proc when it runs on this machine
+    (None otherwise): on a shared, noisy machine CPU time says more than wall time.
+
+    The server's processes are the postmaster's children; a report's second connection
+    ends with the report, so its time is read from the postmaster's count of the children
+    it reaped (`cutime`, `cstime`) plus that of the children still running."""
 
     def __init__(self, db: Database) -> None:
-        self.pids: set[int] = set()
+        self.postmaster: int | None = None
         if not db.is_sqlite:
-            from sqlalchemy import event
-
-            db.engine.dispose()  # every connection from now on is seen
-            event.listen(db.engine, "connect",
-                         lambda dbapi, _rec: self.pids.add(dbapi.info.backend_pid))
+            with db.engine.connect() as conn:
+                backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            try:
+                self.postmaster = int(_stat(int(backend))[1])
+            except (OSError, TypeError, ValueError):
+                self.postmaster = None  # another machine's server
 
     def __call__(self) -> float | None:
-        if not self.pids:
+        if self.postmaster is None:
             return None
-        ticks = 0
-        for pid in list(self.pids):
-            try:
-                with open(f"/proc/{pid}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                self.pids.discard(pid)  # gone (or not ours to read)
+        try:
+            own = _stat(self.postmaster)
+        except OSError:
+            return None
+        ticks = int(own[13]) + int(own[14])  # reaped children
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
                 continue
-            ticks += int(fields[11]) + int(fields[12])
-        return ticks / os.sysconf("SC_CLK_TCK") if self.pids else None
+            try:
+                fields = _stat(int(entry))
+            except OSError:
+                continue  # ended meanwhile
+            if int(fields[1]) == self.postmaster:
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/<pid>/stat after the command name: [state, ppid, …] (fields 3… of proc(5))."""
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
 
 
 @dataclass
