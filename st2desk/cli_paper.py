@@ -208,6 +208,18 @@ def cmd_keys_trust(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    from st2desk.services.site_keys import revoke
+
+    db = database(args)
+    with db.transaction() as session:
+        row = revoke(session, args.actor, args.kid.strip())
+    print(f"Llave {row.kid} («{row.site_name or row.site_code or '?'}», huella "
+          f"{row.fingerprint}) revocada: sus paquetes y comprobantes ya no se aceptan aquí; "
+          "lo que ya trajo se conserva.")
+    return EXIT_OK
+
+
 def cmd_keys_export(args: argparse.Namespace) -> int:
     from st2desk.services.slips import export_public_keys
 
@@ -357,6 +369,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                              "etiqueta; «*» todas, solo para la oficina central)")
     _user_arg(ktrust)
     ktrust.set_defaults(func=cmd_keys_trust)
+    krevoke = keys.add_parser("revoke", help="dejar de confiar en la llave de otro sitio")
+    krevoke.add_argument("kid", metavar="LLAVE", help="identificador de la llave (keys list)")
+    _user_arg(krevoke)
+    krevoke.set_defaults(func=cmd_keys_revoke)
     klist = keys.add_parser("list", help="llaves registradas en esta base")
     _user_arg(klist)
     klist.set_defaults(func=cmd_keys_list)

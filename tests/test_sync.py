@@ -341,6 +341,18 @@ def test_command_line_round_trip(db, db_url, offline, cast, dirs, tmp_path, caps
         assert "ya se había importado" in capsys.readouterr().out
         assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "medico1"]) == 2
         assert "administrador" in capsys.readouterr().err
+        # A unit's key revoked at the command line: its bundles are refused from then on.
+        from st2desk import signing
+
+        kid = signing.read_key_file(keys)[0].kid
+        assert main(["--database", db_url, "keys", "revoke", kid, "--user", "medico1"]) == 2
+        assert "administrador" in capsys.readouterr().err
+        assert main(["--database", db_url, "keys", "revoke", kid, "--user", "admin1"]) == 0
+        assert f"Llave {kid}" in capsys.readouterr().out
+        assert main(["--database", db_url, "sync", "import", str(bundle), "--user", "admin1"]) == 2
+        assert "no confía" in capsys.readouterr().err
+        assert main(["--database", db_url, "keys", "revoke", kid, "--user", "admin1"]) == 2
+        assert "no tiene la llave" in capsys.readouterr().err
     assert by_folio(db, folio) is not None
 
 
