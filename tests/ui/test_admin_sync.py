@@ -56,6 +56,11 @@ def test_export_goes_to_the_chosen_site_and_import_there_accepts_it(
     section, tab = open_tab(qtbot, make_ctx, cast.admin, "sync")
     assert tab.destination_combo.currentData() == "09UMF20"  # the unit's site, as --to takes it
     assert "09UMF20" in tab.destination_combo.currentText()
+    # What the site signs for is said under the box, whole, not cut off inside it.
+    assert tab.destination_scope.isVisibleTo(tab)
+    assert tab.destination_scope.text().startswith("Firma por: ")
+    assert "09UMF20" in tab.destination_scope.text()
+    assert "Firma por" not in tab.destination_combo.currentText()
     target = tmp_path / "para-la-unidad.st2sync"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     _run(qtbot, tab, tab.export_button, lambda: tab.last_export is not None)

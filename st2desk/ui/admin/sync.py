@@ -57,6 +57,12 @@ class SyncTab(QWidget):
         for combo in (self.destination_combo, self.unit_combo):  # long names do not widen the tab
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(16)
+        # What the chosen site signs for, under the box: in the item's text it was cut off
+        # on a 1,024-pixel screen.
+        self.destination_scope = QLabel()
+        self.destination_scope.setObjectName("adminSyncDestinationScope")
+        self.destination_scope.setWordWrap(True)
+        self.destination_combo.currentIndexChanged.connect(self._show_destination_scope)
         self.full_box = QCheckBox(self.tr("Everything, not only what changed since the last export"))
         self.full_box.setObjectName("adminSyncFull")
         self.export_button = QPushButton(self.tr("&Export a bundle…"))
@@ -65,6 +71,7 @@ class SyncTab(QWidget):
         export_box = QGroupBox(self.tr("Send to another site"))
         form = QFormLayout(export_box)
         form.addRow(self.tr("&Destination:"), self.destination_combo)
+        form.addRow("", self.destination_scope)
         form.addRow(self.tr("&Only this unit:"), self.unit_combo)
         form.addRow(self.full_box)
         form.addRow(self.export_button)
@@ -132,14 +139,16 @@ class SyncTab(QWidget):
                 sites.setdefault(key.site_code or key.kid, []).append(key)
         for code, members in sorted(sites.items()):
             name = members[0].site_name or code
-            self.destination_combo.addItem(
-                self.tr("%1 · %2 (signs for %3)").replace("%1", code).replace("%2", name)
-                .replace("%3", members[0].units_text), code)
+            self.destination_combo.addItem(f"{code} · {name}", code)
+            scope = self.tr("Signs for: %1").replace("%1", members[0].units_text)
+            self.destination_combo.setItemData(self.destination_combo.count() - 1, scope,
+                                               Qt.ItemDataRole.ToolTipRole)
         if not sites:
             self.destination_combo.addItem(self.tr("(no trusted site yet: trust its key in "
                                                    "Sites and keys)"), None)
         index = self.destination_combo.findData(chosen)
         self.destination_combo.setCurrentIndex(max(0, index))
+        self._show_destination_scope()
         self.export_button.setEnabled(bool(sites))
         unit_chosen = self.unit_combo.currentData()
         self.unit_combo.clear()
@@ -151,6 +160,13 @@ class SyncTab(QWidget):
     # ------------------------------------------------------------------ export
 
     @Slot()
+    def _show_destination_scope(self) -> None:
+        index = self.destination_combo.currentIndex()
+        scope = self.destination_combo.itemData(index, Qt.ItemDataRole.ToolTipRole) if index >= 0 else None
+        self.destination_scope.setText(scope or "")
+        self.destination_scope.setVisible(bool(scope))
+        self.destination_combo.setToolTip(scope or "")
+
     def export_bundle(self) -> None:
         from st2desk.outputs import check_target, write_atomic
         from st2desk.services.sync import export_bundle
