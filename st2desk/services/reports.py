@@ -32,7 +32,8 @@ How the work is split so a year at the reference scale stays fast:
   overdue, unfiled emergencies): the status indexes;
 - `generate` runs the independent queries on two connections that read one snapshot
   (PostgreSQL: an exported snapshot; SQLite: read transactions begun while the write
-  lock is held, see `_helper_sessions`).
+  lock is held, see `_helper_sessions`), with Python's cycle collector paused while the
+  rows are worked (`_gc_paused`).
 """
 
 from __future__ import annotations
