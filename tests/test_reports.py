@@ -509,6 +509,25 @@ def test_empty_range_has_rows_for_every_period_and_no_rates(db, cast):
         0, 0, None, None)
 
 
+def test_a_report_leaves_the_cycle_collector_as_it_found_it(db, cast):
+    """`generate` pauses Python's cycle collector while it works; a GUI that kept it off
+    after a report (or after a refused one) would grow without bound."""
+    import gc
+
+    assert gc.isenabled()
+    reports.generate(db, cast.admin, MARCH, "month")
+    assert gc.isenabled()
+    with pytest.raises(PermissionDenied):
+        reports.generate(db, cast.physician, MARCH, "month")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        reports.generate(db, cast.admin, MARCH, "month")
+        assert not gc.isenabled()  # left off by whoever turned it off
+    finally:
+        gc.enable()
+
+
 def test_reports_need_the_admin_role(db, cast):
     with db.session() as s, pytest.raises(PermissionDenied, match="administrador"):
         reports.build_report(s, cast.physician, MARCH)
