@@ -363,6 +363,7 @@ class _Grouped:
     values: dict[tuple[Dimension, ...], dict[_Key, dict[str, Any]]]
     public: dict[tuple[int, int], dict[str, Any]] | None = None  # see `_first_decisions`
     physicians: dict[int, int] | None = None  # see `_submissions`
+    by_column: dict[str, dict[_Key, dict[str, Any]]] = field(default_factory=dict)  # `_run_grouped`
 
     def of(self, grouping: tuple[Dimension, ...]) -> dict[_Key, dict[str, Any]]:
         return self.values.get(grouping, {})
@@ -388,64 +389,68 @@ def _aggregate(kind: str, column: Any) -> Any:
 
 
 def _run_grouped(session: Session, scope: _Scope, facts: Any,
-                 groupings: list[tuple[Dimension, ...]], extra: Sequence[str],
-                 aggregates: dict[str, _Agg]) -> _Grouped:
+                 groupings: list[tuple[Dimension, ...]], aggregates: dict[str, _Agg],
+                 by_columns: Sequence[str] = ()) -> _Grouped:
     """Aggregate `facts` (a select whose key columns are labelled ``k_<dim>``) for every
-    grouping (a tuple of dimensions; ``()`` is the total), each also split by the
-    `extra` fact columns. One statement, one scan. Empty sums come back as None.
-    (The requests' own figures, with their percentiles, come from the report facts: see
-    `_submissions` and `_first_decisions`.)
+    grouping (a tuple of dimensions; ``()`` is the total) and for each fact column of
+    `by_columns` on its own (`_Grouped.by_column`). One statement, one scan. Empty sums
+    come back as None. (The requests' own figures, with their percentiles, come from the
+    report facts: see `_submissions` and `_first_decisions`.)
     """
     dims = _dims_of(groupings)
-    out = _Grouped(groupings, {g: {} for g in groupings})
+    out = _Grouped(groupings, {g: {} for g in groupings},
+                   by_column={c: {} for c in by_columns})
     names = list(aggregates)
+    # What each row is: a grouping, or one of `by_columns`.
+    sets: list[tuple[tuple[Dimension, ...] | str, list[str]]] = [
+        (g, [_key_name(d) for d in g]) for g in groupings] + [(c, [c]) for c in by_columns]
 
-    def slot_for(grouping: tuple[Dimension, ...], m: Any) -> dict[str, Any]:
-        key = tuple(_normalize_key(d, m[_key_name(d)]) for d in grouping) + \
-            tuple(m[x] for x in extra)
-        return out.values[grouping].setdefault(key, {})
+    def slot_for(which: tuple[Dimension, ...] | str, m: Any) -> dict[str, Any]:
+        if isinstance(which, str):
+            return out.by_column[which].setdefault((m[which],), {})
+        key = tuple(_normalize_key(d, m[_key_name(d)]) for d in which)
+        return out.values[which].setdefault(key, {})
 
     if scope.dialect == "postgresql":
         # GROUPING SETS; GROUPING(k…) tells which set a row belongs to. The CTE is left to
         # the planner (inlined, so the scan can run in parallel where possible).
         cte = facts.cte("f")
-        kcols = {d: cte.c[_key_name(d)] for d in dims}
+        columns = [_key_name(d) for d in dims] + list(by_columns)
         aggs = [_aggregate(kind, cte.c[col] if col else None).label(name)
                 for name, (kind, col) in aggregates.items()]
-        key_list = [kcols[d] for d in dims]
+        key_list = [cte.c[c] for c in columns]
         gid = func.grouping(*key_list).label("gid") if key_list else literal(0).label("gid")
-        sets = ", ".join("(" + ", ".join([f"f.{_key_name(d)}" for d in g] +
-                                         [f"f.{x}" for x in extra]) + ")" for g in groupings)
-        query = (select(gid, *key_list, *[cte.c[x] for x in extra], *aggs)
-                 .select_from(cte).group_by(literal_column(f"GROUPING SETS ({sets})")))
+        grouping_sets = ", ".join("(" + ", ".join(f"f.{c}" for c in cols) + ")"
+                                  for _which, cols in sets)
+        query = (select(gid, *key_list, *aggs).select_from(cte)
+                 .group_by(literal_column(f"GROUPING SETS ({grouping_sets})")))
         masks = {}
-        for g in groupings:
+        for which, cols in sets:
             mask = 0
-            for d in dims:
-                mask = (mask << 1) | (0 if d in g else 1)
-            masks[mask] = g
+            for c in columns:
+                mask = (mask << 1) | (0 if c in cols else 1)
+            masks[mask] = which
         for row in session.execute(query):
             slot = slot_for(masks[row.gid], row._mapping)
             for name in names:
                 slot[name] = row._mapping[name]
         return out
 
-    # SQLite has no GROUPING SETS: the facts are materialized once and each grouping is
-    # one GROUP BY over them, all in one UNION ALL. (Percentiles on SQLite come from
+    # SQLite has no GROUPING SETS: the facts are materialized once and each set is one
+    # GROUP BY over them, all in one UNION ALL. (Percentiles on SQLite come from
     # `st2desk.reports.sqlite_facts`, see `_first_decisions`.)
     cte = facts.cte("f").prefix_with("MATERIALIZED")
-    kcols = {d: cte.c[_key_name(d)] for d in dims}
-    xcols = [cte.c[x] for x in extra]
+    columns = [_key_name(d) for d in dims] + list(by_columns)
     parts = []
-    for i, g in enumerate(groupings):
-        keys = [(kcols[d] if d in g else null()).label(_key_name(d)) for d in dims]
+    for i, (_which, cols) in enumerate(sets):
+        keys = [(cte.c[c] if c in cols else null()).label(c) for c in columns]
         aggs = [_aggregate(kind, cte.c[col] if col else None).label(name)
                 for name, (kind, col) in aggregates.items()]
-        parts.append(select(literal(i).label("gid"), *keys, *xcols, *aggs)
-                     .select_from(cte).group_by(*[kcols[d] for d in g], *xcols))
+        parts.append(select(literal(i).label("gid"), *keys, *aggs)
+                     .select_from(cte).group_by(*[cte.c[c] for c in cols]))
     for row in session.execute(union_all(*parts)):
         m = row._mapping
-        slot = slot_for(groupings[m["gid"]], m)
+        slot = slot_for(sets[m["gid"]][0], m)
         for name in names:
             slot[name] = m[name]
     return out
@@ -607,14 +612,14 @@ def _appeal_decisions(session: Session, scope: _Scope,
                     case((D.c.kind == DecisionKind.APPROVE, 1), else_=0).label("granted"))
              .select_from(base)
              .where(*scope.in_days(D.c.decided_at, zone), D.c.on_appeal.is_(True), *conds))
-    return _run_grouped(session, scope, facts, groupings, (), {
+    return _run_grouped(session, scope, facts, groupings, {
         "appeals_decided": ("count", None),
         "approved_on_appeal": ("sum", "granted"),
     })
 
 
 def _duplicates(session: Session, scope: _Scope, groupings: list[tuple[Dimension, ...]]
-                ) -> tuple[_Grouped, _Grouped]:
+                ) -> tuple[_Grouped, dict[_Key, dict[str, Any]]]:
     """Duplicates found in the range: (per grouping, per finding code) — every submission
     attempt's (`duplicate_hits`), also those blocked and then corrected. Counted by the
     database: findings, distinct requests, distinct requests still in draft."""
@@ -631,9 +636,8 @@ def _duplicates(session: Session, scope: _Scope, groupings: list[tuple[Dimension
     counts: dict[str, _Agg] = {"findings": ("count", None),
                                "duplicates": ("count_distinct", "request_id"),
                                "still_draft": ("count_distinct", "draft_id")}
-    by_group = _run_grouped(session, scope, facts, groupings, (), counts)
-    by_code = _run_grouped(session, scope, facts, [()], ("code",), counts)
-    return by_group, by_code
+    grouped = _run_grouped(session, scope, facts, groupings, counts, by_columns=("code",))
+    return grouped, grouped.by_column["code"]
 
 
 # --------------------------------------------------------------------------- activity tables
@@ -1128,8 +1132,9 @@ DUPLICATE_COLUMNS = (
 )
 
 
-def _duplicate_table(by_code: _Grouped, total: dict[_Key, dict[str, Any]]) -> Table:
-    found = {key[0]: slot for key, slot in by_code.of(()).items()}
+def _duplicate_table(by_code: dict[_Key, dict[str, Any]], total: dict[_Key, dict[str, Any]]
+                     ) -> Table:
+    found = {key[0]: slot for key, slot in by_code.items()}
     rows = []
     for code in DUPLICATE_CODES:
         r = found.get(code, {})
