@@ -315,9 +315,10 @@ def test_same_curp_under_a_second_nss_is_a_finding(db, cast):
 
 
 def test_same_curp_at_a_unit_that_never_saw_the_patient_names_no_nss(db, cast):
-    """The finding names the other NSS, so it looks only among patients the requesting
-    unit may read (DESIGN §7.1): a physician typing someone's CURP learns nothing about
-    another unit's registry, on SQLite as on PostgreSQL."""
+    """The specialist is still warned of a CURP registered under another NSS at a unit
+    the requesting one never worked with, but the warning names neither that NSS nor a
+    folio of it (DESIGN §7.1): on PostgreSQL row security hides the record and the server
+    answers only yes or no."""
     with db.session() as s:
         first = s.get(Patient, cast.patient_id)
         curp, birth, sex = first.curp, first.birth_date, first.sex
@@ -325,7 +326,9 @@ def test_same_curp_at_a_unit_that_never_saw_the_patient_names_no_nss(db, cast):
     add_patient(db, nss=elsewhere_nss, agregado=f"1{sex.value}{birth.year}OR", curp=curp,
                 birth_date=birth, sex=sex, first_name="AJENO", unit_id=cast.other_unit_id)
     result = submit(db, cast, flows.draft(db, cast))
-    assert "identity.curp_other_nss" not in codes(result)
+    [finding] = [f for f in result.findings if f.code == "identity.curp_other_nss"]
+    assert finding.severity is Severity.WARN and "en otra unidad" in finding.message
+    assert finding.related_folio is None
     assert all(elsewhere_nss not in f.message for f in result.findings)
 
 

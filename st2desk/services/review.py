@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from st2desk import clock, timezones
@@ -102,8 +102,8 @@ def check_identity(session: Session, req: Request) -> list[Finding]:
     if p.curp:
         # A CURP names one person; the same CURP under another NSS is either a person
         # insured twice or a transcription error: the specialist decides, never silently.
-        # Only among the patients the requesting unit may read (DESIGN §7.1): the finding
-        # names the other NSS, and on PostgreSQL row security hides the rest anyway.
+        # The other NSS is named only when the requesting unit may read that patient
+        # (DESIGN §7.1); one registered elsewhere is told without a word of its record.
         other = session.execute(
             select(Patient.id, Patient.nss, Patient.agregado)
             .where(Patient.curp == p.curp, Patient.nss != p.nss,
@@ -118,7 +118,22 @@ def check_identity(session: Session, req: Request) -> list[Finding]:
                 f"La CURP {p.curp} ya está registrada con otro NSS ({other.nss}, agregado "
                 f"{other.agregado}); confirme la identidad del paciente antes de dictaminar.",
                 "curp", related))
+        elif _curp_registered_elsewhere(session, p.curp, p.nss):
+            found.append(warn(
+                "identity.curp_other_nss",
+                f"La CURP {p.curp} ya está registrada con otro NSS en otra unidad; confirme "
+                "la identidad del paciente antes de dictaminar.", "curp"))
     return found
+
+
+def _curp_registered_elsewhere(session: Session, curp: str, nss: str) -> bool:
+    """Whether any patient, also one row security hides, has this CURP under another NSS:
+    on PostgreSQL the server answers yes or no (migration 0007c)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return bool(session.scalar(text("SELECT st2desk_curp_elsewhere(:curp, :nss)"),
+                                   {"curp": curp, "nss": nss}))
+    return session.scalar(select(Patient.id).where(Patient.curp == curp, Patient.nss != nss)
+                          .limit(1)) is not None
 
 
 def check_service(session: Session, req: Request) -> list[Finding]:
