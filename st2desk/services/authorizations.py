@@ -44,18 +44,18 @@ def get_by_number(session: Session, number: str) -> Authorization:
     return auth
 
 
-def search(session: Session, text: str, unit_id: int | None = None) -> list[Authorization]:
-    """Find authorizations by number, request folio or the patient's NSS.
+def search(session: Session, text: str, unit_id: int | None = None) -> list[int]:
+    """Ids of the authorizations found by number, request folio or the patient's NSS.
 
     A barcode scanner types the number followed by Enter, so the same entry point
     serves typed and scanned input. With `unit_id`, only authorizations whose requesting
-    or performing unit is that unit (reception sees its own unit's patients only).
+    or performing unit is that unit (reception sees its own unit's patients only). Only
+    the ids are read: the caller builds what it shows in one query of its own.
     """
     value = numbering.normalize(text)
     if not value:
         raise ValidationError("Escriba un número de autorización, un folio o un NSS.")
-    query = (select(Authorization).options(joinedload(Authorization.request))
-             .join(Request, Authorization.request_id == Request.id))
+    query = select(Authorization.id).join(Request, Authorization.request_id == Request.id)
     if unit_id is not None:
         query = query.where(or_(Authorization.performing_unit_id == unit_id,
                                 Request.requesting_unit_id == unit_id))
@@ -65,13 +65,11 @@ def search(session: Session, text: str, unit_id: int | None = None) -> list[Auth
         query = (query.join(Patient, Request.patient_id == Patient.id)
                  .where(Patient.nss == nss)
                  .order_by(Authorization.issued_at.desc()).limit(SEARCH_LIMIT))
-        return list(session.scalars(query).unique())
-    parsed = numbering.parse_number(value)
-    if parsed.is_authorization:
+    elif numbering.parse_number(value).is_authorization:
         query = query.where(Authorization.number == value)
     else:
         query = query.where(Request.folio == value)
-    return list(session.scalars(query).unique())
+    return list(session.scalars(query))
 
 
 def record_use(session: Session, actor: Actor, authorization_id: int, *,

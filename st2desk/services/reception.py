@@ -227,7 +227,7 @@ def find(session: Session, actor: Actor, text: str) -> LookupResult:
     found = authorizations.search(session, value, unit_id=actor.unit_id)
     if not found:
         raise NotFound(_not_found_message(session, actor, kind, value))
-    return LookupResult(kind, value, _cards(session, actor, [a.id for a in found]),
+    return LookupResult(kind, value, _cards(session, actor, found),
                         scanned[1] if scanned else None)
 
 
