@@ -319,3 +319,19 @@ DEFINITIONS: list[tuple[str, str]] = [
      "como lo define CMS) y de reloj (sin pausas, el de st2desk). Todos los porcentajes "
      "tienen por denominador las solicitudes con dictamen de su fila."),
 ]
+
+
+# The filters both databases' report facts carry (`sqlite_facts`, `pg_facts`).
+FACT_FILTERS = ("delegation_id", "unit_id", "specialty_id", "category")
+
+
+def facts_where(day: str, scope: Any, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """``WHERE`` text on the facts: the day column `day` between ``:day_from`` and
+    ``:day_to``, and each of `FACT_FILTERS` that `scope` sets (its value added to `params`)."""
+    conds = [f"{day} BETWEEN :day_from AND :day_to"]
+    for column in FACT_FILTERS:
+        value = getattr(scope, column)
+        if value is not None:
+            conds.append(f"{column} = :{column}")
+            params[column] = value
+    return " AND ".join(conds), params

@@ -40,7 +40,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from st2desk.reports.model import Dimension
+from st2desk.reports.model import Dimension, facts_where
 
 TZ_TABLE = "report_facts_tz"
 _FILTERS = "dec_day, specialty_id, unit_id, delegation_id, category"
@@ -266,15 +266,8 @@ class Scope:
     category: str | None = None
 
     def where(self, day: str) -> tuple[str, dict[str, Any]]:
-        conds = [f"{day} BETWEEN :day_from AND :day_to"]
-        params: dict[str, Any] = {"day_from": self.date_from, "day_to": self.date_to,
-                                  "as_of": self.as_of}
-        for column in ("delegation_id", "unit_id", "specialty_id", "category"):
-            value = getattr(self, column)
-            if value is not None:
-                conds.append(f"{column} = :{column}")
-                params[column] = value
-        return " AND ".join(conds), params
+        return facts_where(day, self, {"day_from": self.date_from, "day_to": self.date_to,
+                                     "as_of": self.as_of})
 
 
 Grouping = tuple[Dimension, ...]

@@ -34,7 +34,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from st2desk.reports.model import MEXICO_OFFSET_HOURS, Dimension
+from st2desk.reports.model import MEXICO_OFFSET_HOURS, Dimension, facts_where
 
 # One index per way of reading. The filter columns ride along in each so a filtered
 # report never leaves the index. The name is the key a breakdown groups and ranks by.
@@ -248,15 +248,8 @@ class Scope:
 
     def where(self, day: str) -> tuple[str, dict[str, Any]]:
         """``WHERE`` text on the day column `day` and the filters, with its parameters."""
-        conds = [f"{day} BETWEEN :day_from AND :day_to"]
-        params: dict[str, Any] = {"day_from": self.day_from, "day_to": self.day_to,
-                                  "as_of_ts": self.as_of_ts}
-        for column in ("delegation_id", "unit_id", "specialty_id", "category"):
-            value = getattr(self, column)
-            if value is not None:
-                conds.append(f"{column} = :{column}")
-                params[column] = value
-        return " AND ".join(conds), params
+        return facts_where(day, self, {"day_from": self.day_from, "day_to": self.day_to,
+                                     "as_of_ts": self.as_of_ts})
 
 
 def _period_key(dim: Dimension, day: int) -> date:

@@ -472,7 +472,7 @@ def _facts_scope(scope: _Scope) -> sqlite_facts.Scope:
 
 def _pg_scope(scope: _Scope) -> pg_facts.Scope:
     return pg_facts.Scope(scope.flt.date_from, scope.flt.date_to,
-                          scope.as_of.astimezone(UTC).replace(tzinfo=None), scope.delegation_id,
+                          _naive(scope.as_of), scope.delegation_id,
                           scope.unit_id, scope.specialty_id,
                           scope.category.value if scope.category else None)
 
